@@ -1,0 +1,39 @@
+# Install rules and package files: headers, the exported target, a config that finds the
+# dependencies the same way the build did, a version file, and a build-tree export.
+
+include(CMakePackageConfigHelpers)
+
+set(STAMPEDE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_DATADIR}/cmake/stampede"
+    CACHE STRING "Where stampede-config.cmake is installed, relative to the prefix")
+
+install(TARGETS stampede EXPORT stampede-targets)
+install(DIRECTORY include/stampede DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+        FILES_MATCHING PATTERN "*.hpp")
+
+configure_package_config_file(cmake/stampede-config.cmake.in
+  "${PROJECT_BINARY_DIR}/package/stampede-config.cmake"
+  INSTALL_DESTINATION "${STAMPEDE_INSTALL_CMAKEDIR}"
+  NO_SET_AND_CHECK_MACRO NO_CHECK_REQUIRED_COMPONENTS_MACRO)
+# While stampede is 0.x a minor version may break the API, so 0.1 does not satisfy 0.2.
+# Header-only: the same package serves 32- and 64-bit consumers.
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/package/stampede-config-version.cmake"
+  COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+
+install(EXPORT stampede-targets NAMESPACE stampede:: FILE stampede-targets.cmake
+        DESTINATION "${STAMPEDE_INSTALL_CMAKEDIR}")
+install(FILES
+  "${PROJECT_BINARY_DIR}/package/stampede-config.cmake"
+  "${PROJECT_BINARY_DIR}/package/stampede-config-version.cmake"
+  cmake/stampede-dependencies.cmake
+  DESTINATION "${STAMPEDE_INSTALL_CMAKEDIR}")
+install(FILES cmake/llhttp/CMakeLists.txt DESTINATION "${STAMPEDE_INSTALL_CMAKEDIR}/llhttp")
+
+# Build-tree export: find_package(stampede) with stampede_DIR=<this build folder> works
+# without installing.
+export(EXPORT stampede-targets NAMESPACE stampede:: FILE "${PROJECT_BINARY_DIR}/stampede-targets.cmake")
+configure_file("${PROJECT_BINARY_DIR}/package/stampede-config-version.cmake"
+               "${PROJECT_BINARY_DIR}/stampede-config-version.cmake" COPYONLY)
+file(WRITE "${PROJECT_BINARY_DIR}/stampede-config.cmake"
+  "# Build-tree config of stampede (generated).\n"
+  "include(\"${PROJECT_SOURCE_DIR}/cmake/stampede-dependencies.cmake\")\n"
+  "include(\"\${CMAKE_CURRENT_LIST_DIR}/stampede-targets.cmake\")\n")

@@ -1,0 +1,26 @@
+// Compile-time configuration: which optional features this build of stampede has.
+#pragma once
+
+#include <stampede/version.hpp>
+
+#if __cplusplus < 202002L && (!defined(_MSVC_LANG) || _MSVC_LANG < 202002L)
+#  error "stampede needs C++20 (coroutines, concepts, designated initializers)"
+#endif
+
+/// 1 when https:// URLs are supported (Asio's SSL over OpenSSL). The CMake target defines it
+/// from what it found; code compiled without the target gets TLS only if it asks for it.
+#if !defined(STAMPEDE_WITH_TLS)
+#  define STAMPEDE_WITH_TLS 0
+#endif
+
+/// Standalone Asio, never Boost.Asio: stampede's headers include <asio/...>.
+#if !defined(ASIO_STANDALONE)
+#  define ASIO_STANDALONE 1
+#endif
+
+// clang with libstdc++ supports coroutines, but Asio before 1.26 enables them only for gcc and
+// MSVC. The CMake target defines this for clang; the fallback covers builds without it, as
+// long as stampede is included before Asio.
+#if defined(__clang__) && !defined(ASIO_HAS_CO_AWAIT) && defined(__cpp_impl_coroutine)
+#  define ASIO_HAS_CO_AWAIT 1
+#endif

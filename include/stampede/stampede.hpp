@@ -1,0 +1,7 @@
+// Everything stampede offers in one include (test-framework integrations excepted).
+#pragma once
+
+#include <stampede/version.hpp>
+#include <stampede/config.hpp>
+
+#include <stampede/core/asio.hpp>

@@ -1,0 +1,67 @@
+# Builds and runs a consumer project against stampede; run as `cmake -P` by ctest.
+#   MODE=find_package      install into a scratch prefix, find_package(stampede CONFIG REQUIRED)
+#   MODE=build_tree        find_package with stampede_DIR set to the build folder (no install)
+#   MODE=add_subdirectory  add_subdirectory(<stampede source>) from a consumer project
+cmake_minimum_required(VERSION 3.21)
+
+foreach(var MODE STAMPEDE_SOURCE_DIR STAMPEDE_BINARY_DIR WORK_DIR GENERATOR CMAKE_CXX_COMPILER)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "consumer_test.cmake: ${var} is not set")
+  endif()
+endforeach()
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " line "${ARGN}")
+    message(FATAL_ERROR "failed (${rc}): ${line}")
+  endif()
+endfunction()
+
+set(configure_args -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}" -DCMAKE_BUILD_TYPE=Release)
+if(DEFINED CMAKE_C_COMPILER AND NOT CMAKE_C_COMPILER STREQUAL "")
+  list(APPEND configure_args "-DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}")
+endif()
+set(tests_dir "${STAMPEDE_SOURCE_DIR}/tests/cmake")
+set(build "${WORK_DIR}/build")
+
+if(MODE STREQUAL "find_package")
+  set(prefix "${WORK_DIR}/prefix")
+  file(REMOVE_RECURSE "${prefix}")  # no headers left over from an earlier install
+  run("${CMAKE_COMMAND}" --install "${STAMPEDE_BINARY_DIR}" --prefix "${prefix}")
+  foreach(f include/stampede/stampede.hpp include/stampede/version.hpp
+            share/cmake/stampede/stampede-config.cmake share/cmake/stampede/stampede-config-version.cmake
+            share/cmake/stampede/stampede-targets.cmake share/cmake/stampede/stampede-dependencies.cmake
+            share/cmake/stampede/llhttp/CMakeLists.txt)
+    if(NOT EXISTS "${prefix}/${f}")
+      message(FATAL_ERROR "the install is missing ${f}")
+    endif()
+  endforeach()
+  run("${CMAKE_COMMAND}" -S "${tests_dir}/find_package" -B "${build}" ${configure_args}
+      "-DCMAKE_PREFIX_PATH=${prefix}")
+
+  # SameMinorVersion: a consumer asking for the next minor version must be refused.
+  file(READ "${STAMPEDE_SOURCE_DIR}/include/stampede/version.hpp" version_hpp)
+  string(REGEX MATCH "STAMPEDE_VERSION_MINOR ([0-9]+)" _ "${version_hpp}")
+  math(EXPR next_minor "${CMAKE_MATCH_1} + 1")
+  string(REGEX MATCH "STAMPEDE_VERSION_MAJOR ([0-9]+)" _ "${version_hpp}")
+  execute_process(
+    COMMAND "${CMAKE_COMMAND}" -S "${tests_dir}/find_package" -B "${WORK_DIR}/build-wrong-version"
+            ${configure_args} "-DCMAKE_PREFIX_PATH=${prefix}"
+            "-DSTAMPEDE_REQUIRED_VERSION=${CMAKE_MATCH_1}.${next_minor}"
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(rc EQUAL 0 OR NOT err MATCHES "stampede")
+    message(FATAL_ERROR "find_package(stampede ${CMAKE_MATCH_1}.${next_minor}) was not refused:\n${err}")
+  endif()
+elseif(MODE STREQUAL "build_tree")
+  run("${CMAKE_COMMAND}" -S "${tests_dir}/find_package" -B "${build}" ${configure_args}
+      "-Dstampede_DIR=${STAMPEDE_BINARY_DIR}")
+elseif(MODE STREQUAL "add_subdirectory")
+  run("${CMAKE_COMMAND}" -S "${tests_dir}/add_subdirectory" -B "${build}" ${configure_args}
+      "-DSTAMPEDE_SOURCE_DIR=${STAMPEDE_SOURCE_DIR}")
+else()
+  message(FATAL_ERROR "unknown MODE ${MODE}")
+endif()
+
+run("${CMAKE_COMMAND}" --build "${build}" --config Release)
+run("${build}/consumer")
