@@ -1,0 +1,20 @@
+# Checks that docs/index.md names every public header, so the map of headers stays complete;
+# run as `cmake -P` by ctest.
+cmake_minimum_required(VERSION 3.21)
+
+file(READ "${SOURCE_DIR}/docs/index.md" index)
+file(GLOB_RECURSE headers RELATIVE "${SOURCE_DIR}/include" "${SOURCE_DIR}/include/stampede/*.hpp")
+list(FILTER headers EXCLUDE REGEX "/(impl|detail)/")
+set(missing "")
+foreach(header IN LISTS headers)
+  string(FIND "${index}" "`${header}`" at)
+  if(at EQUAL -1)
+    list(APPEND missing "${header}")
+  endif()
+endforeach()
+if(missing)
+  list(JOIN missing "\n  " missing)
+  message(FATAL_ERROR "docs/index.md does not describe these public headers:\n  ${missing}")
+endif()
+list(LENGTH headers n)
+message(STATUS "docs/index.md describes all ${n} public headers")
