@@ -5,3 +5,5 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/asio.hpp>
+
+#include <stampede/metrics/histogram.hpp>

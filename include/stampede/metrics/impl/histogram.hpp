@@ -1,0 +1,344 @@
+// Bodies of stampede::histogram and its helpers; included at the bottom of metrics/histogram.hpp.
+#pragma once
+
+// No #include of metrics/histogram.hpp: that header includes this one at its end, and
+// including it back would redefine everything when a tool compiles the header as a main
+// file (where #pragma once does not apply).
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace stampede {
+namespace detail {
+
+/// `sum += x`, modulo 2^128.
+constexpr void add_to(uint128& sum, const uint128& x) noexcept {
+  sum.low += x.low;
+  // The low half wrapped iff it ended up below what was added: that is the carry.
+  sum.high += x.high + static_cast<std::uint64_t>(sum.low < x.low);
+}
+
+/// The full 128-bit product: schoolbook multiplication on 32-bit halves, so that no
+/// partial product can overflow (each is below 2^64, and so is `middle`, see below).
+constexpr uint128 multiply(std::uint64_t a, std::uint64_t b) noexcept {
+  constexpr std::uint64_t mask32 = 0xffff'ffff;
+  const std::uint64_t a_lo = a & mask32;
+  const std::uint64_t a_hi = a >> 32;
+  const std::uint64_t b_lo = b & mask32;
+  const std::uint64_t b_hi = b >> 32;
+  const std::uint64_t lo_lo = a_lo * b_lo;
+  const std::uint64_t hi_lo = a_hi * b_lo;
+  const std::uint64_t lo_hi = a_lo * b_hi;
+  const std::uint64_t hi_hi = a_hi * b_hi;
+  // At most (2^32 - 1) + (2^32 - 1) + (2^32 - 1)^2 = 2^64 - 1: no overflow.
+  const std::uint64_t middle = (lo_lo >> 32) + (hi_lo & mask32) + lo_hi;
+  return uint128{.high = hi_hi + (hi_lo >> 32) + (middle >> 32),
+                 .low = (middle << 32) | (lo_lo & mask32)};
+}
+
+/// The 1-based rank of percentile `p` among `n` values, by nearest rank: ceil(p/100 × n),
+/// at least 1. `p * n` before `/ 100` keeps whole percentiles exact: p = 7 of n = 100 is
+/// rank 7, where (7 / 100.0) * 100 = 7.000000000000001 would round up to rank 8.
+inline std::uint64_t nearest_rank(double p, std::uint64_t n) noexcept {
+  const double rank = std::ceil(p * static_cast<double>(n) / 100.0);
+  if (rank <= 1.0) return 1;
+  if (rank >= static_cast<double>(n)) return n;  // also keeps the cast below in range
+  return static_cast<std::uint64_t>(rank);
+}
+
+inline std::string describe(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", x);
+  return text;
+}
+
+inline std::string describe(const histogram_config& config) {
+  return "{lowest = " + std::to_string(config.lowest) +
+         ", highest = " + std::to_string(config.highest) +
+         ", significant_digits = " + std::to_string(config.significant_digits) + "}";
+}
+
+constexpr histogram_layout histogram_layout::from(const histogram_config& config) {
+  if (config.significant_digits < 1 || config.significant_digits > 5) {
+    throw std::invalid_argument("histogram_config: significant_digits must be in 1..5, got " +
+                                std::to_string(config.significant_digits));
+  }
+  if (config.lowest < 1) {
+    throw std::invalid_argument("histogram_config: lowest must be at least 1, got 0");
+  }
+  if (config.highest > static_cast<std::uint64_t>(INT64_MAX)) {
+    throw std::invalid_argument(
+        "histogram_config: highest must be at most 2^63 - 1 (9223372036854775807), got " +
+        std::to_string(config.highest));
+  }
+  if (config.highest / 2 < config.lowest) {  // highest < 2 * lowest, without overflow
+    throw std::invalid_argument("histogram_config: highest must be at least 2 * lowest (" +
+                                std::to_string(config.lowest) + "), got " +
+                                std::to_string(config.highest));
+  }
+
+  histogram_layout layout;
+  // A slot of width w starting at v has relative width w / v. Bucket b ≥ 1 starts at
+  // half_count × w, so half_count ≥ 10^digits keeps every slot within 10^-digits.
+  std::uint64_t ten_to_digits = 1;
+  for (int i = 0; i < config.significant_digits; ++i) ten_to_digits *= 10;
+  layout.sub_bucket_magnitude = static_cast<unsigned>(std::bit_width(2 * ten_to_digits - 1));
+  layout.unit_magnitude = static_cast<unsigned>(std::bit_width(config.lowest)) - 1;
+  // Bucket 0's end, sub_bucket_count << unit_magnitude, must fit in 64 bits.
+  if (layout.unit_magnitude + layout.sub_bucket_magnitude > 63) {
+    throw std::invalid_argument("histogram_config: lowest (" + std::to_string(config.lowest) +
+                                ") is too large for " + std::to_string(config.significant_digits) +
+                                " significant digits");
+  }
+  layout.sub_bucket_count = std::uint64_t{1} << layout.sub_bucket_magnitude;
+  layout.sub_bucket_half_count = layout.sub_bucket_count / 2;
+  layout.sub_bucket_mask = (layout.sub_bucket_count - 1) << layout.unit_magnitude;
+
+  // One more bucket per doubling until the first value past the last bucket exceeds
+  // highest. highest < 2^63 keeps `end` ≤ 2^63 here.
+  std::uint64_t end = layout.sub_bucket_count << layout.unit_magnitude;
+  layout.bucket_count = 1;
+  while (end <= config.highest) {
+    end <<= 1;
+    ++layout.bucket_count;
+  }
+  // Bucket 0 has sub_bucket_count slots; every other bucket adds its upper half.
+  layout.counts_length =
+      (layout.bucket_count + 1) * static_cast<std::size_t>(layout.sub_bucket_half_count);
+  return layout;
+}
+
+constexpr std::size_t histogram_layout::index_of(std::uint64_t value) const noexcept {
+  // OR-ing the mask makes every value below bucket 1 look like bucket 0's top, so the
+  // bucket is just "how many doublings past bucket 0": one count-leading-zeros, no loop.
+  const auto magnitude = static_cast<unsigned>(std::bit_width(value | sub_bucket_mask));
+  const unsigned bucket = magnitude - unit_magnitude - sub_bucket_magnitude;
+  const std::uint64_t sub_bucket = value >> (bucket + unit_magnitude);
+  // Bucket b ≥ 1 only uses sub-buckets [half, count): its slots start at b × half.
+  return static_cast<std::size_t>((std::uint64_t{bucket} << (sub_bucket_magnitude - 1)) +
+                                  sub_bucket);
+}
+
+constexpr std::uint64_t histogram_layout::lowest_value_at(std::size_t index) const noexcept {
+  const std::uint64_t slot = index;
+  if (slot < sub_bucket_count) return slot << unit_magnitude;
+  const std::uint64_t bucket = (slot >> (sub_bucket_magnitude - 1)) - 1;
+  const std::uint64_t sub_bucket = slot - (bucket << (sub_bucket_magnitude - 1));
+  return sub_bucket << (bucket + unit_magnitude);
+}
+
+constexpr std::uint64_t histogram_layout::highest_value_at(std::size_t index) const noexcept {
+  const std::uint64_t slot = index;
+  const std::uint64_t bucket =
+      slot < sub_bucket_count ? 0 : (slot >> (sub_bucket_magnitude - 1)) - 1;
+  return lowest_value_at(index) + (std::uint64_t{1} << (bucket + unit_magnitude)) - 1;
+}
+
+}  // namespace detail
+
+constexpr double uint128::to_double() const noexcept {
+  return static_cast<double>(high) * 0x1p64 + static_cast<double>(low);
+}
+
+inline std::string uint128::to_string() const {
+  // Long division by 10 on four 32-bit limbs, most significant first.
+  std::uint64_t limbs[4] = {high >> 32, high & 0xffff'ffff, low >> 32, low & 0xffff'ffff};
+  std::string digits;
+  do {
+    std::uint64_t remainder = 0;
+    for (auto& limb : limbs) {
+      const std::uint64_t current = (remainder << 32) | limb;
+      limb = current / 10;
+      remainder = current % 10;
+    }
+    digits.push_back(static_cast<char>('0' + remainder));
+  } while ((limbs[0] | limbs[1] | limbs[2] | limbs[3]) != 0);
+  std::reverse(digits.begin(), digits.end());
+  return digits;
+}
+
+inline histogram::histogram() : histogram(histogram_config{}) {}
+
+inline histogram::histogram(const histogram_config& config)
+    : config_(config),
+      layout_(detail::histogram_layout::from(config)),  // validates before allocating
+      counts_(layout_.counts_length, 0) {}
+
+inline void histogram::record(std::uint64_t value) noexcept {
+  record(value, 1);
+}
+
+inline void histogram::record(std::uint64_t value, std::uint64_t times) noexcept {
+  if (times == 0) return;  // otherwise min and max would move without a value
+  if (value > config_.highest) {
+    value = config_.highest;
+    clamped_count_ += times;
+  }
+  counts_[layout_.index_of(value)] += times;
+  total_count_ += times;
+  min_ = std::min(min_, value);
+  max_ = std::max(max_, value);
+  detail::add_to(sum_, detail::multiply(value, times));
+}
+
+inline void histogram::merge(const histogram& other) {
+  if (other.config_ != config_) {
+    throw std::invalid_argument("histogram::merge: configs differ, this is " +
+                                detail::describe(config_) + " and the other is " +
+                                detail::describe(other.config_));
+  }
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  total_count_ += other.total_count_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  detail::add_to(sum_, other.sum_);
+  clamped_count_ += other.clamped_count_;
+}
+
+inline void histogram::reset() noexcept {
+  std::fill(counts_.begin(), counts_.end(), std::uint64_t{0});
+  total_count_ = 0;
+  min_ = UINT64_MAX;
+  max_ = 0;
+  sum_ = {};
+  clamped_count_ = 0;
+}
+
+inline double histogram::mean() const noexcept {
+  if (total_count_ == 0) return 0.0;
+  return sum_.to_double() / static_cast<double>(total_count_);
+}
+
+inline std::uint64_t histogram::value_at_percentile(double p) const {
+  if (!(p >= 0.0 && p <= 100.0)) {  // written so that NaN fails too
+    throw std::invalid_argument("histogram::value_at_percentile: p must be in [0, 100], got " +
+                                detail::describe(p));
+  }
+  if (total_count_ == 0) return 0;
+  const std::uint64_t rank = detail::nearest_rank(p, total_count_);
+  // The extremes are known exactly; the buckets only know them to within their width.
+  if (rank == 1) return min();
+  if (rank == total_count_) return max_;
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];
+    // Bucket i holds the rank-th smallest value. Its top is ≥ that value, so the answer
+    // never under-reports; the cap keeps it ≤ max(), which also bounds the exact value.
+    if (seen >= rank) return std::min(layout_.highest_value_at(i), max_);
+  }
+  return max_;  // not reached: the counts add up to total_count_ ≥ rank
+}
+
+inline double histogram::max_relative_error() const noexcept {
+  return 1.0 / static_cast<double>(layout_.sub_bucket_half_count);
+}
+
+inline std::uint64_t histogram::lowest_equivalent_value(std::uint64_t value) const noexcept {
+  return layout_.lowest_value_at(layout_.index_of(std::min(value, config_.highest)));
+}
+
+inline std::uint64_t histogram::highest_equivalent_value(std::uint64_t value) const noexcept {
+  return layout_.highest_value_at(layout_.index_of(std::min(value, config_.highest)));
+}
+
+template <std::invocable<std::size_t, std::uint64_t> Fn>
+void histogram::for_each_nonzero_bucket(Fn&& fn) const {
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] != 0) fn(i, counts_[i]);
+  }
+}
+
+inline histogram_state histogram::state() const {
+  histogram_state state{.config = config_,
+                        .buckets = {},
+                        .min = min(),
+                        .max = max_,
+                        .sum = sum_,
+                        .clamped_count = clamped_count_};
+  for_each_nonzero_bucket([&state](std::size_t index, std::uint64_t count) {
+    state.buckets.push_back(histogram_bucket{.index = index, .count = count});
+  });
+  return state;
+}
+
+inline histogram histogram::restore(const histogram_state& state) {
+  histogram h{state.config};
+  const auto fail = [](const std::string& why) {
+    throw std::invalid_argument("histogram::restore: " + why);
+  };
+
+  std::uint64_t total = 0;
+  std::size_t first = h.counts_.size();
+  std::size_t last = 0;
+  for (const histogram_bucket& bucket : state.buckets) {
+    if (bucket.index >= h.counts_.size()) {
+      fail("bucket index " + std::to_string(bucket.index) + " is out of range (the config has " +
+           std::to_string(h.counts_.size()) + " buckets)");
+    }
+    if (bucket.count == 0) continue;
+    if (total + bucket.count < total) fail("the bucket counts add up to more than 2^64 - 1");
+    total += bucket.count;
+    h.counts_[bucket.index] += bucket.count;  // a repeated index adds up, as a merge would
+    first = std::min(first, bucket.index);
+    last = std::max(last, bucket.index);
+  }
+
+  if (total == 0) {
+    if (state.min != 0 || state.max != 0 || state.sum != uint128{} || state.clamped_count != 0) {
+      fail("a state without counts must have min, max, sum and clamped_count 0");
+    }
+    return h;
+  }
+  // Percentiles rely on min and max lying in the first and last non-empty buckets (p0, p100
+  // and the cap), and mean on the sum: check what a corrupt file could break.
+  const auto min_text = std::to_string(state.min);
+  const auto max_text = std::to_string(state.max);
+  if (state.max > state.config.highest) {
+    fail("max (" + max_text + ") is above config.highest (" + std::to_string(state.config.highest) +
+         ")");
+  }
+  if (state.min > state.max) fail("min (" + min_text + ") is above max (" + max_text + ")");
+  if (h.layout_.index_of(state.min) != first) {
+    fail("min (" + min_text + ") is not in the first non-empty bucket (" + std::to_string(first) +
+         ")");
+  }
+  if (h.layout_.index_of(state.max) != last) {
+    fail("max (" + max_text + ") is not in the last non-empty bucket (" + std::to_string(last) +
+         ")");
+  }
+  if (state.clamped_count > total) {
+    fail("clamped_count (" + std::to_string(state.clamped_count) + ") is above the total count (" +
+         std::to_string(total) + ")");
+  }
+  if (state.clamped_count != 0 && state.max != state.config.highest) {
+    fail("values were clamped but max (" + max_text + ") is not config.highest");
+  }
+  if (state.sum < detail::multiply(state.min, total) ||
+      state.sum > detail::multiply(state.max, total)) {
+    fail("sum (" + state.sum.to_string() + ") is outside [min × count, max × count]");
+  }
+
+  h.total_count_ = total;
+  h.min_ = state.min;
+  h.max_ = state.max;
+  h.sum_ = state.sum;
+  h.clamped_count_ = state.clamped_count;
+  return h;
+}
+
+inline std::size_t histogram::memory_bytes() const noexcept {
+  return sizeof(histogram) + counts_.capacity() * sizeof(std::uint64_t);
+}
+
+inline std::size_t histogram::memory_bytes(const histogram_config& config) {
+  return sizeof(histogram) +
+         detail::histogram_layout::from(config).counts_length * sizeof(std::uint64_t);
+}
+
+}  // namespace stampede
