@@ -5,5 +5,9 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/asio.hpp>
+#include <stampede/core/error.hpp>
 
+#include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/histogram.hpp>
+#include <stampede/metrics/metric.hpp>
+#include <stampede/metrics/tags.hpp>
