@@ -11,3 +11,5 @@
 #include <stampede/metrics/histogram.hpp>
 #include <stampede/metrics/metric.hpp>
 #include <stampede/metrics/tags.hpp>
+
+#include <stampede/eval/threshold.hpp>

@@ -4,6 +4,7 @@
 
 #include <stampede/metrics/tags.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -54,6 +55,16 @@ struct metric_aggregate {
   metric_descriptor metric;
   aggregation_kind kind = aggregation_kind::count;
   double percentile = 0;  ///< for `aggregation_kind::percentile`: 0 to 100
+  /// Zero: one value over the whole run (k6). Otherwise the aggregation is taken in every
+  /// window of this length, and a threshold on it must hold in each (k6 issue #1136).
+  std::chrono::nanoseconds window{0};
+  /// Samples from the first `warm_up` of the run are left out.
+  std::chrono::nanoseconds warm_up{0};
+
+  /// The same aggregation in every window of length `window` (> 0).
+  [[nodiscard]] metric_aggregate over(std::chrono::nanoseconds window) const;
+  /// The same aggregation, ignoring the first `warm_up` of the run (≥ 0).
+  [[nodiscard]] metric_aggregate after(std::chrono::nanoseconds warm_up) const;
 
   /// k6's spelling of the aggregation: `count`, `rate`, `value`, `avg`, `min`, `max`, `med`,
   /// `p(95)`, `p(99.9)`.

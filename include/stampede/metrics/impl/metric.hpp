@@ -72,6 +72,26 @@ inline std::string metric_aggregate::aggregation_name() const {
   return "unknown";
 }
 
+inline metric_aggregate metric_aggregate::over(std::chrono::nanoseconds length) const {
+  if (length <= std::chrono::nanoseconds::zero()) {
+    throw usage_error(metric.name + " " + aggregation_name() + ".over(" +
+                      std::to_string(length.count()) + "ns): a window must be longer than zero");
+  }
+  metric_aggregate out = *this;
+  out.window = length;
+  return out;
+}
+
+inline metric_aggregate metric_aggregate::after(std::chrono::nanoseconds length) const {
+  if (length < std::chrono::nanoseconds::zero()) {
+    throw usage_error(metric.name + " " + aggregation_name() + ".after(" +
+                      std::to_string(length.count()) + "ns): a warm-up cannot be negative");
+  }
+  metric_aggregate out = *this;
+  out.warm_up = length;
+  return out;
+}
+
 template <metric_type Type>
 metric<Type>::metric(std::string name, value_type contains) {
   validate_metric_name(name);
