@@ -10,6 +10,7 @@
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/histogram.hpp>
 #include <stampede/metrics/metric.hpp>
+#include <stampede/metrics/sink.hpp>
 #include <stampede/metrics/tags.hpp>
 
 #include <stampede/eval/threshold.hpp>
