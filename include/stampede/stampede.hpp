@@ -10,7 +10,10 @@
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/histogram.hpp>
 #include <stampede/metrics/metric.hpp>
+#include <stampede/metrics/recorder.hpp>
+#include <stampede/metrics/registry.hpp>
 #include <stampede/metrics/sink.hpp>
+#include <stampede/metrics/snapshot.hpp>
 #include <stampede/metrics/tags.hpp>
 
 #include <stampede/eval/threshold.hpp>

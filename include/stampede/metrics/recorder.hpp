@@ -1,0 +1,79 @@
+// Where one shard's samples land: no locks, no atomics. The ticker takes the recorder's
+// delta every second and merges the shards' deltas into the run's snapshot.
+#pragma once
+
+#include <stampede/metrics/registry.hpp>
+#include <stampede/metrics/sink.hpp>
+#include <stampede/metrics/snapshot.hpp>
+#include <stampede/metrics/tags.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace stampede {
+
+/// A tag set's index in one recorder: what the hot path records with.
+using tag_set_id = std::uint32_t;
+
+/// Records samples of one shard (one thread). Tag sets are interned once and referred to by
+/// id, and each (metric, tag set) pair remembers which sinks it feeds — the metric's own and
+/// those of its tracked sub-metrics whose filter the tags match — so recording a sample is a
+/// lookup and a sink update, with no string work. Not thread-safe by design: one per thread.
+///
+/// ```cpp
+/// auto registry = std::make_shared<stampede::metric_registry>();
+/// stampede::recorder rec{registry};
+/// auto ok = rec.intern({{"expected_response", "true"}, {"status", "200"}});
+/// rec.add(*registry->find("http_req_duration"), 12.5e6, ok, elapsed);  // 12.5 ms
+/// auto delta = rec.take(elapsed);   // everything since the previous take
+/// ```
+class recorder {
+ public:
+  /// The registry must be complete: metrics and sub-metrics added later are not seen.
+  explicit recorder(std::shared_ptr<const metric_registry> registry);
+
+  /// The id of a tag set, the same for equal sets.
+  tag_set_id intern(const tag_set& tags);
+  /// The tag set behind an id.
+  [[nodiscard]] const tag_set& tags(tag_set_id id) const { return tag_sets_.at(id); }
+
+  /// Records one sample of metric `id` with interned tags, at `at` from the run's start
+  /// (gauges keep the latest). Rates count a non-zero value as a hit.
+  void add(metric_id id, double value, tag_set_id tags, std::chrono::nanoseconds at);
+  /// The same by metric and tag set: a registry lookup and an intern on every call, for
+  /// code off the hot path. Throws `usage_error` for a metric not in the registry.
+  template <metric_type Type>
+  void add(const metric<Type>& m, double value, const tag_set& tags, std::chrono::nanoseconds at);
+
+  /// Everything recorded since the previous take (or since construction), as a snapshot of
+  /// `[previous take, now)` holding the (sub-)metrics that got samples; the recorder starts
+  /// afresh.
+  [[nodiscard]] snapshot take(std::chrono::nanoseconds now);
+
+  /// Samples recorded since the previous take.
+  [[nodiscard]] std::uint64_t pending_samples() const noexcept { return pending_; }
+  [[nodiscard]] const metric_registry& registry() const noexcept { return *registry_; }
+
+ private:
+  struct tag_set_hash {
+    std::size_t operator()(const tag_set& tags) const noexcept;
+  };
+  const std::vector<std::uint32_t>& route(metric_id id, tag_set_id tags);
+
+  std::shared_ptr<const metric_registry> registry_;
+  std::vector<tag_set> tag_sets_;
+  std::unordered_map<tag_set, tag_set_id, tag_set_hash> tag_ids_;
+  // (metric << 32 | tag set) → series indices the sample goes to.
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> routes_;
+  std::vector<sink> sinks_;    // per series index of the registry
+  std::vector<char> touched_;  // per series index: got a sample since the last take
+  std::chrono::nanoseconds since_{0};
+  std::uint64_t pending_ = 0;
+};
+
+}  // namespace stampede
+
+#include <stampede/metrics/impl/recorder.hpp>

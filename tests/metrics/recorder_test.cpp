@@ -1,0 +1,147 @@
+// Tests of the per-shard recorder and the snapshots it hands over: routing to sub-metrics,
+// deltas, and merges across shards that equal one recorder that saw everything.
+#include <stampede/metrics/recorder.hpp>
+
+#include <stampede/core/error.hpp>
+#include <stampede/eval/threshold.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <chrono>
+#include <memory>
+
+namespace sp = stampede;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::shared_ptr<sp::metric_registry> registry_with_expected_response() {
+  auto registry = std::make_shared<sp::metric_registry>();
+  registry->track(sp::http_req_duration.where("expected_response", "true"));
+  return registry;
+}
+
+// Records a small run: `n` requests, every 10th failing (status 500).
+void record_requests(sp::recorder& rec, int n, int offset = 0) {
+  const auto ok = rec.intern({{"expected_response", "true"}, {"status", "200"}});
+  const auto failed = rec.intern({{"expected_response", "false"}, {"status", "500"}});
+  const auto duration = *rec.registry().find("http_req_duration");
+  const auto reqs = *rec.registry().find("http_reqs");
+  const auto fail_rate = *rec.registry().find("http_req_failed");
+  for (int i = offset; i < offset + n; ++i) {
+    const bool fails = i % 10 == 9;
+    const auto tags = fails ? failed : ok;
+    const auto at = std::chrono::milliseconds{i};
+    rec.add(duration, (fails ? 500 : 10 + i % 7) * 1e6, tags, at);
+    rec.add(reqs, 1, tags, at);
+    rec.add(fail_rate, fails ? 1 : 0, tags, at);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("interning gives equal tag sets one id") {
+  sp::recorder rec{std::make_shared<sp::metric_registry>()};
+  const auto a = rec.intern({{"status", "200"}, {"method", "GET"}});
+  const auto b = rec.intern({{"method", "GET"}, {"status", "200"}});
+  const auto c = rec.intern({{"method", "POST"}});
+  CHECK(a == b);
+  CHECK(a != c);
+  CHECK(rec.tags(a) == sp::tag_set{{"method", "GET"}, {"status", "200"}});
+}
+
+TEST_CASE("a sample feeds its metric and the tracked sub-metrics its tags match") {
+  auto registry = registry_with_expected_response();
+  sp::recorder rec{registry};
+  record_requests(rec, 100);
+  const auto s = rec.take(10s);
+
+  const auto all = std::get<sp::trend_sink>(*s.find(sp::http_req_duration.descriptor()));
+  const auto expected = std::get<sp::trend_sink>(
+      *s.find(sp::http_req_duration.where("expected_response", "true").descriptor()));
+  CHECK(all.samples.count() == 100);
+  CHECK(expected.samples.count() == 90);
+  CHECK(all.samples.max() == 500'000'000);
+  CHECK(expected.samples.max() < 20'000'000);  // the failures' 500 ms stay out
+  CHECK(std::get<sp::counter_sink>(*s.find(sp::http_reqs.descriptor())).sum == 100);
+  CHECK(std::get<sp::rate_sink>(*s.find(sp::http_req_failed.descriptor())).nonzero == 10);
+  CHECK(s.start() == 0s);
+  CHECK(s.end() == 10s);
+}
+
+TEST_CASE("take() hands over what was recorded since the previous take and starts afresh") {
+  sp::recorder rec{std::make_shared<sp::metric_registry>()};
+  record_requests(rec, 30);
+  CHECK(rec.pending_samples() == 90);
+  const auto first = rec.take(1s);
+  CHECK(rec.pending_samples() == 0);
+  const auto empty = rec.take(2s);
+  CHECK(empty.entries().empty());
+  CHECK(empty.start() == 1s);
+  record_requests(rec, 5, 30);
+  const auto third = rec.take(3s);
+  CHECK(std::get<sp::counter_sink>(*first.find(sp::http_reqs.descriptor())).sum == 30);
+  CHECK(std::get<sp::counter_sink>(*third.find(sp::http_reqs.descriptor())).sum == 5);
+  CHECK(third.start() == 2s);
+  CHECK(first.find(sp::vus.descriptor()) == nullptr);  // untouched metrics are not in a delta
+}
+
+TEST_CASE("merging shards' deltas equals one recorder that recorded everything") {
+  auto registry = registry_with_expected_response();
+  sp::recorder one{registry}, shard_a{registry}, shard_b{registry};
+  record_requests(one, 200);
+  record_requests(shard_a, 120);
+  record_requests(shard_b, 80, 120);
+  const auto whole = one.take(5s);
+
+  auto ab = shard_a.take(5s);
+  ab.merge(shard_b.take(5s));
+  auto ba = shard_b.take(5s);  // empty now: merging nothing changes nothing
+  ba.merge(ab);
+
+  for (const auto& d : registry->series()) {
+    INFO(d.display_name());
+    const auto* expected = whole.find(d);
+    const auto* merged = ab.find(d);
+    REQUIRE((expected == nullptr) == (merged == nullptr));
+    if (expected != nullptr) CHECK(*merged == *expected);
+  }
+  CHECK(ab.duration() == 5s);
+  CHECK(ba == ab);  // an empty delta merged with a full one is the full one
+}
+
+TEST_CASE("an empty snapshot of the registry lists every metric and reads 0 for counters") {
+  auto registry = registry_with_expected_response();
+  const auto s = sp::snapshot::empty_for(*registry, 0s, 10s);
+  CHECK(s.entries().size() == registry->series().size());
+  CHECK(s.values(sp::http_reqs.count()) == std::vector<double>{0});
+  CHECK(s.values(sp::http_req_duration.p(95)).empty());
+  CHECK((sp::http_req_duration.p(95) < 200ms).evaluate([&](const auto& a) { return s.values(a); }).passed);
+}
+
+TEST_CASE("thresholds read a merged snapshot, sub-metrics included") {
+  auto registry = registry_with_expected_response();
+  sp::recorder rec{registry};
+  record_requests(rec, 1000);
+  const auto s = rec.take(10s);
+  const auto source = [&](const sp::metric_aggregate& a) { return s.values(a); };
+
+  CHECK_FALSE((sp::http_req_duration.p(95) < 200ms).evaluate(source).passed);
+  CHECK((sp::http_req_duration.where("expected_response", "true").p(95) < 200ms).evaluate(source).passed);
+  CHECK(s.values(sp::http_reqs.rate()) == std::vector<double>{100});  // 1000 in 10 s
+  CHECK(s.values(sp::http_req_failed.rate()) == std::vector<double>{0.1});
+  CHECK_THROWS_AS(s.values(sp::http_req_duration.p(95).over(1s)), sp::usage_error);
+}
+
+TEST_CASE("recording by metric value checks that the metric is registered with its type") {
+  auto registry = std::make_shared<sp::metric_registry>();
+  const sp::rate under_500ms{"requests_under_500ms"};
+  registry->add(under_500ms);
+  sp::recorder rec{registry};
+  rec.add(under_500ms, 1, {{"name", "login"}}, 1s);
+  rec.add(under_500ms, 0, {{"name", "login"}}, 2s);
+  CHECK(rec.take(2s).values(under_500ms.rate()) == std::vector<double>{0.5});
+  CHECK_THROWS_AS(rec.add(sp::trend{"unregistered"}, 1, {}, 1s), sp::usage_error);
+  CHECK_THROWS_AS(rec.add(sp::counter{"requests_under_500ms"}, 1, {}, 1s), sp::usage_error);
+  CHECK_THROWS_AS(rec.add(sp::metric_id{999}, 1, 0, 1s), sp::usage_error);
+}
