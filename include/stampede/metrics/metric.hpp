@@ -100,25 +100,39 @@ class metric {
 
   /// Counters: the total.
   [[nodiscard]] metric_aggregate count() const
-    requires(Type == metric_type::counter);
+    requires(Type == metric_type::counter) {
+    return aggregate(aggregation_kind::count);
+  }
   /// Counters: the total per second of the run. Rates: the share of non-zero samples, 0 to 1.
   [[nodiscard]] metric_aggregate rate() const
-    requires(Type == metric_type::counter || Type == metric_type::rate);
+    requires(Type == metric_type::counter || Type == metric_type::rate) {
+    return aggregate(aggregation_kind::rate);
+  }
   /// Gauges: the last value.
   [[nodiscard]] metric_aggregate value() const
-    requires(Type == metric_type::gauge);
+    requires(Type == metric_type::gauge) {
+    return aggregate(aggregation_kind::value);
+  }
   /// Trends: the mean.
   [[nodiscard]] metric_aggregate avg() const
-    requires(Type == metric_type::trend);
+    requires(Type == metric_type::trend) {
+    return aggregate(aggregation_kind::avg);
+  }
   /// Trends: the smallest sample.
   [[nodiscard]] metric_aggregate min() const
-    requires(Type == metric_type::trend);
+    requires(Type == metric_type::trend) {
+    return aggregate(aggregation_kind::min);
+  }
   /// Trends: the largest sample.
   [[nodiscard]] metric_aggregate max() const
-    requires(Type == metric_type::trend);
+    requires(Type == metric_type::trend) {
+    return aggregate(aggregation_kind::max);
+  }
   /// Trends: the median, p(50).
   [[nodiscard]] metric_aggregate med() const
-    requires(Type == metric_type::trend);
+    requires(Type == metric_type::trend) {
+    return aggregate(aggregation_kind::med);
+  }
   /// Trends: the `percentile`-th percentile. Throws `usage_error` unless 0 ≤ percentile ≤ 100.
   [[nodiscard]] metric_aggregate p(double percentile) const
     requires(Type == metric_type::trend);

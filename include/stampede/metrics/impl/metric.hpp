@@ -111,55 +111,6 @@ metric<Type> metric<Type>::where(std::string key, std::string value) const {
 }
 
 template <metric_type Type>
-metric_aggregate metric<Type>::count() const
-  requires(Type == metric_type::counter)
-{
-  return aggregate(aggregation_kind::count);
-}
-
-template <metric_type Type>
-metric_aggregate metric<Type>::rate() const
-  requires(Type == metric_type::counter || Type == metric_type::rate)
-{
-  return aggregate(aggregation_kind::rate);
-}
-
-template <metric_type Type>
-metric_aggregate metric<Type>::value() const
-  requires(Type == metric_type::gauge)
-{
-  return aggregate(aggregation_kind::value);
-}
-
-template <metric_type Type>
-metric_aggregate metric<Type>::avg() const
-  requires(Type == metric_type::trend)
-{
-  return aggregate(aggregation_kind::avg);
-}
-
-template <metric_type Type>
-metric_aggregate metric<Type>::min() const
-  requires(Type == metric_type::trend)
-{
-  return aggregate(aggregation_kind::min);
-}
-
-template <metric_type Type>
-metric_aggregate metric<Type>::max() const
-  requires(Type == metric_type::trend)
-{
-  return aggregate(aggregation_kind::max);
-}
-
-template <metric_type Type>
-metric_aggregate metric<Type>::med() const
-  requires(Type == metric_type::trend)
-{
-  return aggregate(aggregation_kind::med);
-}
-
-template <metric_type Type>
 metric_aggregate metric<Type>::p(double percentile) const
   requires(Type == metric_type::trend)
 {
