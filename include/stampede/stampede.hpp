@@ -17,3 +17,4 @@
 #include <stampede/metrics/tags.hpp>
 
 #include <stampede/eval/threshold.hpp>
+#include <stampede/eval/window_tracker.hpp>
