@@ -16,5 +16,6 @@
 #include <stampede/metrics/snapshot.hpp>
 #include <stampede/metrics/tags.hpp>
 
+#include <stampede/eval/check.hpp>
 #include <stampede/eval/threshold.hpp>
 #include <stampede/eval/window_tracker.hpp>

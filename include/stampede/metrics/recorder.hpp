@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -19,9 +20,11 @@ namespace stampede {
 using tag_set_id = std::uint32_t;
 
 /// Records samples of one shard (one thread). Tag sets are interned once and referred to by
-/// id, and each (metric, tag set) pair remembers which sinks it feeds — the metric's own and
-/// those of its tracked sub-metrics whose filter the tags match — so recording a sample is a
-/// lookup and a sink update, with no string work. Not thread-safe by design: one per thread.
+/// id, and each (metric, tag set) pair remembers which sinks it feeds — the metric's own,
+/// those of its tracked sub-metrics whose filter the tags match, and for a metric with a
+/// breakdown the sub-metric of the tags' values (created on the pair's first sample) — so
+/// recording a sample is a lookup and a sink update, with no string work. Not thread-safe by
+/// design: one per thread.
 ///
 /// ```cpp
 /// auto registry = std::make_shared<stampede::metric_registry>();
@@ -62,14 +65,17 @@ class recorder {
     std::size_t operator()(const tag_set& tags) const noexcept;
   };
   const std::vector<std::uint32_t>& route(metric_id id, tag_set_id tags);
+  [[nodiscard]] const metric_descriptor& descriptor(std::size_t index) const;
 
   std::shared_ptr<const metric_registry> registry_;
   std::vector<tag_set> tag_sets_;
   std::unordered_map<tag_set, tag_set_id, tag_set_hash> tag_ids_;
   // (metric << 32 | tag set) → series indices the sample goes to.
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> routes_;
-  std::vector<sink> sinks_;    // per series index of the registry
-  std::vector<char> touched_;  // per series index: got a sample since the last take
+  std::vector<sink> sinks_;    // per series: the registry's, then this recorder's breakdowns
+  std::vector<char> touched_;  // per series: got a sample since the last take
+  std::vector<metric_descriptor> breakdowns_;  // series registry.series().size() + i
+  std::unordered_map<std::string, std::uint32_t> breakdown_index_;  // by display name
   std::chrono::nanoseconds since_{0};
   std::uint64_t pending_ = 0;
 };

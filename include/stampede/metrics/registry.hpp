@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +47,21 @@ class metric_registry {
     return track(m.descriptor());
   }
 
+  /// Splits a metric by the values of some tag keys: the recorder keeps a sub-metric for each
+  /// combination it sees (`checks{check:status is 200,group:::login}`), created as samples
+  /// arrive. `checks` is split by `group` and `check` from the start, as k6's summary needs.
+  /// Each distinct combination costs a sink, so split by keys of bounded cardinality (`name`
+  /// rather than `url`). Registers the metric if needed; returns its id.
+  metric_id breakdown(const metric_descriptor& metric, std::vector<std::string> tag_keys);
+  template <metric_type Type>
+  metric_id breakdown(const metric<Type>& m, std::vector<std::string> tag_keys) {
+    return breakdown(m.descriptor(), std::move(tag_keys));
+  }
+  /// The tag keys metric `id` is split by (empty if it is not).
+  [[nodiscard]] const std::vector<std::string>& breakdown_keys(metric_id id) const {
+    return breakdowns_.at(id);
+  }
+
   /// The id of the metric called `name`, if registered.
   [[nodiscard]] std::optional<metric_id> find(std::string_view name) const;
   /// The series index of a metric or tracked sub-metric, if there is one.
@@ -70,6 +86,7 @@ class metric_registry {
   std::vector<metric_descriptor> series_;            // metrics first, then sub-metrics
   std::size_t metric_count_ = 0;
   std::vector<std::vector<std::size_t>> submetrics_;  // per metric_id
+  std::vector<std::vector<std::string>> breakdowns_;  // per metric_id: sorted tag keys
 };
 
 }  // namespace stampede

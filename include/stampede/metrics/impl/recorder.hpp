@@ -48,7 +48,31 @@ inline const std::vector<std::uint32_t>& recorder::route(metric_id id, tag_set_i
       series.push_back(static_cast<std::uint32_t>(index));
     }
   }
+  if (const auto& keys = registry_->breakdown_keys(id); !keys.empty()) {
+    tag_set projected;
+    for (const auto& k : keys) {
+      if (const auto v = sample_tags.get(k)) projected.set(k, std::string{*v});
+    }
+    if (!projected.empty()) {
+      metric_descriptor d = registry_->descriptor(id);
+      d.filter = tag_filter{std::move(projected)};
+      auto name = d.display_name();
+      const auto [slot, inserted] = breakdown_index_.try_emplace(
+          std::move(name), static_cast<std::uint32_t>(sinks_.size()));
+      if (inserted) {
+        sinks_.push_back(make_sink(d));
+        touched_.push_back(0);
+        breakdowns_.push_back(std::move(d));
+      }
+      series.push_back(slot->second);
+    }
+  }
   return routes_.emplace(key, std::move(series)).first->second;
+}
+
+inline const metric_descriptor& recorder::descriptor(std::size_t index) const {
+  const auto registered = registry_->series().size();
+  return index < registered ? registry_->descriptor(index) : breakdowns_.at(index - registered);
 }
 
 inline void recorder::add(metric_id id, double value, tag_set_id tags, std::chrono::nanoseconds at) {
@@ -91,7 +115,7 @@ inline snapshot recorder::take(std::chrono::nanoseconds now) {
   snapshot delta{since_, now};
   for (std::size_t i = 0; i < sinks_.size(); ++i) {
     if (!touched_[i]) continue;
-    const auto& d = registry_->descriptor(i);
+    const auto& d = descriptor(i);
     delta.add(d, std::exchange(sinks_[i], make_sink(d)));
     touched_[i] = 0;
   }

@@ -10,6 +10,7 @@ namespace stampede {
 
 inline metric_registry::metric_registry() {
   for (const auto& d : builtin_metrics()) add(d);
+  breakdown(stampede::checks, {std::string{system_tag::group}, std::string{system_tag::check}});
 }
 
 inline metric_id metric_registry::add(const metric_descriptor& metric) {
@@ -35,7 +36,22 @@ inline metric_id metric_registry::add(const metric_descriptor& metric) {
     for (auto& index : subs) ++index;
   }
   submetrics_.emplace_back();
+  breakdowns_.emplace_back();
   return static_cast<metric_id>(metric_count_++);
+}
+
+inline metric_id metric_registry::breakdown(const metric_descriptor& metric, std::vector<std::string> tag_keys) {
+  if (tag_keys.empty()) {
+    throw usage_error("breakdown of " + metric.name + ": name at least one tag key to split it by");
+  }
+  const auto id = add(metric);
+  auto& keys = breakdowns_[id];
+  for (auto& key : tag_keys) {
+    if (key.empty()) throw usage_error("breakdown of " + metric.name + ": a tag key cannot be empty");
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+  }
+  std::sort(keys.begin(), keys.end());
+  return id;
 }
 
 inline std::size_t metric_registry::track(const metric_descriptor& submetric) {
