@@ -20,3 +20,5 @@
 #include <stampede/eval/check.hpp>
 #include <stampede/eval/threshold.hpp>
 #include <stampede/eval/window_tracker.hpp>
+
+#include <stampede/report/summary.hpp>

@@ -1,0 +1,41 @@
+// The end-of-test summary in k6's text layout: checks by group, then every metric with
+// dotted names, aligned columns and k6's units, then each threshold with its observed value.
+#pragma once
+
+#include <stampede/core/units.hpp>
+#include <stampede/eval/check.hpp>
+#include <stampede/eval/threshold.hpp>
+#include <stampede/metrics/snapshot.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stampede {
+
+/// How the summary is written.
+struct summary_options {
+  /// The statistics shown for trends, in order (k6's `summaryTrendStats`): `avg`, `min`,
+  /// `med`, `max`, `count`, `p(N)`.
+  std::vector<std::string> trend_stats{"avg", "min", "med", "max", "p(90)", "p(95)"};
+  /// Durations in one unit (`--summary-time-unit`) instead of the one that fits each value.
+  std::optional<time_unit> fixed_time_unit;
+  /// ANSI colours, as k6 on a terminal. `summary_colors_for_terminal()` decides as k6 does.
+  bool colors = false;
+};
+
+/// Whether standard output is a terminal and `NO_COLOR` is unset: colours on.
+[[nodiscard]] bool summary_colors_for_terminal();
+
+/// Writes the summary of a run: its checks by group, its metrics (sorted by name with
+/// sub-metrics under their metric; as k6, those that got samples, plus any a threshold names,
+/// marked `[no data]` if empty; a run with no samples at all lists every metric so marked),
+/// and each threshold with its observed value. Throws `usage_error` for an unknown trend
+/// statistic in `options`.
+[[nodiscard]] std::string format_summary(const snapshot& metrics,
+                                         const std::vector<threshold_result>& thresholds,
+                                         const summary_options& options = {});
+
+}  // namespace stampede
+
+#include <stampede/report/impl/summary.hpp>

@@ -1,0 +1,154 @@
+// Tests of the text summary: k6's layout line for line where the seed's k6 run pins it,
+// golden files for whole summaries, and the edge cases (no samples, colours, bad options).
+#include <stampede/report/summary.hpp>
+
+#include <stampede/core/error.hpp>
+#include <stampede/eval/check.hpp>
+#include <stampede/metrics/recorder.hpp>
+
+#include "support/catch_compat.hpp"
+#include "support/golden.hpp"
+
+#include <chrono>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace sp = stampede;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A run shaped like the seed's first k6 run: 10 VUs, 7821 requests in 10.007 s, none failed.
+sp::snapshot seed_like_run(std::shared_ptr<sp::metric_registry> registry) {
+  registry->track(sp::http_req_duration.where("expected_response", "true"));
+  sp::recorder rec{registry};
+  const sp::tag_set ok{{"expected_response", "true"}, {"status", "200"}, {"group", ""}};
+  const auto duration_of = [](int i) { return 3.17e6 + 9.0e6 * static_cast<double>((i * 7919) % 7821) / 7821.0; };
+  for (int i = 0; i < 7821; ++i) {
+    const auto at = std::chrono::nanoseconds{i} * 1'279'000;
+    const double d = duration_of(i);
+    rec.add(sp::http_req_duration, d, ok, at);
+    rec.add(sp::http_req_waiting, d - 90e3, ok, at);
+    rec.add(sp::http_req_receiving, 87e3, ok, at);
+    rec.add(sp::http_req_sending, 30e3, ok, at);
+    rec.add(sp::http_req_blocked, 4.4e3, ok, at);
+    rec.add(sp::http_req_connecting, 0, ok, at);
+    rec.add(sp::http_req_tls_handshaking, 0, ok, at);
+    rec.add(sp::http_req_failed, 0, ok, at);
+    rec.add(sp::http_reqs, 1, ok, at);
+    rec.add(sp::iterations, 1, ok, at);
+    rec.add(sp::iteration_duration, d + 160e3, ok, at);
+  }
+  rec.add(sp::data_received, 4'849'500, ok, 1s);
+  rec.add(sp::data_sent, 1'271'000, ok, 1s);
+  rec.add(sp::vus, 10, {}, 0s);
+  rec.add(sp::vus, 10, {}, 10s);
+  rec.add(sp::vus_max, 10, {}, 0s);
+  auto s = sp::snapshot::empty_for(*registry, 0ns, 10'007'044'468ns);
+  s.merge(rec.take(10'007'044'468ns));
+  return s;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in{text};
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the summary reproduces the seed's k6 lines for counters, rates and gauges") {
+  const auto text = sp::format_summary(seed_like_run(std::make_shared<sp::metric_registry>()), {});
+  const auto lines = lines_of(text);
+  // Copied from shared/seeds/k6-summaries-replica-scaling.txt, the first run.
+  const char* from_k6[] = {
+      "     data_received..................: 4.8 MB 485 kB/s",
+      "     data_sent......................: 1.3 MB 127 kB/s",
+      "     http_req_failed................: 0.00%  ✓ 0         ✗ 7821",
+      "     http_reqs......................: 7821   781.54944/s",
+      "     iterations.....................: 7821   781.54944/s",
+      "     vus............................: 10     min=10      max=10",
+      "     vus_max........................: 10     min=10      max=10",
+  };
+  for (const auto* expected : from_k6) {
+    INFO(expected);
+    CHECK(std::find(lines.begin(), lines.end(), std::string{expected}) != lines.end());
+  }
+  // Trend lines: k6's columns, and the sub-metric indented under its metric.
+  const auto duration = std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.starts_with("     http_req_duration..............: avg=");
+  });
+  REQUIRE(duration != lines.end());
+  CHECK((duration + 1)->starts_with("       { expected_response:true }...: avg="));
+  CHECK(duration->find(" p(90)=") != std::string::npos);
+  CHECK(text.starts_with("     data_received"));  // no checks: the metrics come first
+}
+
+TEST_CASE("the summary of a seed-like run matches its golden file") {
+  stampede_test::check_golden("report/golden/seed_like_run.txt",
+                   sp::format_summary(seed_like_run(std::make_shared<sp::metric_registry>()), {}));
+}
+
+TEST_CASE("the summary shows groups, failing checks, thresholds and their observed values") {
+  auto registry = std::make_shared<sp::metric_registry>();
+  registry->track(sp::http_req_duration.where("expected_response", "true"));
+  sp::recorder rec{registry};
+  const auto status_200 = [](int s) { return s == 200; };
+  for (int i = 0; i < 10; ++i) {
+    const int status = i == 3 ? 503 : 200;
+    const sp::tag_set login{{"group", "::login"}, {"expected_response", status == 200 ? "true" : "false"}};
+    (void)sp::check(rec, status, "status was 200", status_200, login, 1s);
+    (void)sp::check(rec, 1, "token issued", [](int) { return true; }, sp::tag_set{{"group", "::login::token"}}, 1s);
+    (void)sp::check(rec, 1, "home page loads", [](int) { return true; }, sp::tag_set{{"group", ""}}, 1s);
+    rec.add(sp::http_req_duration, (i == 3 ? 2500 : 40 + i) * 1e6, login, 1s);
+    rec.add(sp::http_req_failed, status == 200 ? 0 : 1, login, 1s);
+  }
+  auto s = sp::snapshot::empty_for(*registry, 0s, 10s);
+  s.merge(rec.take(10s));
+  const auto source = [&](const sp::metric_aggregate& a) { return s.values(a); };
+  const std::vector<sp::threshold_result> results{
+      (sp::http_req_duration.where("expected_response", "true").p(95) < 200ms).evaluate(source),
+      (sp::http_req_failed.rate() < 0.01).evaluate(source),
+      ((sp::http_req_duration.max() < 1s) || (sp::http_reqs.count() > 100)).evaluate(source),
+  };
+  sp::summary_options options;
+  options.trend_stats = {"avg", "min", "med", "max", "p(99)", "p(99.9)", "count"};
+  stampede_test::check_golden("report/golden/groups_checks_thresholds.txt", sp::format_summary(s, results, options));
+}
+
+TEST_CASE("a run with no samples still prints every metric, empty ones marked") {
+  const auto registry = std::make_shared<sp::metric_registry>();
+  const auto text = sp::format_summary(sp::snapshot::empty_for(*registry, 0s, 1s), {});
+  const auto lines = lines_of(text);
+  CHECK(lines.size() == sp::builtin_metrics().size());  // checks has no per-check series
+  CHECK(std::find(lines.begin(), lines.end(), "     http_req_duration..........: [no data]") != lines.end());
+  CHECK(std::find(lines.begin(), lines.end(), "     http_reqs..................: 0   0/s") != lines.end());
+}
+
+TEST_CASE("colours wrap values and marks in ANSI codes only when asked") {
+  const auto run = seed_like_run(std::make_shared<sp::metric_registry>());
+  sp::summary_options options;
+  CHECK(sp::format_summary(run, {}, options).find('\x1b') == std::string::npos);
+  options.colors = true;
+  const auto source = [&](const sp::metric_aggregate& a) { return run.values(a); };
+  const std::vector<sp::threshold_result> passed{(sp::http_reqs.count() > 0).evaluate(source)};
+  const auto coloured = sp::format_summary(run, passed, options);
+  CHECK(coloured.find("\x1b[36m4.8 MB\x1b[0m") != std::string::npos);
+  CHECK(coloured.find("\x1b[32m✓\x1b[0m") != std::string::npos);  // the passed threshold's mark
+}
+
+TEST_CASE("a fixed time unit and an unknown trend statistic") {
+  const auto run = seed_like_run(std::make_shared<sp::metric_registry>());
+  sp::summary_options options;
+  options.fixed_time_unit = sp::time_unit::ms;
+  const auto text = sp::format_summary(run, {}, options);
+  CHECK(text.find("http_req_connecting............: avg=0.00ms ") != std::string::npos);
+  options.trend_stats = {"avg", "p(101)"};
+  CHECK_THROWS_AS(sp::format_summary(run, {}, options), sp::usage_error);
+  options.trend_stats = {"mean"};
+  CHECK_THROWS_WITH(sp::format_summary(run, {}, options),
+                    "unknown trend statistic \"mean\" (avg, min, med, max, count or p(N) with N from 0 to 100)");
+}
