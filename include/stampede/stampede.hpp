@@ -22,3 +22,4 @@
 #include <stampede/eval/window_tracker.hpp>
 
 #include <stampede/report/summary.hpp>
+#include <stampede/report/summary_export.hpp>

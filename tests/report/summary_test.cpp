@@ -8,6 +8,7 @@
 
 #include "support/catch_compat.hpp"
 #include "support/golden.hpp"
+#include "report/seed_like_run.hpp"
 
 #include <chrono>
 #include <memory>
@@ -20,37 +21,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A run shaped like the seed's first k6 run: 10 VUs, 7821 requests in 10.007 s, none failed.
-sp::snapshot seed_like_run(std::shared_ptr<sp::metric_registry> registry) {
-  registry->track(sp::http_req_duration.where("expected_response", "true"));
-  sp::recorder rec{registry};
-  const sp::tag_set ok{{"expected_response", "true"}, {"status", "200"}, {"group", ""}};
-  const auto duration_of = [](int i) { return 3.17e6 + 9.0e6 * static_cast<double>((i * 7919) % 7821) / 7821.0; };
-  for (int i = 0; i < 7821; ++i) {
-    const auto at = std::chrono::nanoseconds{i} * 1'279'000;
-    const double d = duration_of(i);
-    rec.add(sp::http_req_duration, d, ok, at);
-    rec.add(sp::http_req_waiting, d - 90e3, ok, at);
-    rec.add(sp::http_req_receiving, 87e3, ok, at);
-    rec.add(sp::http_req_sending, 30e3, ok, at);
-    rec.add(sp::http_req_blocked, 4.4e3, ok, at);
-    rec.add(sp::http_req_connecting, 0, ok, at);
-    rec.add(sp::http_req_tls_handshaking, 0, ok, at);
-    rec.add(sp::http_req_failed, 0, ok, at);
-    rec.add(sp::http_reqs, 1, ok, at);
-    rec.add(sp::iterations, 1, ok, at);
-    rec.add(sp::iteration_duration, d + 160e3, ok, at);
-  }
-  rec.add(sp::data_received, 4'849'500, ok, 1s);
-  rec.add(sp::data_sent, 1'271'000, ok, 1s);
-  rec.add(sp::vus, 10, {}, 0s);
-  rec.add(sp::vus, 10, {}, 10s);
-  rec.add(sp::vus_max, 10, {}, 0s);
-  auto s = sp::snapshot::empty_for(*registry, 0ns, 10'007'044'468ns);
-  s.merge(rec.take(10'007'044'468ns));
-  return s;
-}
-
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in{text};
@@ -61,7 +31,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the summary reproduces the seed's k6 lines for counters, rates and gauges") {
-  const auto text = sp::format_summary(seed_like_run(std::make_shared<sp::metric_registry>()), {});
+  const auto text = sp::format_summary(stampede_test::seed_like_run(std::make_shared<sp::metric_registry>()), {});
   const auto lines = lines_of(text);
   // Copied from shared/seeds/k6-summaries-replica-scaling.txt, the first run.
   const char* from_k6[] = {
@@ -89,7 +59,7 @@ TEST_CASE("the summary reproduces the seed's k6 lines for counters, rates and ga
 
 TEST_CASE("the summary of a seed-like run matches its golden file") {
   stampede_test::check_golden("report/golden/seed_like_run.txt",
-                   sp::format_summary(seed_like_run(std::make_shared<sp::metric_registry>()), {}));
+                   sp::format_summary(stampede_test::seed_like_run(std::make_shared<sp::metric_registry>()), {}));
 }
 
 TEST_CASE("the summary shows groups, failing checks, thresholds and their observed values") {
@@ -129,7 +99,7 @@ TEST_CASE("a run with no samples still prints every metric, empty ones marked") 
 }
 
 TEST_CASE("colours wrap values and marks in ANSI codes only when asked") {
-  const auto run = seed_like_run(std::make_shared<sp::metric_registry>());
+  const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
   sp::summary_options options;
   CHECK(sp::format_summary(run, {}, options).find('\x1b') == std::string::npos);
   options.colors = true;
@@ -141,7 +111,7 @@ TEST_CASE("colours wrap values and marks in ANSI codes only when asked") {
 }
 
 TEST_CASE("a fixed time unit and an unknown trend statistic") {
-  const auto run = seed_like_run(std::make_shared<sp::metric_registry>());
+  const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
   sp::summary_options options;
   options.fixed_time_unit = sp::time_unit::ms;
   const auto text = sp::format_summary(run, {}, options);
