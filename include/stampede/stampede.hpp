@@ -6,6 +6,7 @@
 
 #include <stampede/core/asio.hpp>
 #include <stampede/core/error.hpp>
+#include <stampede/core/json_string.hpp>
 #include <stampede/core/units.hpp>
 
 #include <stampede/metrics/builtin.hpp>

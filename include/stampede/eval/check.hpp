@@ -39,6 +39,10 @@ struct check_result {
   friend bool operator==(const check_result&, const check_result&) = default;
 };
 
+/// The names along a k6 group path: `"::login::token"` is `{"login", "token"}`, `""` (the
+/// root) is `{}`.
+[[nodiscard]] std::vector<std::string> group_path(std::string_view group);
+
 /// Every check in a snapshot, groups in order of first appearance and checks in order of
 /// first appearance within their group (k6's summary order).
 [[nodiscard]] std::vector<check_result> check_results(const snapshot& s);

@@ -79,6 +79,9 @@ struct trend_sink {
   /// Records a sample in the metric's unit (ns, bytes, or a plain number).
   void add(double value) noexcept;
   void merge(const trend_sink& other);
+  /// avg, min, max, med or a percentile in the metric's unit; empty without samples. Throws
+  /// `usage_error` for an aggregation trends do not have.
+  [[nodiscard]] std::optional<double> value(aggregation_kind kind, double percentile = 0) const;
   /// How many histogram units one unit of the metric is: 1, or 1000 for plain trends.
   [[nodiscard]] double scale() const noexcept { return contains == value_type::plain ? 1000.0 : 1.0; }
   friend bool operator==(const trend_sink&, const trend_sink&) = default;

@@ -2,6 +2,7 @@
 // k6 summaries read ours.
 #pragma once
 
+#include <stampede/core/json_string.hpp>
 #include <stampede/eval/threshold.hpp>
 #include <stampede/metrics/snapshot.hpp>
 
@@ -32,9 +33,6 @@ namespace stampede {
                                                 const std::vector<threshold_result>& thresholds,
                                                 const std::vector<std::string>& trend_stats = {
                                                     "avg", "min", "med", "max", "p(90)", "p(95)"});
-
-/// `text` as a JSON string literal, quotes included.
-[[nodiscard]] std::string json_quote(std::string_view text);
 
 }  // namespace stampede
 

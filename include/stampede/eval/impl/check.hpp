@@ -21,6 +21,17 @@ bool check(recorder& rec, const T& value, std::string_view name, Predicate&& pre
   return passed;
 }
 
+inline std::vector<std::string> group_path(std::string_view group) {
+  std::vector<std::string> names;
+  while (group.starts_with("::")) {
+    group.remove_prefix(2);
+    const auto end = group.find("::");
+    names.emplace_back(group.substr(0, end));
+    group = end == std::string_view::npos ? std::string_view{} : group.substr(end);
+  }
+  return names;
+}
+
 inline std::vector<check_result> check_results(const snapshot& s) {
   std::vector<check_result> out;
   for (const auto& e : s.entries()) {

@@ -112,24 +112,21 @@ inline std::optional<double> aggregate(const sink& s, aggregation_kind kind, dou
     if (kind != aggregation_kind::rate) detail::aggregation_misfit(kind, "rate");
     return r->rate();
   }
-  const auto& t = std::get<trend_sink>(s);
-  const auto& h = t.samples;
-  if (h.count() == 0) {
-    if (kind == aggregation_kind::count || kind == aggregation_kind::rate ||
-        kind == aggregation_kind::value) {
-      detail::aggregation_misfit(kind, "trend");
-    }
-    return std::nullopt;
+  return std::get<trend_sink>(s).value(kind, percentile);
+}
+
+inline std::optional<double> trend_sink::value(aggregation_kind kind, double percentile) const {
+  const auto& h = samples;
+  if (kind == aggregation_kind::count || kind == aggregation_kind::rate || kind == aggregation_kind::value) {
+    detail::aggregation_misfit(kind, "trend");
   }
-  const double scale = t.scale();
+  if (h.count() == 0) return std::nullopt;
   switch (kind) {
-    case aggregation_kind::avg: return h.mean() / scale;
-    case aggregation_kind::min: return static_cast<double>(h.min()) / scale;
-    case aggregation_kind::max: return static_cast<double>(h.max()) / scale;
-    case aggregation_kind::med: return static_cast<double>(h.value_at_percentile(50)) / scale;
-    case aggregation_kind::percentile:
-      return static_cast<double>(h.value_at_percentile(percentile)) / scale;
-    default: detail::aggregation_misfit(kind, "trend");
+    case aggregation_kind::avg: return h.mean() / scale();
+    case aggregation_kind::min: return static_cast<double>(h.min()) / scale();
+    case aggregation_kind::max: return static_cast<double>(h.max()) / scale();
+    case aggregation_kind::med: return static_cast<double>(h.value_at_percentile(50)) / scale();
+    default: return static_cast<double>(h.value_at_percentile(percentile)) / scale();
   }
 }
 

@@ -1,8 +1,9 @@
 // Bodies of tag_set, tag_filter and the brace-form writer (included by metrics/tags.hpp).
 #pragma once
 
+#include <stampede/core/json_string.hpp>
+
 #include <algorithm>
-#include <cstdio>
 
 namespace stampede {
 
@@ -77,29 +78,7 @@ inline tag_filter tag_filter::and_where(std::string key, std::string value) cons
 }
 
 inline std::string quote_tag_text(std::string_view text) {
-  if (!detail::needs_quotes(text)) return std::string{text};
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char escaped[7];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
+  return detail::needs_quotes(text) ? json_quote(text) : std::string{text};
 }
 
 inline std::string to_string(const tag_set& tags) {

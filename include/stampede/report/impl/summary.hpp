@@ -85,34 +85,37 @@ inline std::string display_name(const metric_descriptor& m) {
   return "{ " + braces.substr(1, braces.size() - 2) + " }";
 }
 
-// One trend statistic ("avg", "p(95)", "count") of a trend sink, formatted.
-inline std::string trend_stat(const trend_sink& t, const metric_descriptor& m, const std::string& stat,
-                              const summary_options& o) {
-  const auto& h = t.samples;
-  const double scale = t.scale();
-  if (stat == "count") return std::to_string(h.count());
-  double value = 0;
-  if (stat == "avg") {
-    value = h.mean() / scale;
-  } else if (stat == "min") {
-    value = static_cast<double>(h.min()) / scale;
-  } else if (stat == "max") {
-    value = static_cast<double>(h.max()) / scale;
-  } else if (stat == "med") {
-    value = static_cast<double>(h.value_at_percentile(50)) / scale;
-  } else {
-    double p = 0;
-    const auto* first = stat.data() + 2;
-    const auto* last = stat.data() + stat.size() - 1;
-    const auto parsed = stat.size() > 3 && stat.starts_with("p(") && stat.back() == ')'
-                            ? std::from_chars(first, last, p)
-                            : std::from_chars_result{first, std::errc::invalid_argument};
-    if (parsed.ec != std::errc{} || parsed.ptr != last || !(p >= 0 && p <= 100)) {
-      throw usage_error("unknown trend statistic \"" + stat + "\" (avg, min, med, max, count or p(N) with N from 0 to 100)");
-    }
-    value = static_cast<double>(h.value_at_percentile(p)) / scale;
+// A trend statistic as summaryTrendStats names it: "avg", "min", "med", "max", "count", "p(N)".
+struct trend_stat {
+  bool is_count = false;
+  aggregation_kind kind = aggregation_kind::avg;
+  double percentile = 0;
+};
+
+inline trend_stat parse_trend_stat(const std::string& stat) {
+  if (stat == "count") return {true, aggregation_kind::count, 0};
+  if (stat == "avg") return {false, aggregation_kind::avg, 0};
+  if (stat == "min") return {false, aggregation_kind::min, 0};
+  if (stat == "max") return {false, aggregation_kind::max, 0};
+  if (stat == "med") return {false, aggregation_kind::med, 0};
+  double p = 0;
+  const auto* first = stat.data() + 2;
+  const auto* last = stat.data() + stat.size() - 1;
+  const auto parsed = stat.size() > 3 && stat.starts_with("p(") && stat.back() == ')'
+                          ? std::from_chars(first, last, p)
+                          : std::from_chars_result{first, std::errc::invalid_argument};
+  if (parsed.ec != std::errc{} || parsed.ptr != last || !(p >= 0 && p <= 100)) {
+    throw usage_error("unknown trend statistic \"" + stat + "\" (avg, min, med, max, count or p(N) with N from 0 to 100)");
   }
-  return humanize(value, m, o, false);
+  return {false, aggregation_kind::percentile, p};
+}
+
+// One trend statistic of a non-empty trend sink, formatted.
+inline std::string format_trend_stat(const trend_sink& t, const metric_descriptor& m, const std::string& stat,
+                                     const summary_options& o) {
+  const auto s = parse_trend_stat(stat);
+  if (s.is_count) return std::to_string(t.samples.count());
+  return humanize(t.value(s.kind, s.percentile).value_or(0), m, o, false);
 }
 
 struct metric_line {
@@ -167,7 +170,7 @@ inline metric_line describe(const snapshot_entry& e, const snapshot& s, const su
       line.empty = true;
     } else {
       line.trend = true;
-      for (const auto& stat : o.trend_stats) line.cells.push_back(trend_stat(t, m, stat, o));
+      for (const auto& stat : o.trend_stats) line.cells.push_back(format_trend_stat(t, m, stat, o));
     }
   }
   return line;
@@ -241,13 +244,7 @@ inline std::string format_summary(const snapshot& metrics, const std::vector<thr
   d::group_node root;
   for (const auto& c : check_results(metrics)) {
     d::group_node* g = &root;
-    std::string_view path = c.group;
-    while (path.starts_with("::")) {
-      path.remove_prefix(2);
-      const auto end = path.find("::");
-      g = &g->child(std::string{path.substr(0, end)});
-      path = end == std::string_view::npos ? std::string_view{} : path.substr(end);
-    }
+    for (const auto& name : group_path(c.group)) g = &g->child(name);
     g->checks.push_back(c);
   }
   d::write_group(root, " " + std::string(4, ' '), paint, out);

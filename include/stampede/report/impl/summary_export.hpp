@@ -13,30 +13,6 @@
 
 namespace stampede {
 
-inline std::string json_quote(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[7];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 namespace detail::summary_export {
 
 // The shortest text that reads back as the same double; JSON has no NaN or infinity.
@@ -93,13 +69,7 @@ inline std::string format_summary_export(const snapshot& metrics, const std::vec
   x::group_node root;
   for (const auto& c : check_results(metrics)) {
     x::group_node* g = &root;
-    std::string_view path = c.group;
-    while (path.starts_with("::")) {
-      path.remove_prefix(2);
-      const auto end = path.find("::");
-      g = &g->groups[std::string{path.substr(0, end)}];
-      path = end == std::string_view::npos ? std::string_view{} : path.substr(end);
-    }
+    for (const auto& name : group_path(c.group)) g = &g->groups[name];
     g->checks.push_back(c);
   }
 
@@ -140,27 +110,12 @@ inline std::string format_summary_export(const snapshot& metrics, const std::vec
       const auto& t = std::get<trend_sink>(e.data);
       if (t.samples.count() > 0) {
         for (const auto& stat : trend_stats) {
-          const auto kind = stat == "avg"   ? aggregation_kind::avg
-                            : stat == "min" ? aggregation_kind::min
-                            : stat == "max" ? aggregation_kind::max
-                            : stat == "med" ? aggregation_kind::med
-                                            : aggregation_kind::percentile;
-          if (stat == "count") {
+          const auto parsed = detail::summary::parse_trend_stat(stat);
+          if (parsed.is_count) {
             fields.emplace_back(stat, std::to_string(t.samples.count()));
             continue;
           }
-          double p = 0;
-          if (kind == aggregation_kind::percentile) {
-            const auto* first = stat.data() + 2;
-            const auto* last = stat.data() + stat.size() - 1;
-            const auto parsed = stat.size() > 3 && stat.starts_with("p(") && stat.back() == ')'
-                                    ? std::from_chars(first, last, p)
-                                    : std::from_chars_result{first, std::errc::invalid_argument};
-            if (parsed.ec != std::errc{} || parsed.ptr != last || !(p >= 0 && p <= 100)) {
-              throw usage_error("unknown trend statistic \"" + stat + "\" (avg, min, med, max, count or p(N) with N from 0 to 100)");
-            }
-          }
-          const auto v = aggregate(e.data, kind, p, metrics.duration());
+          const auto v = t.value(parsed.kind, parsed.percentile);
           fields.emplace_back(stat, x::number(x::in_k6_units(v.value_or(0), m)));
         }
       }
