@@ -5,6 +5,7 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/asio.hpp>
+#include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/json_string.hpp>
 #include <stampede/core/units.hpp>

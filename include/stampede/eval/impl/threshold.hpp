@@ -2,6 +2,7 @@
 // eval/threshold.hpp).
 #pragma once
 
+#include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 
 #include <algorithm>
@@ -255,10 +256,9 @@ class threshold_scanner {
       ++pos_;
       if (digits() == 0) fail("a digit must follow the decimal point");
     }
-    double value = 0;
-    const auto [end, ec] = std::from_chars(text_.data() + start, text_.data() + pos_, value);
-    if (ec != std::errc{} || end != text_.data() + pos_) fail("the number is out of range", start);
-    return value;
+    const auto value = parse_double(text_.substr(start, pos_ - start));
+    if (!value || !std::isfinite(*value)) fail("the number is out of range", start);
+    return *value;
   }
 
   // A tag key or value: bare up to , : or }, or a double-quoted string with JSON escapes

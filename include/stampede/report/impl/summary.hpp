@@ -2,10 +2,10 @@
 // summary code: the same column widths, dot leaders, marks and check tree.
 #pragma once
 
+#include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -98,16 +98,13 @@ inline trend_stat parse_trend_stat(const std::string& stat) {
   if (stat == "min") return {false, aggregation_kind::min, 0};
   if (stat == "max") return {false, aggregation_kind::max, 0};
   if (stat == "med") return {false, aggregation_kind::med, 0};
-  double p = 0;
-  const auto* first = stat.data() + 2;
-  const auto* last = stat.data() + stat.size() - 1;
-  const auto parsed = stat.size() > 3 && stat.starts_with("p(") && stat.back() == ')'
-                          ? std::from_chars(first, last, p)
-                          : std::from_chars_result{first, std::errc::invalid_argument};
-  if (parsed.ec != std::errc{} || parsed.ptr != last || !(p >= 0 && p <= 100)) {
+  const auto p = stat.size() > 3 && stat.starts_with("p(") && stat.back() == ')'
+                     ? parse_double(std::string_view{stat}.substr(2, stat.size() - 3))
+                     : std::nullopt;
+  if (!p || !(*p >= 0 && *p <= 100)) {
     throw usage_error("unknown trend statistic \"" + stat + "\" (avg, min, med, max, count or p(N) with N from 0 to 100)");
   }
-  return {false, aggregation_kind::percentile, p};
+  return {false, aggregation_kind::percentile, *p};
 }
 
 // One trend statistic of a non-empty trend sink, formatted.

@@ -4,8 +4,9 @@
 #include <stampede/eval/check.hpp>
 #include <stampede/report/summary.hpp>
 
+#include <stampede/core/charconv.hpp>
+
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -17,10 +18,7 @@ namespace detail::summary_export {
 
 // The shortest text that reads back as the same double; JSON has no NaN or infinity.
 inline std::string number(double value) {
-  if (!std::isfinite(value)) return "null";
-  char text[64];
-  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  return ec == std::errc{} ? std::string(text, end) : "null";
+  return std::isfinite(value) ? format_double(value) : "null";
 }
 
 // k6 writes times in milliseconds.

@@ -1,0 +1,32 @@
+// Tests of locale-free number parsing and printing (both branches: the suite is also run
+// with STAMPEDE_NO_FLOAT_CHARCONV, which forces the stream fallback).
+#include <stampede/core/charconv.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <clocale>
+#include <string>
+
+TEST_CASE("parse_double reads whole numbers only") {
+  CHECK(stampede::parse_double("95") == 95.0);
+  CHECK(stampede::parse_double("99.9") == 99.9);
+  CHECK(stampede::parse_double("-1.5") == -1.5);
+  CHECK_FALSE(stampede::parse_double("").has_value());
+  CHECK_FALSE(stampede::parse_double("1.5x").has_value());
+  CHECK_FALSE(stampede::parse_double("x").has_value());
+  CHECK_FALSE(stampede::parse_double(" 1").has_value());
+}
+
+TEST_CASE("format_double round-trips and never uses a locale's decimal comma") {
+  for (const double v : {0.1, 781.5494399979516, 10.0, 1e-7, 123456789.125}) {
+    INFO(v);
+    CHECK(stampede::parse_double(stampede::format_double(v)) == v);
+  }
+  CHECK(stampede::format_double(10) == "10");
+  // A process whose C locale uses a comma must still write and read points.
+  if (std::setlocale(LC_ALL, "de_DE.UTF-8") != nullptr || std::setlocale(LC_ALL, "C.UTF-8") != nullptr) {
+    CHECK(stampede::format_double(2.5) == "2.5");
+    CHECK(stampede::parse_double("2.5") == 2.5);
+    std::setlocale(LC_ALL, "C");
+  }
+}
