@@ -1,0 +1,144 @@
+// What a run shares with its shards and VUs: the run's clock, seed and environment, each
+// scenario's definition and counters, and each shard's recorder. Private to exec/.
+#pragma once
+
+#include <stampede/core/rng.hpp>
+#include <stampede/metrics/builtin.hpp>
+#include <stampede/metrics/recorder.hpp>
+#include <stampede/metrics/registry.hpp>
+#include <stampede/metrics/tags.hpp>
+
+#include <asio/io_context.hpp>
+
+#include <any>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace stampede {
+
+struct scenario;
+
+/// Environment variables of a test: `-e KEY=VALUE` flags and a scenario's `env`.
+using env_map = std::map<std::string, std::string, std::less<>>;
+
+namespace detail {
+
+using clock = std::chrono::steady_clock;
+
+/// Distinct iteration error messages kept per run; more are counted under one line.
+inline constexpr std::size_t max_error_messages = 50;
+
+/// Exceptions that escaped iterations, by message. Touched only when an iteration fails, so a
+/// mutex is fine here.
+class error_log {
+ public:
+  void add(const std::string& scenario, const std::string& message) {
+    const std::lock_guard lock{mutex_};
+    const auto key = std::make_pair(scenario, message);
+    if (auto it = counts_.find(key); it != counts_.end()) {
+      ++it->second;
+    } else if (counts_.size() < max_error_messages) {
+      counts_.emplace(key, 1);
+      order_.push_back(key);
+    } else {
+      ++overflow_;
+    }
+  }
+  /// (scenario, message, count) in order of first appearance, then the overflow count.
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    const std::lock_guard lock{mutex_};
+    for (const auto& key : order_) fn(key.first, key.second, counts_.at(key));
+    if (overflow_ > 0) fn(std::string{}, std::string{"(other errors)"}, overflow_);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> counts_;
+  std::vector<std::pair<std::string, std::string>> order_;
+  std::uint64_t overflow_ = 0;
+};
+
+/// Ways a run can be told to stop before its scenarios end.
+enum class stop_kind : std::uint8_t {
+  none,
+  graceful,  ///< no new iterations; running ones get their scenario's graceful_stop
+  abort,     ///< running iterations are interrupted now
+};
+
+/// Shared by every shard; fixed once the scenarios start, except the atomics.
+struct run_context {
+  clock::time_point start;  ///< time 0: when the scenarios start (after setup)
+  std::uint64_t seed = 0;
+  env_map env;
+  std::any setup_data;  ///< setup()'s result, read-only while VUs run
+  std::shared_ptr<const metric_registry> registry;
+  error_log errors;
+
+  /// Set by abort_test(): the run stops and exits with k6's code 108.
+  std::atomic<bool> aborted_by_test{false};
+  mutable std::mutex reason_mutex;
+  std::string abort_reason;
+
+  void abort_test(std::string reason) {
+    {
+      const std::lock_guard lock{reason_mutex};
+      if (!aborted_by_test.load()) abort_reason = std::move(reason);
+    }
+    aborted_by_test.store(true);
+  }
+  [[nodiscard]] std::chrono::nanoseconds elapsed(clock::time_point at = clock::now()) const noexcept {
+    return at < start ? std::chrono::nanoseconds{0} : std::chrono::duration_cast<std::chrono::nanoseconds>(at - start);
+  }
+};
+
+/// One scenario, shared by the shards that run its VUs.
+struct scenario_context {
+  const scenario* definition = nullptr;
+  std::size_t index = 0;
+  std::string name;
+  tag_set tags;  ///< the test's tags, the scenario's, and `scenario:<name>`
+  env_map env;   ///< the scenario's env over the test's
+  std::uint64_t first_vu_id = 0;  ///< global VU ids of this scenario are first_vu_id + 1 …
+
+  std::atomic<std::int64_t> shared_next{0};  ///< shared_iterations: the next one to hand out
+  std::atomic<std::uint64_t> complete{0};
+  std::atomic<std::uint64_t> interrupted{0};
+  std::atomic<std::int64_t> active{0};     ///< VUs in an iteration or looping
+  std::atomic<std::int64_t> allocated{0};  ///< VUs that exist
+  std::atomic<bool> started{false};
+  std::atomic<int> shards_done{0};
+};
+
+/// Metric ids the engine records on every iteration, looked up once.
+struct engine_ids {
+  metric_id iterations = 0;
+  metric_id iteration_duration = 0;
+  metric_id dropped_iterations = 0;
+  metric_id iteration_start_delay = 0;
+  metric_id iteration_latency = 0;
+  metric_id group_duration = 0;
+  metric_id checks = 0;
+};
+
+/// One thread's share of the run: its io_context, its recorder, its VUs.
+struct shard_context {
+  shard_context(std::size_t index_, run_context& run_, asio::io_context& io_)
+      : index{index_}, run{&run_}, io{&io_}, rec{run_.registry} {}
+
+  std::size_t index = 0;
+  run_context* run = nullptr;
+  asio::io_context* io = nullptr;
+  recorder rec;
+  engine_ids ids;
+};
+
+}  // namespace detail
+}  // namespace stampede

@@ -1,0 +1,209 @@
+// Bodies of vu (included by exec/vu.hpp).
+#pragma once
+
+#include <stampede/core/error.hpp>
+#include <stampede/eval/check.hpp>
+
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <cstdlib>
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+namespace stampede {
+
+namespace detail {
+
+/// The engine's side door into a VU: the runner's bookkeeping without making it public.
+struct vu_access {
+  static asio::cancellation_signal& interrupt(vu& u) noexcept { return u.interrupt_; }
+  static bool& wanted(vu& u) noexcept { return u.wanted_; }
+  static bool& looping(vu& u) noexcept { return u.looping_; }
+  static bool& in_iteration(vu& u) noexcept { return u.in_iteration_; }
+  static bool& interrupted(vu& u) noexcept { return u.interrupted_; }
+  static std::optional<std::chrono::nanoseconds>& intended_start(vu& u) noexcept { return u.intended_start_; }
+  static void next_iteration(vu& u) noexcept { ++u.iteration_; }
+  static tag_set_id tags_id(const vu& u) noexcept { return u.tags_id_; }
+  static detail::shard_context& shard(vu& u) noexcept { return *u.shard_; }
+  static detail::scenario_context& scenario(vu& u) noexcept { return *u.scenario_; }
+};
+
+// The Asio operations a group body may be: a callable giving task<>, with or without the VU.
+template <typename Body>
+task<> call_group_body(Body& body, vu& u) {
+  if constexpr (std::is_invocable_v<Body&, vu&>) {
+    co_await body(u);
+  } else {
+    co_await body();
+  }
+}
+
+}  // namespace detail
+
+inline vu::vu(detail::shard_context& shard, detail::scenario_context& scenario, std::uint64_t id_in_scenario)
+    : shard_{&shard},
+      scenario_{&scenario},
+      id_{scenario.first_vu_id + id_in_scenario},
+      id_in_scenario_{id_in_scenario},
+      tags_id_{shard.rec.intern(scenario.tags)},
+      rng_{shard.run->seed, scenario.first_vu_id + id_in_scenario} {}
+
+inline vu::~vu() = default;
+
+inline const std::string& vu::scenario() const noexcept { return scenario_->name; }
+
+inline const tag_set& vu::tags() const noexcept { return own_tags_ ? *own_tags_ : scenario_->tags; }
+
+inline void vu::set_tag(std::string key, std::string value) {
+  if (key == system_tag::scenario || key == system_tag::group) {
+    throw usage_error("vu::set_tag: \"" + key + "\" is set by stampede and cannot be changed");
+  }
+  if (key.empty()) throw usage_error("vu::set_tag: a tag key cannot be empty");
+  if (!own_tags_) own_tags_ = std::make_unique<tag_set>(scenario_->tags);
+  own_tags_->set(std::move(key), std::move(value));
+  retag();
+}
+
+inline void vu::retag() { tags_id_ = shard_->rec.intern(tags()); }
+
+inline std::string vu::env(std::string_view key, std::string_view fallback) const {
+  if (const auto it = scenario_->env.find(key); it != scenario_->env.end()) return it->second;
+  if (const auto it = shard_->run->env.find(key); it != shard_->run->env.end()) return it->second;
+  const std::string name{key};
+  // getenv is safe to call concurrently as long as nobody calls setenv, which stampede does not.
+  if (const char* value = std::getenv(name.c_str()); value != nullptr) return value;  // NOLINT(concurrency-mt-unsafe)
+  return std::string{fallback};
+}
+
+inline std::chrono::nanoseconds vu::now() const noexcept { return shard_->run->elapsed(); }
+inline std::chrono::nanoseconds vu::elapsed() const noexcept { return now(); }
+
+inline asio::any_io_executor vu::executor() const noexcept { return shard_->io->get_executor(); }
+
+inline task<> vu::sleep(std::chrono::nanoseconds d) {
+  if (d <= std::chrono::nanoseconds::zero()) {
+    co_await asio::post(shard_->io->get_executor(), asio::use_awaitable);  // still yield, as k6's sleep(0)
+    co_return;
+  }
+  asio::steady_timer timer{shard_->io->get_executor(), d};
+  co_await timer.async_wait(asio::use_awaitable);  // interruption throws operation_aborted
+}
+
+inline task<> vu::sleep(std::chrono::nanoseconds min, std::chrono::nanoseconds max) {
+  if (max < min) throw usage_error("vu::sleep(min, max): max is below min");
+  co_await sleep(rng_.uniform(min, max));
+}
+
+template <typename T, std::predicate<const T&> Predicate>
+bool vu::check(const T& value, std::string_view name, Predicate&& predicate) {
+  return stampede::check(shard_->rec, value, name, std::forward<Predicate>(predicate), tags(), now());
+}
+
+template <typename T, describing_predicate<T> Predicate>
+bool vu::check(const T& value, const Predicate& predicate) {
+  const std::string name = predicate.describe();
+  return stampede::check(shard_->rec, value, name, predicate, tags(), now());
+}
+
+template <typename Body>
+task<> vu::group(std::string name, Body body) {
+  if (name.empty()) throw usage_error("vu::group: a group needs a name");
+  if (name.find("::") != std::string::npos) {
+    throw usage_error("vu::group: group name \"" + name + "\" holds \"::\", which separates nested groups");
+  }
+  // Enter: the group path and the tags change together; leave restores both, also when the
+  // body throws (an interrupted iteration unwinds through here).
+  struct scope {
+    vu& u;
+    std::string outer_group;
+    std::unique_ptr<tag_set> outer_tags;
+    ~scope() {
+      u.group_ = std::move(outer_group);
+      u.own_tags_ = std::move(outer_tags);
+      u.retag();
+    }
+  };
+  scope restore{*this, group_, own_tags_ ? std::make_unique<tag_set>(*own_tags_) : nullptr};
+  group_ += "::" + name;
+  if (!own_tags_) own_tags_ = std::make_unique<tag_set>(scenario_->tags);
+  own_tags_->set(std::string{system_tag::group}, group_);
+  retag();
+  const auto start = now();
+  co_await detail::call_group_body(body, *this);
+  shard_->rec.add(shard_->ids.group_duration, static_cast<double>((now() - start).count()), tags_id_, now());
+}
+
+template <metric_type Type>
+void vu::record(const metric<Type>& m, double value, const tag_set& extra) {
+  if (extra.empty()) {
+    const auto id = shard_->rec.registry().find(m.name());
+    if (!id) throw usage_error("metric " + m.name() + " is not registered with this test; list it in load_test::metrics");
+    if (shard_->rec.registry().descriptor(*id).type != Type) {
+      throw usage_error("metric " + m.name() + " is registered with another type");
+    }
+    shard_->rec.add(*id, value, tags_id_, now());
+    return;
+  }
+  shard_->rec.add(m, value, tags().merged_with(extra), now());
+}
+
+template <typename T>
+task<T> vu::timed(const trend& t, task<T> op, tag_set extra) {
+  const auto start = now();
+  struct recording {
+    vu& u;
+    const trend& metric;
+    const tag_set& extra;
+    std::chrono::nanoseconds start;
+    ~recording() {
+      try {
+        u.record(metric, static_cast<double>((u.now() - start).count()), extra);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw; unregistered metrics fail loudly below
+      }
+    }
+  };
+  // Fail before the operation for an unregistered metric, not silently after it.
+  if (!shard_->rec.registry().find(t.name())) {
+    throw usage_error("metric " + t.name() + " is not registered with this test; list it in load_test::metrics");
+  }
+  recording rec{*this, t, extra, start};
+  co_return co_await std::move(op);
+}
+
+inline void vu::abort_test(std::string reason) { throw test_abort{std::move(reason)}; }
+
+inline void vu::end_iteration() { throw iteration_end{}; }
+
+template <typename T>
+const T& vu::setup_data() const {
+  const auto& data = shard_->run->setup_data;
+  if (!data.has_value()) throw usage_error("vu::setup_data: the test has no setup, or it returned nothing");
+  const T* value = std::any_cast<T>(&data);
+  if (value == nullptr) {
+    throw usage_error(std::string{"vu::setup_data: setup returned a "} + data.type().name() +
+                      ", not the type asked for (" + typeid(T).name() + ")");
+  }
+  return *value;
+}
+
+template <typename State>
+State& vu::state() {
+  if (!state_.has_value()) {
+    if constexpr (std::is_constructible_v<State, vu&>) {
+      state_.emplace<State>(*this);
+    } else {
+      state_.emplace<State>();
+    }
+  }
+  auto* s = std::any_cast<State>(&state_);
+  if (s == nullptr) {
+    throw usage_error(std::string{"vu::state: this VU holds a state of another type ("} + state_.type().name() + ")");
+  }
+  return *s;
+}
+
+}  // namespace stampede

@@ -1,0 +1,107 @@
+// sp::load_test: a whole test as a value — scenarios, thresholds, setup and teardown, custom
+// metrics, tags and env — and sp::run_options, how one run of it is carried out.
+#pragma once
+
+#include <stampede/core/task.hpp>
+#include <stampede/eval/threshold.hpp>
+#include <stampede/exec/scenario.hpp>
+#include <stampede/metrics/metric.hpp>
+#include <stampede/metrics/tags.hpp>
+#include <stampede/report/summary.hpp>
+
+#include <any>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stampede {
+
+/// A custom metric a test records into, listed so it is registered before the run:
+/// `.metrics = {under_500ms, login_time}`.
+struct custom_metric {
+  metric_descriptor descriptor;
+
+  template <metric_type Type>
+  custom_metric(const metric<Type>& m)  // NOLINT(google-explicit-constructor): lists read as k6's declarations
+      : descriptor{m.descriptor()} {}
+  custom_metric(metric_descriptor d) : descriptor{std::move(d)} {}  // NOLINT(google-explicit-constructor)
+};
+
+/// A whole test, as k6's options and script together:
+///
+/// ```cpp
+/// sp::load_test test{
+///     .scenarios = {{.name = "todos", .exec = list_todos,
+///                    .executor = sp::ramping_vus{.stages = {{1min, 1000}, {10min, 5000}}}}},
+///     .thresholds = {sp::http_req_duration.p(95) < 200ms, sp::http_req_failed.rate() < 0.01},
+/// };
+/// ```
+struct load_test {
+  std::vector<scenario> scenarios{};
+  std::vector<threshold> thresholds{};
+  /// Runs once before the scenarios (k6's `setup()`); what it returns is shared read-only with
+  /// every VU through `vu::setup_data<T>()`. An exception or the timeout fails the test with
+  /// k6's exit code 107.
+  std::function<task<std::any>(vu&)> setup{};
+  /// Runs once after the scenarios (k6's `teardown()`), also after an abort; it can read
+  /// `setup_data<T>()` too.
+  std::function<task<>(vu&)> teardown{};
+  std::chrono::nanoseconds setup_timeout = std::chrono::seconds{60};
+  std::chrono::nanoseconds teardown_timeout = std::chrono::seconds{60};
+  /// Custom metrics recorded with `vu::record`; metrics named by thresholds are added too.
+  std::vector<custom_metric> metrics{};
+  /// Tags on every sample of the test (k6's `options.tags`).
+  tag_set tags{};
+  /// Environment variables for `vu::env` (k6's `-e KEY=VALUE`).
+  env_map env{};
+  /// How the end-of-test summary is written (trend statistics, time unit).
+  summary_options summary{};
+};
+
+/// Whether and how live progress is shown while a test runs.
+enum class progress_mode : std::uint8_t {
+  none,       ///< nothing (the default for `run`, e.g. inside a unit test)
+  automatic,  ///< `terminal` if the stream is a terminal, else `plain`
+  terminal,   ///< k6's live lines, redrawn every second
+  plain,      ///< a line every `plain_progress_interval`, for logs and CI
+};
+
+/// Requests a stop from another thread or a signal handler: the first request stops the test
+/// gracefully (no new iterations; running ones get their scenario's `graceful_stop`), the
+/// second at once. Both still produce a result with what was gathered.
+class run_control {
+ public:
+  /// Async-signal-safe: one lock-free atomic increment.
+  void request_stop() noexcept { requests_.fetch_add(1, std::memory_order_relaxed); }
+  [[nodiscard]] int stop_requests() const noexcept { return requests_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int> requests_{0};
+  static_assert(std::atomic<int>::is_always_lock_free, "request_stop must be usable in a signal handler");
+};
+
+/// How one run is carried out; none of it changes what the test is.
+struct run_options {
+  /// Shards, one thread each; 0: one per core. VUs are spread over shards and never move.
+  unsigned threads = 0;
+  /// Seeds every VU's generator and Poisson arrivals; empty: a random seed, reported in the
+  /// result so the run can be repeated.
+  std::optional<std::uint64_t> seed{};
+  progress_mode progress = progress_mode::none;
+  std::FILE* progress_stream = stderr;
+  std::chrono::nanoseconds plain_progress_interval = std::chrono::seconds{10};
+  /// Evaluate thresholds (k6's `--no-thresholds` turns them off).
+  bool thresholds = true;
+  /// For stopping the run from elsewhere (sp::main connects SIGINT and SIGTERM to it).
+  run_control* control = nullptr;
+  /// How often shards hand their metrics over: the resolution of windows, progress and
+  /// abort-on-fail.
+  std::chrono::nanoseconds tick = std::chrono::seconds{1};
+};
+
+}  // namespace stampede

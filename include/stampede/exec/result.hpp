@@ -1,0 +1,120 @@
+// sp::result: what a run leaves behind, as a value — the merged metrics, each threshold's
+// outcome, each scenario's iterations, iteration errors, how the run ended and k6's exit code.
+#pragma once
+
+#include <stampede/eval/check.hpp>
+#include <stampede/eval/threshold.hpp>
+#include <stampede/metrics/snapshot.hpp>
+#include <stampede/report/summary.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stampede {
+
+/// How a run ended.
+enum class run_status : std::uint8_t {
+  finished,           ///< every scenario ran to its end
+  threshold_aborted,  ///< a threshold with `abort_on_fail` failed (k6 exits 99)
+  test_aborted,       ///< an iteration called `vu::abort_test` (exit 108)
+  interrupted,        ///< stopped by `run_control` / a signal (exit 105)
+  setup_failed,       ///< setup threw or timed out (exit 107)
+  teardown_failed,    ///< teardown threw or timed out (exit 107)
+};
+
+[[nodiscard]] constexpr std::string_view to_string(run_status s) noexcept {
+  switch (s) {
+    case run_status::finished: return "finished";
+    case run_status::threshold_aborted: return "aborted by a threshold";
+    case run_status::test_aborted: return "aborted by the test";
+    case run_status::interrupted: return "interrupted";
+    case run_status::setup_failed: return "setup failed";
+    case run_status::teardown_failed: return "teardown failed";
+  }
+  return "unknown";
+}
+
+/// k6's exit codes, which `sp::main` returns.
+namespace exit_code {
+inline constexpr int ok = 0;
+inline constexpr int thresholds_failed = 99;
+inline constexpr int invalid_config = 104;
+inline constexpr int stopped_by_signal = 105;
+inline constexpr int setup_teardown_error = 107;
+inline constexpr int aborted_by_test = 108;
+}  // namespace exit_code
+
+/// An exception that escaped iterations: its message, where, and how often.
+struct iteration_error {
+  std::string scenario;
+  std::string message;
+  std::uint64_t count = 0;
+  friend bool operator==(const iteration_error&, const iteration_error&) = default;
+};
+
+/// One scenario's iterations over the run.
+struct scenario_outcome {
+  std::string name;
+  std::string description;  ///< k6's executor line, e.g. "10 looping VUs for 10s (gracefulStop: 30s)"
+  std::uint64_t complete = 0;
+  std::uint64_t interrupted = 0;
+  std::int64_t max_vus = 0;
+};
+
+/// The outcome of `sp::run`.
+struct result {
+  snapshot metrics;                          ///< everything recorded, merged over shards
+  std::vector<threshold_result> thresholds;  ///< in the order of `load_test::thresholds`
+  std::vector<scenario_outcome> scenarios;
+  std::vector<iteration_error> errors;
+  run_status status = run_status::finished;
+  std::string message;  ///< why it stopped early (abort reason, setup error), if it did
+  std::uint64_t seed = 0;
+  std::chrono::nanoseconds duration{0};
+  summary_options summary_format;
+
+  [[nodiscard]] bool thresholds_passed() const noexcept {
+    for (const auto& t : thresholds) {
+      if (!t.passed) return false;
+    }
+    return true;
+  }
+  [[nodiscard]] std::uint64_t complete_iterations() const noexcept {
+    std::uint64_t n = 0;
+    for (const auto& s : scenarios) n += s.complete;
+    return n;
+  }
+  [[nodiscard]] std::uint64_t interrupted_iterations() const noexcept {
+    std::uint64_t n = 0;
+    for (const auto& s : scenarios) n += s.interrupted;
+    return n;
+  }
+  /// Each check's passes and fails, by group.
+  [[nodiscard]] std::vector<check_result> checks() const { return check_results(metrics); }
+
+  /// k6's exit code for this outcome: 0, or 99 thresholds failed, 105 signal, 107
+  /// setup/teardown, 108 aborted by the test.
+  [[nodiscard]] int exit_code() const noexcept {
+    switch (status) {
+      case run_status::setup_failed:
+      case run_status::teardown_failed: return exit_code::setup_teardown_error;
+      case run_status::test_aborted: return exit_code::aborted_by_test;
+      case run_status::interrupted: return exit_code::stopped_by_signal;
+      case run_status::threshold_aborted: return exit_code::thresholds_failed;
+      case run_status::finished: break;
+    }
+    return thresholds_passed() ? exit_code::ok : exit_code::thresholds_failed;
+  }
+
+  /// The end-of-test summary in k6's layout, then iteration errors and, when the run stopped
+  /// early, why.
+  [[nodiscard]] std::string summary() const { return summary(summary_format); }
+  [[nodiscard]] std::string summary(const summary_options& options) const;
+};
+
+}  // namespace stampede
+
+#include <stampede/exec/impl/result.hpp>

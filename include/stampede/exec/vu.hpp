@@ -1,0 +1,169 @@
+// sp::vu: what a virtual user's iteration works with — its ids and tags, the environment, a
+// seeded random generator, sleeps, checks, groups, custom metrics and timed Asio operations.
+#pragma once
+
+#include <stampede/core/rng.hpp>
+#include <stampede/core/task.hpp>
+#include <stampede/exec/detail/context.hpp>
+#include <stampede/metrics/metric.hpp>
+#include <stampede/metrics/tags.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/cancellation_signal.hpp>
+
+#include <any>
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+
+namespace stampede {
+
+namespace detail {
+struct vu_access;
+}  // namespace detail
+
+/// Thrown by `vu::end_iteration()` and caught by the engine: the iteration ends early and
+/// counts as complete. Not a `std::exception`, so `catch (const std::exception&)` in a test
+/// does not swallow it.
+struct iteration_end {};
+
+/// Thrown by `vu::abort_test()` and caught by the engine: the whole test stops (k6's
+/// `test.abort()`, exit code 108).
+struct test_abort {
+  std::string reason;
+};
+
+/// A predicate that names itself: `u.check(res, sp::status_is(200))` uses `describe()` as the
+/// check's name.
+template <typename P, typename T>
+concept describing_predicate = std::predicate<const P&, const T&> && requires(const P& p) {
+  { p.describe() } -> std::convertible_to<std::string>;
+};
+
+/// One virtual user, passed by reference to every iteration of its scenario. A VU lives on
+/// one shard (thread) for the whole run; nothing here is thread-safe, nothing needs to be.
+///
+/// ```cpp
+/// sp::task<> browse(sp::vu& u) {
+///   co_await u.group("home", [&]() -> sp::task<> {
+///     u.check(u.iteration(), "even iterations", [](auto i) { return i % 2 == 0; });
+///     co_await u.sleep(1s, 3s);  // a think time drawn from the VU's seeded generator
+///   });
+/// }
+/// ```
+class vu {
+ public:
+  vu(detail::shard_context& shard, detail::scenario_context& scenario, std::uint64_t id_in_scenario);
+  vu(const vu&) = delete;
+  vu& operator=(const vu&) = delete;
+  ~vu();
+
+  /// The VU's id in the whole test, from 1 (k6's `exec.vu.idInTest`, `__VU`).
+  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
+  /// The VU's id within its scenario, from 1.
+  [[nodiscard]] std::uint64_t id_in_scenario() const noexcept { return id_in_scenario_; }
+  /// How many iterations this VU started before the current one (k6's `__ITER`).
+  [[nodiscard]] std::uint64_t iteration() const noexcept { return iteration_; }
+  /// The scenario's name.
+  [[nodiscard]] const std::string& scenario() const noexcept;
+  /// The current group path: "" outside any group, `::login::form` nested (k6's spelling).
+  [[nodiscard]] const std::string& group() const noexcept { return group_; }
+  /// Tags every sample of this VU carries: the test's and scenario's tags, `scenario`, `group`
+  /// and those set with `set_tag`.
+  [[nodiscard]] const tag_set& tags() const noexcept;
+  /// Adds or replaces a tag on this VU's samples from now on (k6's `exec.vu.tags[key] = value`).
+  /// Throws `usage_error` for the system tags the engine sets (`scenario`, `group`).
+  void set_tag(std::string key, std::string value);
+
+  /// An environment variable: the scenario's `env`, then `-e KEY=VALUE` flags and the test's
+  /// `env`, then the process environment; `fallback` if none has it.
+  [[nodiscard]] std::string env(std::string_view key, std::string_view fallback = {}) const;
+  /// This VU's generator, seeded from the run's seed and the VU's id: the same seed gives
+  /// every VU the same sequence again.
+  [[nodiscard]] rng& random() noexcept { return rng_; }
+  /// Time since the scenarios started.
+  [[nodiscard]] std::chrono::nanoseconds elapsed() const noexcept;
+  /// The executor of the VU's shard: for Asio objects the iteration creates (sockets, timers).
+  [[nodiscard]] asio::any_io_executor executor() const noexcept;
+
+  /// Waits `d` (k6's `sleep`). Interrupted by a graceful stop's deadline like any Asio wait.
+  [[nodiscard]] task<> sleep(std::chrono::nanoseconds d);
+  /// Waits a duration drawn uniformly from [min, max] with the VU's generator.
+  [[nodiscard]] task<> sleep(std::chrono::nanoseconds min, std::chrono::nanoseconds max);
+
+  /// Records whether `predicate(value)` holds in `checks`, tagged `check:<name>` and with this
+  /// VU's tags; returns it. A failed check does not stop the iteration.
+  template <typename T, std::predicate<const T&> Predicate>
+  bool check(const T& value, std::string_view name, Predicate&& predicate);
+  /// The same, named after the predicate's own description (`status is 200`).
+  template <typename T, describing_predicate<T> Predicate>
+  bool check(const T& value, const Predicate& predicate);
+
+  /// Runs `body` (a `task<>()` or `task<>(vu&)` callable) as k6's group `name`: samples inside
+  /// carry `group:::outer::name`, and `group_duration` records the time it took. Throws
+  /// `usage_error` for an empty name or one holding "::".
+  template <typename Body>
+  [[nodiscard]] task<> group(std::string name, Body body);
+
+  /// Records a sample of a custom (or built-in) metric with this VU's tags and `extra` on
+  /// top. The metric must be registered with the test (`load_test::metrics`); otherwise this
+  /// throws `usage_error`, which fails the iteration.
+  template <metric_type Type>
+  void record(const metric<Type>& m, double value, const tag_set& extra = {});
+
+  /// Awaits `op` (any `asio::awaitable`, e.g. `sock.async_connect(ep, asio::use_awaitable)`)
+  /// and records how long it took in `t`, also when it throws: load-test any protocol Asio
+  /// speaks.
+  template <typename T>
+  [[nodiscard]] task<T> timed(const trend& t, task<T> op, tag_set extra = {});
+
+  /// Stops the whole test now (k6's `test.abort()`): running iterations are interrupted, the
+  /// summary is still printed, and `sp::main` exits with 108.
+  [[noreturn]] void abort_test(std::string reason);
+  /// Ends the current iteration here; it counts as complete (from inside nested calls, where
+  /// `co_return` cannot reach).
+  [[noreturn]] void end_iteration();
+
+  /// The value `load_test::setup` returned, shared read-only by every VU. Throws
+  /// `usage_error` if the test has no setup or it returned another type.
+  template <typename T>
+  [[nodiscard]] const T& setup_data() const;
+  /// This VU's own `State`, constructed on first use (from `vu&` if it has such a
+  /// constructor, else by default) and kept across iterations. Throws `usage_error` if the VU
+  /// already holds a state of another type.
+  template <typename State>
+  [[nodiscard]] State& state();
+
+ private:
+  friend struct detail::vu_access;
+
+  void retag();
+  [[nodiscard]] std::chrono::nanoseconds now() const noexcept;
+
+  detail::shard_context* shard_;
+  detail::scenario_context* scenario_;
+  std::uint64_t id_;
+  std::uint64_t id_in_scenario_;
+  std::uint64_t iteration_ = 0;
+  std::string group_;
+  std::unique_ptr<tag_set> own_tags_;  // only once the VU changes its tags: most never do
+  tag_set_id tags_id_ = 0;             // the interned id of tags() in the shard's recorder
+  rng rng_;
+  std::any state_;
+  // Engine bookkeeping (see detail::vu_access).
+  asio::cancellation_signal interrupt_;
+  std::optional<std::chrono::nanoseconds> intended_start_;  // arrival-rate iterations
+  bool wanted_ = false;    // the executor wants this VU looping
+  bool looping_ = false;   // a loop coroutine is running for it
+  bool in_iteration_ = false;
+  bool interrupted_ = false;
+};
+
+}  // namespace stampede
+
+#include <stampede/exec/impl/vu.hpp>

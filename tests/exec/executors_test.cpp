@@ -1,0 +1,212 @@
+// Tests of the executor definitions: how users write them, k6's names and description lines,
+// every validation message, and the VU and duration figures a runner reads.
+#include <stampede/exec/executors.hpp>
+
+#include <stampede/core/error.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <chrono>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace sp = stampede;
+using namespace std::chrono_literals;
+
+TEST_CASE("executors are written with designated initializers and k6's defaults") {
+  const sp::executor examples[] = {
+      sp::constant_arrival_rate{
+          .rate = 200, .time_unit = 1s, .duration = 30s, .pre_allocated_vus = 50, .max_vus = 500},
+      sp::ramping_vus{.start_vus = 0, .stages = {{30s, 100}}},
+      sp::per_vu_iterations{.vus = 1, .iterations = 5},
+      sp::shared_iterations{.vus = 10, .iterations = 100},
+      sp::constant_vus{.vus = 10, .duration = 10s},
+      sp::ramping_arrival_rate{.start_rate = 50,
+                               .stages = {{1min, 300}, {1min}, {0s, 0}},
+                               .pre_allocated_vus = 50,
+                               .max_vus = 500,
+                               .arrivals = sp::arrival_process::poisson},
+  };
+  for (const auto& e : examples) CHECK_NOTHROW(sp::validate(e, "example"));
+
+  // k6's defaults (NewSharedIterationsConfig, NewRampingVUsConfig, ...).
+  CHECK(sp::shared_iterations{} ==
+        sp::shared_iterations{.vus = 1, .iterations = 1, .max_duration = 10min});
+  CHECK(sp::per_vu_iterations{}.max_duration == 10min);
+  CHECK(sp::constant_vus{}.vus == 1);
+  CHECK(sp::ramping_vus{}.start_vus == 1);
+  CHECK(sp::ramping_vus{}.graceful_ramp_down == 30s);
+  CHECK(sp::constant_arrival_rate{}.time_unit == 1s);
+  CHECK(sp::ramping_arrival_rate{}.arrivals == sp::arrival_process::even);
+
+  // Each definition compares as a value.
+  CHECK(sp::ramping_vus{.stages = {{1s, 5}}} != sp::ramping_vus{.stages = {{1s, 6}}});
+  CHECK(sp::constant_arrival_rate{.rate = 1} != sp::constant_arrival_rate{.rate = 2});
+  CHECK(sp::executor{sp::constant_vus{}} != sp::executor{sp::per_vu_iterations{}});
+}
+
+TEST_CASE("executor_name gives k6's type names") {
+  CHECK(sp::executor_name(sp::constant_vus{}) == "constant-vus");
+  CHECK(sp::executor_name(sp::ramping_vus{}) == "ramping-vus");
+  CHECK(sp::executor_name(sp::shared_iterations{}) == "shared-iterations");
+  CHECK(sp::executor_name(sp::per_vu_iterations{}) == "per-vu-iterations");
+  CHECK(sp::executor_name(sp::constant_arrival_rate{}) == "constant-arrival-rate");
+  CHECK(sp::executor_name(sp::ramping_arrival_rate{}) == "ramping-arrival-rate");
+}
+
+TEST_CASE("validate names the scenario, the field, the bad value and what was expected") {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const sp::constant_arrival_rate car{.rate = 10, .duration = 1s, .pre_allocated_vus = 5};
+  const sp::ramping_arrival_rate rar{.stages = {{1s, 10}}, .pre_allocated_vus = 5};
+  struct row {
+    sp::executor e;
+    std::string message;
+  };
+  // clang-format off
+  const std::vector<row> rows = {
+      {sp::constant_vus{.vus = 10, .duration = 0s}, "constant_vus.duration must be greater than 0 (got 0s)"},
+      {sp::constant_vus{.vus = 10, .duration = -1500ms}, "constant_vus.duration must be greater than 0 (got -1.5s)"},
+      {sp::constant_vus{.vus = 0, .duration = 1s}, "constant_vus.vus must be at least 1 (got 0)"},
+
+      {sp::ramping_vus{.start_vus = -1, .stages = {{1s, 1}}}, "ramping_vus.start_vus must be at least 0 (got -1)"},
+      {sp::ramping_vus{.stages = {}}, "ramping_vus.stages must have at least one stage (got none)"},
+      {sp::ramping_vus{.stages = {{1s, 1}, {-2s, 3}}}, "ramping_vus.stages[1].duration must be at least 0 (got -2s)"},
+      {sp::ramping_vus{.stages = {{1s, 1}, {2s, 3}, {1s, -4}}}, "ramping_vus.stages[2].target must be at least 0 (got -4)"},
+      {sp::ramping_vus{.stages = {{1s, 1}}, .graceful_ramp_down = -1s}, "ramping_vus.graceful_ramp_down must be at least 0 (got -1s)"},
+      {sp::ramping_vus{.start_vus = 0, .stages = {{1s, 0}, {2s}}}, "ramping_vus.stages must reach at least 1 VU (got start_vus and every target 0)"},
+
+      {sp::shared_iterations{.vus = 0, .iterations = 5}, "shared_iterations.vus must be at least 1 (got 0)"},
+      {sp::shared_iterations{.vus = 1, .iterations = 0}, "shared_iterations.iterations must be at least 1 (got 0)"},
+      {sp::shared_iterations{.vus = 5, .iterations = 3}, "shared_iterations.iterations must be at least vus (5) (got 3)"},
+      {sp::shared_iterations{.max_duration = 0s}, "shared_iterations.max_duration must be greater than 0 (got 0s)"},
+
+      {sp::per_vu_iterations{.vus = -3}, "per_vu_iterations.vus must be at least 1 (got -3)"},
+      {sp::per_vu_iterations{.iterations = 0}, "per_vu_iterations.iterations must be at least 1 (got 0)"},
+      {sp::per_vu_iterations{.max_duration = -1min}, "per_vu_iterations.max_duration must be greater than 0 (got -1m0s)"},
+
+      {sp::constant_arrival_rate{.rate = 0, .duration = 1s, .pre_allocated_vus = 5}, "constant_arrival_rate.rate must be greater than 0 (got 0)"},
+      {sp::constant_arrival_rate{.rate = -2.5, .duration = 1s, .pre_allocated_vus = 5}, "constant_arrival_rate.rate must be greater than 0 (got -2.5)"},
+      {sp::constant_arrival_rate{.rate = nan, .duration = 1s, .pre_allocated_vus = 5}, "constant_arrival_rate.rate must be greater than 0 (got nan)"},
+      {sp::constant_arrival_rate{.rate = inf, .duration = 1s, .pre_allocated_vus = 5}, "constant_arrival_rate.rate must be finite (got inf)"},
+      {[&] { auto e = car; e.time_unit = 0s; return e; }(), "constant_arrival_rate.time_unit must be greater than 0 (got 0s)"},
+      {[&] { auto e = car; e.duration = 0s; return e; }(), "constant_arrival_rate.duration must be greater than 0 (got 0s)"},
+      {[&] { auto e = car; e.pre_allocated_vus = 0; return e; }(), "constant_arrival_rate.pre_allocated_vus must be at least 1 (got 0)"},
+      {[&] { auto e = car; e.max_vus = 4; return e; }(), "constant_arrival_rate.max_vus must be 0 (as many as pre_allocated_vus) or at least pre_allocated_vus (5) (got 4)"},
+      {[&] { auto e = car; e.max_vus = -1; return e; }(), "constant_arrival_rate.max_vus must be 0 (as many as pre_allocated_vus) or at least pre_allocated_vus (5) (got -1)"},
+
+      {[&] { auto e = rar; e.start_rate = -1; return e; }(), "ramping_arrival_rate.start_rate must be at least 0 (got -1)"},
+      {[&] { auto e = rar; e.start_rate = nan; return e; }(), "ramping_arrival_rate.start_rate must be at least 0 (got nan)"},
+      {[&] { auto e = rar; e.start_rate = inf; return e; }(), "ramping_arrival_rate.start_rate must be finite (got inf)"},
+      {[&] { auto e = rar; e.time_unit = -1s; return e; }(), "ramping_arrival_rate.time_unit must be greater than 0 (got -1s)"},
+      {[&] { auto e = rar; e.stages = {}; return e; }(), "ramping_arrival_rate.stages must have at least one stage (got none)"},
+      {[&] { auto e = rar; e.stages = {{-1ns, 1}}; return e; }(), "ramping_arrival_rate.stages[0].duration must be at least 0 (got -1ns)"},
+      {[&] { auto e = rar; e.stages = {{1s, -10}}; return e; }(), "ramping_arrival_rate.stages[0].target must be at least 0 (got -10)"},
+      {[&] { auto e = rar; e.pre_allocated_vus = 0; return e; }(), "ramping_arrival_rate.pre_allocated_vus must be at least 1 (got 0)"},
+      {[&] { auto e = rar; e.max_vus = 2; return e; }(), "ramping_arrival_rate.max_vus must be 0 (as many as pre_allocated_vus) or at least pre_allocated_vus (5) (got 2)"},
+  };
+  // clang-format on
+  for (const auto& r : rows) {
+    INFO(r.message);
+    CHECK_THROWS_AS(sp::validate(r.e, "checkout"), sp::usage_error);
+    CHECK_THROWS_WITH(sp::validate(r.e, "checkout"), "scenario \"checkout\": " + r.message);
+  }
+}
+
+TEST_CASE("validate accepts the edge values k6 accepts") {
+  const std::vector<sp::executor> fine = {
+      sp::constant_vus{.vus = 1, .duration = 1ns},
+      sp::ramping_vus{.start_vus = 0, .stages = {{0s, 5}, {0s, 0}}},  // jumps only
+      sp::ramping_vus{.start_vus = 3, .stages = {{10s}}, .graceful_ramp_down = 0s},
+      sp::shared_iterations{.vus = 5, .iterations = 5},
+      sp::constant_arrival_rate{.rate = 0.5, .duration = 1s, .pre_allocated_vus = 1, .max_vus = 1},
+      sp::ramping_arrival_rate{.start_rate = 0, .stages = {{1s, 0}}, .pre_allocated_vus = 1},
+  };
+  for (const auto& e : fine) {
+    INFO(sp::executor_name(e));
+    CHECK_NOTHROW(sp::validate(e, "edge"));
+  }
+}
+
+TEST_CASE("describe prints k6's description line for each executor") {
+  struct row {
+    sp::executor e;
+    std::chrono::nanoseconds graceful_stop;
+    std::string text;
+  };
+  const std::vector<row> rows = {
+      {sp::constant_vus{.vus = 10, .duration = 10s}, 30s,
+       "10 looping VUs for 10s (gracefulStop: 30s)"},
+      {sp::constant_vus{.vus = 10, .duration = 10s}, 0s, "10 looping VUs for 10s"},
+      {sp::ramping_vus{.stages = {{1min, 1000}, {10min, 5000}}}, 30s,
+       "Up to 5000 looping VUs for 11m0s over 2 stages (gracefulRampDown: 30s, gracefulStop: 30s)"},
+      {sp::ramping_vus{.start_vus = 20, .stages = {{30s, 10}}, .graceful_ramp_down = 0s}, 0s,
+       "Up to 20 looping VUs for 30s over 1 stages (gracefulRampDown: 0s)"},
+      {sp::shared_iterations{.vus = 10, .iterations = 100}, 30s,
+       "100 iterations shared among 10 VUs (maxDuration: 10m0s, gracefulStop: 30s)"},
+      {sp::per_vu_iterations{.vus = 1, .iterations = 5}, 30s,
+       "5 iterations for each of 1 VUs (maxDuration: 10m0s, gracefulStop: 30s)"},
+      {sp::per_vu_iterations{.vus = 4, .iterations = 2, .max_duration = 90s}, 2500ms,
+       "2 iterations for each of 4 VUs (maxDuration: 1m30s, gracefulStop: 2.5s)"},
+      {sp::constant_arrival_rate{
+           .rate = 200, .time_unit = 1s, .duration = 30s, .pre_allocated_vus = 50, .max_vus = 500},
+       30s, "200.00 iterations/s for 30s (maxVUs: 50-500, gracefulStop: 30s)"},
+      {sp::constant_arrival_rate{
+           .rate = 200, .time_unit = 1min, .duration = 30s, .pre_allocated_vus = 50},
+       30s, "3.33 iterations/s for 30s (maxVUs: 50, gracefulStop: 30s)"},
+      {sp::constant_arrival_rate{
+           .rate = 1, .time_unit = 100ms, .duration = 1s, .pre_allocated_vus = 5, .max_vus = 5},
+       0s, "10.00 iterations/s for 1s (maxVUs: 5)"},
+      {sp::ramping_arrival_rate{.start_rate = 50,
+                                .stages = {{1min, 300}, {30s, 300}, {30s, 0}},
+                                .pre_allocated_vus = 50,
+                                .max_vus = 500},
+       30s, "Up to 300.00 iterations/s for 2m0s over 3 stages (maxVUs: 50-500, gracefulStop: 30s)"},
+      {sp::ramping_arrival_rate{
+           .start_rate = 600, .time_unit = 1min, .stages = {{10s, 60}}, .pre_allocated_vus = 2},
+       30s, "Up to 10.00 iterations/s for 10s over 1 stages (maxVUs: 2, gracefulStop: 30s)"},
+  };
+  for (const auto& r : rows) {
+    CHECK(sp::describe(r.e, r.graceful_stop) == r.text);
+  }
+}
+
+TEST_CASE("the VU and duration figures follow k6's requirements for each executor") {
+  struct row {
+    sp::executor e;
+    std::int64_t max_vus;
+    std::int64_t initial_vus;
+    std::chrono::nanoseconds regular;
+  };
+  const std::vector<row> rows = {
+      {sp::constant_vus{.vus = 10, .duration = 10s}, 10, 10, 10s},
+      {sp::ramping_vus{.start_vus = 3, .stages = {{10s, 20}, {1min}, {5s, 0}}}, 20, 20, 75s},
+      {sp::ramping_vus{.start_vus = 30, .stages = {{10s, 20}}}, 30, 30, 10s},
+      {sp::shared_iterations{.vus = 10, .iterations = 100}, 10, 10, 10min},
+      {sp::per_vu_iterations{.vus = 4, .iterations = 2, .max_duration = 90s}, 4, 4, 90s},
+      {sp::constant_arrival_rate{
+           .rate = 200, .duration = 30s, .pre_allocated_vus = 50, .max_vus = 500},
+       500, 50, 30s},
+      {sp::constant_arrival_rate{.rate = 200, .duration = 30s, .pre_allocated_vus = 50}, 50, 50,
+       30s},
+      {sp::ramping_arrival_rate{
+           .stages = {{1min, 300}, {0s, 10}, {2min}}, .pre_allocated_vus = 7, .max_vus = 9},
+       9, 7, 3min},
+  };
+  for (const auto& r : rows) {
+    INFO(sp::executor_name(r.e));
+    CHECK(sp::max_vus(r.e) == r.max_vus);
+    CHECK(sp::initial_vus(r.e) == r.initial_vus);
+    CHECK(sp::regular_duration(r.e) == r.regular);
+    CHECK(sp::max_duration(r.e, 30s) == r.regular + 30s);
+    CHECK(sp::max_duration(r.e, 0s) == r.regular);
+  }
+}
+
+TEST_CASE("every executor definition is a model of executor_options") {
+  STATIC_REQUIRE(sp::executor_options<sp::constant_vus>);
+  STATIC_REQUIRE(sp::executor_options<sp::ramping_arrival_rate>);
+  STATIC_REQUIRE_FALSE(sp::executor_options<sp::stage_list>);
+  STATIC_REQUIRE_FALSE(sp::executor_options<int>);
+}

@@ -1,0 +1,215 @@
+// The runner end to end on real threads and timers, without a network: executors' pacing,
+// graceful stops, interrupts, errors, checks, groups, setup/teardown and stop requests.
+#include <stampede/exec/runner.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace sp = stampede;
+using namespace std::chrono_literals;
+
+namespace {
+
+sp::task<> empty_iteration(sp::vu&) { co_return; }
+
+double counter_value(const sp::result& r, const sp::metric_descriptor& m) {
+  const auto* s = r.metrics.find(m);
+  REQUIRE(s != nullptr);
+  return std::get<sp::counter_sink>(*s).sum;
+}
+
+std::uint64_t trend_count(const sp::result& r, const sp::metric_descriptor& m) {
+  const auto* s = r.metrics.find(m);
+  REQUIRE(s != nullptr);
+  return std::get<sp::trend_sink>(*s).samples.count();
+}
+
+}  // namespace
+
+TEST_CASE("per_vu_iterations runs each VU's iterations exactly, on every shard") {
+  std::atomic<int> calls{0};
+  sp::load_test test{.scenarios = {{.name = "count",
+                                    .exec = [&calls](sp::vu&) -> sp::task<> {
+                                      calls.fetch_add(1);
+                                      co_return;
+                                    },
+                                    .executor = sp::per_vu_iterations{.vus = 5, .iterations = 7}}}};
+  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  CHECK(calls.load() == 35);
+  CHECK(r.complete_iterations() == 35);
+  CHECK(r.interrupted_iterations() == 0);
+  CHECK(counter_value(r, sp::iterations.descriptor()) == 35);
+  CHECK(trend_count(r, sp::iteration_duration.descriptor()) == 35);
+  CHECK(r.status == sp::run_status::finished);
+  CHECK(r.exit_code() == 0);
+}
+
+TEST_CASE("shared_iterations hands out exactly the iterations asked for among its VUs") {
+  std::atomic<int> calls{0};
+  sp::load_test test{.scenarios = {{.exec = [&calls](sp::vu&) -> sp::task<> {
+                                      calls.fetch_add(1);
+                                      co_return;
+                                    },
+                                    .executor = sp::shared_iterations{.vus = 3, .iterations = 100}}}};
+  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  CHECK(calls.load() == 100);
+  CHECK(r.complete_iterations() == 100);
+}
+
+TEST_CASE("constant_vus loops for its duration and interrupts iterations past the graceful stop") {
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(150ms); },
+                                    .executor = sp::constant_vus{.vus = 4, .duration = 400ms},
+                                    .graceful_stop = 0s}}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  const auto took = std::chrono::steady_clock::now() - start;
+  // Each VU completes two 150 ms iterations in 400 ms and is interrupted in its third.
+  CHECK(r.complete_iterations() == 8);
+  CHECK(r.interrupted_iterations() == 4);
+  CHECK(took < 2s);
+}
+
+TEST_CASE("a graceful stop lets running iterations finish") {
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(150ms); },
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 400ms},
+                                    .graceful_stop = 1s}}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(r.complete_iterations() == 6);
+  CHECK(r.interrupted_iterations() == 0);
+}
+
+TEST_CASE("an exception escaping an iteration is counted with its message and the VU goes on") {
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> {
+                                      if (u.iteration() % 2 == 1) throw std::runtime_error("odd iteration");
+                                      co_return;
+                                    },
+                                    .executor = sp::per_vu_iterations{.vus = 2, .iterations = 4}}}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message == "odd iteration");
+  CHECK(r.errors[0].count == 4);
+  CHECK(r.errors[0].scenario == "default");
+  CHECK(r.complete_iterations() == 8);
+  CHECK(r.summary().find("4 × [default] odd iteration") != std::string::npos);
+}
+
+TEST_CASE("checks and groups record with the VU's group and scenario tags") {
+  sp::load_test test{.scenarios = {{.name = "shop",
+                                    .exec = [](sp::vu& u) -> sp::task<> {
+                                      u.check(1, "top level", [](int v) { return v == 1; });
+                                      co_await u.group("cart", [&]() -> sp::task<> {
+                                        u.check(u.iteration(), "even", [](std::uint64_t i) { return i % 2 == 0; });
+                                        CHECK(u.group() == "::cart");
+                                        co_return;
+                                      });
+                                      CHECK(u.group().empty());
+                                    },
+                                    .executor = sp::per_vu_iterations{.vus = 1, .iterations = 4}}}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto checks = r.checks();
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[0].group.empty());
+  CHECK(checks[0].passes == 4);
+  CHECK(checks[1].group == "::cart");
+  CHECK(checks[1].passes == 2);
+  CHECK(checks[1].fails == 2);
+  CHECK(trend_count(r, sp::group_duration.descriptor()) == 4);
+}
+
+TEST_CASE("setup's result reaches every VU and teardown") {
+  std::atomic<int> seen{0};
+  std::atomic<int> torn_down{0};
+  sp::load_test test{
+      .scenarios = {{.exec = [&seen](sp::vu& u) -> sp::task<> {
+                       if (u.setup_data<std::string>() == "token") seen.fetch_add(1);
+                       co_return;
+                     },
+                     .executor = sp::per_vu_iterations{.vus = 3, .iterations = 1}}},
+      .setup = [](sp::vu&) -> sp::task<std::any> { co_return std::string{"token"}; },
+      .teardown = [&torn_down](sp::vu& u) -> sp::task<> {
+        if (u.setup_data<std::string>() == "token") torn_down.fetch_add(1);
+        co_return;
+      }};
+  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  CHECK(seen.load() == 3);
+  CHECK(torn_down.load() == 1);
+  CHECK(r.exit_code() == 0);
+}
+
+TEST_CASE("a failing setup skips the scenarios and exits 107") {
+  std::atomic<int> calls{0};
+  sp::load_test test{.scenarios = {{.exec = [&calls](sp::vu&) -> sp::task<> {
+                                      calls.fetch_add(1);
+                                      co_return;
+                                    },
+                                    .executor = sp::per_vu_iterations{}}},
+                     .setup = [](sp::vu&) -> sp::task<std::any> {
+                       throw std::runtime_error("no database");
+                       co_return std::any{};
+                     }};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(calls.load() == 0);
+  CHECK(r.status == sp::run_status::setup_failed);
+  CHECK(r.message == "setup failed: no database");
+  CHECK(r.exit_code() == 107);
+}
+
+TEST_CASE("abort_test stops every scenario and exits 108") {
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> {
+                                      if (u.iteration() == 3) u.abort_test("enough");
+                                      co_await u.sleep(10ms);
+                                    },
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 30s}}}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK(r.status == sp::run_status::test_aborted);
+  CHECK(r.message == "enough");
+  CHECK(r.exit_code() == 108);
+}
+
+TEST_CASE("a stop request ends a long test gracefully and keeps what was gathered") {
+  sp::run_control control;
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(5ms); },
+                                    .executor = sp::constant_vus{.vus = 3, .duration = 1h}}}};
+  std::thread stopper([&control] {
+    std::this_thread::sleep_for(300ms);
+    control.request_stop();
+  });
+  const auto r = sp::run(test, {.threads = 2, .seed = 1, .control = &control});
+  stopper.join();
+  CHECK(r.status == sp::run_status::interrupted);
+  CHECK(r.exit_code() == 105);
+  CHECK(r.complete_iterations() > 10);
+  CHECK(counter_value(r, sp::iterations.descriptor()) == static_cast<double>(r.complete_iterations()));
+}
+
+TEST_CASE("constant_arrival_rate starts iterations at their intended times and drops what it cannot start") {
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(50ms); },
+                                    .executor = sp::constant_arrival_rate{.rate = 100, .time_unit = 1s,
+                                                                          .duration = 500ms,
+                                                                          .pre_allocated_vus = 2, .max_vus = 3}}}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  // 50 arrivals, one every 10 ms; each takes 50 ms, so 3 VUs carry at most 3 per 50 ms.
+  const auto done = r.complete_iterations();
+  const auto dropped = counter_value(r, sp::dropped_iterations.descriptor());
+  CHECK(done + static_cast<std::uint64_t>(dropped) == 50);
+  CHECK(done <= 33);
+  CHECK(dropped >= 17);
+  CHECK(trend_count(r, sp::iteration_start_delay.descriptor()) == done);
+}
+
+TEST_CASE("validation names the scenario and the field") {
+  CHECK_THROWS_WITH(sp::run(sp::load_test{}), Catch::Matchers::Contains("no scenarios"));
+  sp::load_test dup{.scenarios = {{.name = "a", .exec = empty_iteration}, {.name = "a", .exec = empty_iteration}}};
+  CHECK_THROWS_WITH(sp::run(dup), Catch::Matchers::Contains("scenario \"a\" is defined twice"));
+  sp::load_test no_exec{.scenarios = {{.name = "b"}}};
+  CHECK_THROWS_WITH(sp::run(no_exec), Catch::Matchers::Contains("scenario \"b\": exec is empty"));
+  const sp::trend unknown{"login_time", sp::value_type::time};
+  sp::load_test bad_threshold{.scenarios = {{.exec = empty_iteration}}, .thresholds = {unknown.p(95) < 1s}};
+  CHECK_THROWS_WITH(sp::run(bad_threshold), Catch::Matchers::Contains("no metric login_time"));
+}
