@@ -8,6 +8,8 @@
 #include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/json_string.hpp>
+#include <stampede/core/rng.hpp>
+#include <stampede/core/task.hpp>
 #include <stampede/core/units.hpp>
 
 #include <stampede/metrics/builtin.hpp>
@@ -23,5 +25,16 @@
 #include <stampede/eval/threshold.hpp>
 #include <stampede/eval/window_tracker.hpp>
 
+#include <stampede/report/progress.hpp>
 #include <stampede/report/summary.hpp>
 #include <stampede/report/summary_export.hpp>
+
+#include <stampede/exec/executors.hpp>
+#include <stampede/exec/load_test.hpp>
+#include <stampede/exec/metrics.hpp>
+#include <stampede/exec/plan.hpp>
+#include <stampede/exec/result.hpp>
+#include <stampede/exec/runner.hpp>
+#include <stampede/exec/scenario.hpp>
+#include <stampede/exec/stage.hpp>
+#include <stampede/exec/vu.hpp>

@@ -61,21 +61,23 @@ TEST_CASE("shared_iterations hands out exactly the iterations asked for among it
 }
 
 TEST_CASE("constant_vus loops for its duration and interrupts iterations past the graceful stop") {
-  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(150ms); },
-                                    .executor = sp::constant_vus{.vus = 4, .duration = 400ms},
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(200ms); },
+                                    .executor = sp::constant_vus{.vus = 4, .duration = 500ms},
                                     .graceful_stop = 0s}}};
   const auto start = std::chrono::steady_clock::now();
   const auto r = sp::run(test, {.threads = 2, .seed = 1});
   const auto took = std::chrono::steady_clock::now() - start;
-  // Each VU completes two 150 ms iterations in 400 ms and is interrupted in its third.
+  // Each VU completes two 200 ms iterations in 500 ms and is interrupted in its third.
   CHECK(r.complete_iterations() == 8);
   CHECK(r.interrupted_iterations() == 4);
   CHECK(took < 2s);
 }
 
 TEST_CASE("a graceful stop lets running iterations finish") {
-  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(150ms); },
-                                    .executor = sp::constant_vus{.vus = 2, .duration = 400ms},
+  // Iterations start at 0, 200 and 400 ms; the third ends after the 500 ms duration but
+  // within the graceful stop.
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(200ms); },
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 500ms},
                                     .graceful_stop = 1s}}};
   const auto r = sp::run(test, {.threads = 1, .seed = 1});
   CHECK(r.complete_iterations() == 6);

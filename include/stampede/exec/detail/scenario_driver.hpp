@@ -35,8 +35,8 @@ class scenario_driver {
       : shard_{shard},
         sc_{scenario},
         shard_count_{shard_count},
-        wake_{shard.io->get_executor()},
-        drained_{shard.io->get_executor()} {}
+        wake_{std::in_place, shard.io->get_executor()},
+        drained_{std::in_place, shard.io->get_executor()} {}
   scenario_driver(const scenario_driver&) = delete;
   scenario_driver& operator=(const scenario_driver&) = delete;
 
@@ -45,6 +45,11 @@ class scenario_driver {
   /// Called on the shard's thread: stop starting iterations; with `abort`, interrupt the
   /// running ones now.
   void stop(stop_kind kind);
+  /// Destroys the driver's timers, before the io_context they belong to goes.
+  void close() noexcept {
+    wake_.reset();
+    drained_.reset();
+  }
 
  private:
   using nanoseconds = std::chrono::nanoseconds;
@@ -88,8 +93,8 @@ class scenario_driver {
   bool accepting_ = true;
   stop_kind stopped_ = stop_kind::none;
   std::int64_t running_ = 0;  // VU loops or arrival iterations in flight
-  asio::steady_timer wake_;     // the driver's waits; cancelled by stop()
-  asio::steady_timer drained_;  // cancelled when running_ falls to 0
+  std::optional<asio::steady_timer> wake_;     // the driver's waits; cancelled by stop()
+  std::optional<asio::steady_timer> drained_;  // cancelled when running_ falls to 0
 };
 
 inline vu& scenario_driver::local_vu(std::size_t j, std::size_t shards) {
@@ -105,8 +110,8 @@ inline task<bool> scenario_driver::wait_until(nanoseconds scenario_t) {
   if (stopped_ != stop_kind::none) co_return false;
   const auto deadline = shard_.run->start + def().start_time + scenario_t;
   if (clock::now() < deadline) {
-    wake_.expires_at(deadline);
-    co_await wake_.async_wait(net::use_nothrow);
+    wake_->expires_at(deadline);
+    co_await wake_->async_wait(net::use_nothrow);
   }
   co_return stopped_ == stop_kind::none;
 }
@@ -118,11 +123,11 @@ inline task<> scenario_driver::wait_drained(std::optional<nanoseconds> scenario_
     if (scenario_deadline) {
       const auto deadline = shard_.run->start + def().start_time + *scenario_deadline;
       if (clock::now() >= deadline) co_return;
-      drained_.expires_at(deadline);
+      drained_->expires_at(deadline);
     } else {
-      drained_.expires_at(clock::time_point::max());
+      drained_->expires_at(clock::time_point::max());
     }
-    co_await drained_.async_wait(net::use_nothrow);
+    co_await drained_->async_wait(net::use_nothrow);
   }
 }
 
@@ -130,8 +135,8 @@ inline void scenario_driver::stop(stop_kind kind) {
   if (kind <= stopped_) return;
   stopped_ = kind;
   accepting_ = false;
-  wake_.cancel();
-  drained_.cancel();
+  wake_->cancel();
+  drained_->cancel();
   if (kind == stop_kind::abort) interrupt_all();
 }
 
@@ -308,7 +313,7 @@ inline void scenario_driver::on_done(vu& u) noexcept {
   vu_access::looping(u) = false;
   vu_access::in_iteration(u) = false;
   sc_.active.fetch_sub(1, std::memory_order_relaxed);
-  if (--running_ == 0) drained_.cancel();
+  if (--running_ == 0) drained_->cancel();
 }
 
 inline task<> scenario_driver::loop(vu& u) {

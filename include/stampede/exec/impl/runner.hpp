@@ -97,16 +97,24 @@ inline std::string format_scenarios_header(const load_test& test) {
 
 namespace detail {
 
-/// One thread of a run. The io_context is declared last so it is destroyed first: the
-/// coroutine frames it still holds refer to the VUs the drivers own.
+/// One thread of a run. Destruction is ordered by hand: the drivers' timers go first (they
+/// belong to the io_context's services), then the io_context with the coroutine frames it
+/// still holds (whose destructors may touch VUs), then the drivers and their VUs.
 struct shard {
-  shard(std::size_t index, run_context& run) : ctx{index, run, io} {}
+  shard(std::size_t index, run_context& run) : io{std::make_unique<asio::io_context>(1)}, ctx{index, run, *io} {}
+  shard(const shard&) = delete;
+  shard& operator=(const shard&) = delete;
+  ~shard() {
+    for (auto& d : drivers) d->close();
+    io.reset();
+    drivers.clear();
+  }
 
+  std::unique_ptr<asio::io_context> io;  // one thread: concurrency hint 1
   shard_context ctx;
   std::vector<std::unique_ptr<scenario_driver>> drivers;
   std::thread thread;
   std::atomic<bool> exited{false};
-  asio::io_context io{1};  // one thread: Asio may skip its internal locking
 };
 
 inline std::shared_ptr<metric_registry> build_registry(const load_test& test) {
@@ -236,7 +244,7 @@ inline result run(const load_test& test_in, const run_options& options) {
   hooks.first_vu_id = next_vu;
   if (test.setup) {
     auto setup_fn = test.setup;
-    const auto error = detail::run_hook(shards[0]->io, shards[0]->ctx, hooks, "setup", test.setup_timeout,
+    const auto error = detail::run_hook(*shards[0]->io, shards[0]->ctx, hooks, "setup", test.setup_timeout,
                                         [&run, setup_fn](vu& u) -> task<> { run.setup_data = co_await setup_fn(u); });
     if (error) {
       out.status = run_status::setup_failed;
@@ -256,7 +264,7 @@ inline result run(const load_test& test_in, const run_options& options) {
 
   const auto post_stop = [&](detail::stop_kind kind) {
     for (auto& sh : shards) {
-      asio::post(sh->io, [s = sh.get(), kind] {
+      asio::post(*sh->io, [s = sh.get(), kind] {
         for (auto& d : s->drivers) d->stop(kind);
       });
     }
@@ -268,7 +276,7 @@ inline result run(const load_test& test_in, const run_options& options) {
       for (auto& sh : shards) {
         auto promise = std::make_shared<std::promise<snapshot>>();
         parts.push_back(promise->get_future());
-        asio::post(sh->io, [s = sh.get(), promise, now] { promise->set_value(s->ctx.rec.take(now)); });
+        asio::post(*sh->io, [s = sh.get(), promise, now] { promise->set_value(s->ctx.rec.take(now)); });
       }
       for (auto& p : parts) delta.merge(p.get());
     } else {
@@ -341,7 +349,7 @@ inline result run(const load_test& test_in, const run_options& options) {
       for (auto& sc : scenarios) {
         sh->drivers.push_back(std::make_unique<detail::scenario_driver>(sh->ctx, *sc, shards.size()));
         auto* sc_ptr = sc.get();
-        asio::co_spawn(sh->io, sh->drivers.back()->run(), [&drivers_done, sc_ptr, &run](const std::exception_ptr& e) {
+        asio::co_spawn(*sh->io, sh->drivers.back()->run(), [&drivers_done, sc_ptr, &run](const std::exception_ptr& e) {
           if (e) {
             try {
               std::rethrow_exception(e);
@@ -358,11 +366,11 @@ inline result run(const load_test& test_in, const run_options& options) {
     }
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     for (auto& sh : shards) {
-      sh->io.restart();  // setup ran on shard 0's io_context, which stopped when it ran out of work
-      guards.push_back(asio::make_work_guard(sh->io));
+      sh->io->restart();  // setup ran on shard 0's io_context, which stopped when it ran out of work
+      guards.push_back(asio::make_work_guard(*sh->io));
       sh->thread = std::thread([s = sh.get(), &run] {
         try {
-          s->io.run();
+          s->io->run();
         } catch (const std::exception& e) {
           run.errors.add("", std::string{"a shard stopped: "} + e.what());
         }
@@ -438,7 +446,7 @@ inline result run(const load_test& test_in, const run_options& options) {
       }
     }
     for (auto& sh : shards) {
-      if (!sh->exited.load()) sh->io.stop();
+      if (!sh->exited.load()) sh->io->stop();
       sh->thread.join();
     }
     if (hard_stop) {
@@ -454,7 +462,7 @@ inline result run(const load_test& test_in, const run_options& options) {
   if (test.teardown && out.status != run_status::setup_failed && !hard_stop) {
     auto teardown_fn = test.teardown;
     hooks.name = "teardown";
-    const auto error = detail::run_hook(shards[0]->io, shards[0]->ctx, hooks, "teardown", test.teardown_timeout,
+    const auto error = detail::run_hook(*shards[0]->io, shards[0]->ctx, hooks, "teardown", test.teardown_timeout,
                                         [teardown_fn](vu& u) -> task<> { co_await teardown_fn(u); });
     if (error && out.status == run_status::finished) {
       out.status = run_status::teardown_failed;
