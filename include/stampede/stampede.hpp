@@ -38,3 +38,11 @@
 #include <stampede/exec/scenario.hpp>
 #include <stampede/exec/stage.hpp>
 #include <stampede/exec/vu.hpp>
+
+#include <stampede/testbed/replica_model.hpp>
+#include <stampede/testbed/route.hpp>
+#include <stampede/testbed/server.hpp>
+#include <stampede/testbed/server_options.hpp>
+#include <stampede/testbed/server_stats.hpp>
+#include <stampede/testbed/service_time.hpp>
+#include <stampede/testbed/slot_scheduler.hpp>

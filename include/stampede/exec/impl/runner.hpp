@@ -114,7 +114,6 @@ struct shard {
   shard_context ctx;
   std::vector<std::unique_ptr<scenario_driver>> drivers;
   std::thread thread;
-  std::atomic<bool> exited{false};
 };
 
 inline std::shared_ptr<metric_registry> build_registry(const load_test& test) {
@@ -288,8 +287,13 @@ inline result run(const load_test& test_in, const run_options& options) {
       active += sc->active.load(std::memory_order_relaxed);
       allocated += sc->allocated.load(std::memory_order_relaxed);
     }
-    engine_rec.add(vus_id, static_cast<double>(active), engine_tags, now);
-    engine_rec.add(vus_max_id, static_cast<double>(std::max(allocated, active)), engine_tags, now);
+    // k6 samples vus and vus_max while the test runs; after it there is nothing to sample,
+    // except for a run too short for a single tick.
+    if (threads_running || !total.find(vus.descriptor()) ||
+        std::get<gauge_sink>(*total.find(vus.descriptor())).samples == 0) {
+      engine_rec.add(vus_id, static_cast<double>(active), engine_tags, now);
+      engine_rec.add(vus_max_id, static_cast<double>(std::max(allocated, active)), engine_tags, now);
+    }
     delta.merge(engine_rec.take(now));
     total.merge(delta);
     windows.add(delta);
@@ -330,6 +334,7 @@ inline result run(const load_test& test_in, const run_options& options) {
   };
 
   bool hard_stop = false;
+  std::optional<nanoseconds> run_end;  // when the scenarios ended, before teardown
   std::size_t progress_lines = 0;
   const auto print_progress = [&](nanoseconds now, bool final) {
     if (!show_progress) return;
@@ -374,7 +379,6 @@ inline result run(const load_test& test_in, const run_options& options) {
         } catch (const std::exception& e) {
           run.errors.add("", std::string{"a shard stopped: "} + e.what());
         }
-        s->exited.store(true);
       });
     }
 
@@ -437,16 +441,12 @@ inline result run(const load_test& test_in, const run_options& options) {
     }
 
     // --- wind down ---------------------------------------------------------------------------
+    // Every driver has finished, so every VU has stopped; what is left on a shard (a
+    // ramp-down watch's timer, a user's detached operation) has nothing left to do.
+    run_end = run.elapsed();
     guards.clear();
-    if (!hard_stop) {
-      // Drivers are done; whatever a VU left behind (a detached operation) gets a moment.
-      const auto grace = clock::now() + seconds{2};
-      for (auto& sh : shards) {
-        while (!sh->exited.load() && clock::now() < grace) std::this_thread::sleep_for(milliseconds{5});
-      }
-    }
     for (auto& sh : shards) {
-      if (!sh->exited.load()) sh->io->stop();
+      sh->io->stop();
       sh->thread.join();
     }
     if (hard_stop) {
@@ -470,7 +470,7 @@ inline result run(const load_test& test_in, const run_options& options) {
     }
   }
 
-  const auto end = run.elapsed();
+  const auto end = run_end.value_or(run.elapsed());
   take_all(end, false);
   windows.finish(end);
   out.duration = end;

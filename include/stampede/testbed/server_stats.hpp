@@ -1,0 +1,27 @@
+// What the testbed server has done so far: requests, statuses, bytes, connections.
+#pragma once
+
+#include <cstdint>
+#include <map>
+
+namespace stampede::testbed {
+
+/// A copy of the server's counters at one moment (see `server::stats()`). Each counter is
+/// read on its own, so under load the figures may be a few requests apart.
+struct server_stats {
+  std::uint64_t requests = 0;              ///< responses sent, any status (counted as each is handed to the socket)
+  std::map<int, std::uint64_t> statuses{};  ///< responses sent per status (only those seen)
+  std::uint64_t bytes_received = 0;        ///< bytes read from clients
+  std::uint64_t bytes_sent = 0;            ///< bytes of the responses sent
+  std::uint64_t connections_accepted = 0;  ///< including those closed at once for `max_connections`
+  std::uint64_t connections_open = 0;      ///< open now
+  std::uint64_t replica_waiting = 0;       ///< requests holding or waiting for a replica slot now
+
+  /// Responses written with `status`.
+  [[nodiscard]] std::uint64_t count(int status) const {
+    const auto it = statuses.find(status);
+    return it == statuses.end() ? 0 : it->second;
+  }
+};
+
+}  // namespace stampede::testbed

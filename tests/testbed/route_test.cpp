@@ -1,0 +1,184 @@
+// Tests of route matching, the built-in endpoints and what the server decides to answer.
+#include <stampede/testbed/route.hpp>
+
+#include <stampede/core/error.hpp>
+#include <stampede/testbed/detail/builtin_routes.hpp>
+#include <stampede/testbed/detail/response.hpp>
+#include <stampede/testbed/server_options.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace tb = stampede::testbed;
+using namespace std::chrono_literals;
+using outcome = tb::route_match::outcome;
+
+TEST_CASE("find_route matches the exact path, ignores the query and honours the method") {
+  const std::vector<tb::route> routes = {
+      {.method = "GET", .path = "/a", .body = "get a"},
+      {.method = "POST", .path = "/a", .body = "post a"},
+      {.method = "*", .path = "/any", .body = "any"},
+      {.method = "GET", .path = "/a/b", .body = "get a/b"},
+  };
+  struct row {
+    const char* method;
+    const char* target;
+    outcome result;
+    const char* body;  // of the matched route
+    bool head;
+  };
+  const row rows[] = {
+      {"GET", "/a", outcome::found, "get a", false},
+      {"POST", "/a", outcome::found, "post a", false},
+      {"GET", "/a?x=1&y=2", outcome::found, "get a", false},
+      {"GET", "/a#frag", outcome::found, "get a", false},
+      {"HEAD", "/a", outcome::found, "get a", true},  // GET routes answer HEAD
+      {"DELETE", "/a", outcome::method_not_allowed, nullptr, false},
+      {"DELETE", "/any", outcome::found, "any", false},
+      {"HEAD", "/any", outcome::found, "any", true},
+      {"GET", "/a/b", outcome::found, "get a/b", false},
+      {"GET", "/a/", outcome::not_found, nullptr, false},  // exact: no prefix or slash folding
+      {"GET", "/A", outcome::not_found, nullptr, false},
+      {"get", "/a", outcome::method_not_allowed, nullptr, false},  // methods are case-sensitive
+      {"GET", "/nowhere", outcome::not_found, nullptr, false},
+  };
+  for (const auto& r : rows) {
+    INFO(r.method << " " << r.target);
+    const auto m = tb::find_route(routes, r.method, r.target);
+    CHECK(m.result == r.result);
+    CHECK(m.head == r.head);
+    if (r.body != nullptr) {
+      REQUIRE(m.matched != nullptr);
+      CHECK(m.matched->body == r.body);
+    } else {
+      CHECK(m.matched == nullptr);
+    }
+  }
+  CHECK(tb::target_path("/x?y") == "/x");
+  CHECK(tb::target_path("/x") == "/x");
+}
+
+TEST_CASE("find_route takes the first of several routes for the same method and path") {
+  const std::vector<tb::route> routes = {{.path = "/", .body = "first"}, {.path = "/", .body = "second"}};
+  CHECK(tb::find_route(routes, "GET", "/").matched->body == "first");
+  CHECK(tb::find_route(tb::default_routes(), "GET", "/").matched->body == "ok");
+}
+
+TEST_CASE("route::validate refuses what the server could not serve") {
+  const tb::route bad[] = {
+      {.path = ""},          {.path = "relative"},          {.path = "/a?b"},
+      {.method = "", .path = "/"}, {.method = "G T", .path = "/"}, {.path = "/", .status = 99},
+      {.path = "/", .status = 600}, {.path = "/", .error_rate = 1.5}, {.path = "/", .error_rate = -0.1},
+      {.path = "/", .error_status = 0}, {.path = "/", .content_type = "a\r\nX-Injected: 1"},
+  };
+  for (const auto& r : bad) {
+    INFO(r.method << " " << r.path);
+    CHECK_THROWS_AS(r.validate(), stampede::usage_error);
+  }
+  CHECK_NOTHROW(tb::route{.method = "*", .path = "/x", .status = 204, .error_rate = 1}.validate());
+}
+
+TEST_CASE("parse_builtin reads /status/{code}, /bytes/{n} and /delay/{ms}") {
+  using kind = tb::detail::builtin_request::kind;
+  using tb::detail::builtin_request;
+  struct row {
+    const char* path;
+    std::optional<builtin_request> expected;
+  };
+  const row rows[] = {
+      {"/status/404", builtin_request{kind::status, 404}},
+      {"/bytes/1024", builtin_request{kind::bytes, 1024}},
+      {"/delay/250", builtin_request{kind::delay, 250}},
+      {"/bytes/0", builtin_request{kind::bytes, 0}},
+      {"/status/", std::nullopt},
+      {"/status/12a", std::nullopt},
+      {"/status/-1", std::nullopt},
+      {"/bytes/99999999999999999999", std::nullopt},  // does not fit
+      {"/delays/1", std::nullopt},
+      {"/", std::nullopt},
+  };
+  for (const auto& r : rows) {
+    INFO(r.path);
+    CHECK(tb::detail::parse_builtin(r.path) == r.expected);
+  }
+}
+
+namespace {
+
+tb::detail::request_head request(std::string method, std::string target) {
+  tb::detail::request_head h;
+  h.method = std::move(method);
+  h.target = std::move(target);
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("plan_response answers routes first, then built-ins, then 405 or 404") {
+  const tb::server_options options{
+      .routes = {{.path = "/r", .status = 201, .body = "made", .latency = tb::service_time::fixed(3ms)},
+                 {.path = "/big", .body_bytes = 100'000},
+                 {.path = "/status/418", .body = "a route wins over a built-in"}},
+      .replicas = tb::replica_model{}};
+  std::mt19937_64 rng{1};
+  auto plan = [&](const char* method, const char* target) {
+    return tb::detail::plan_response(options.routes, options, request(method, target), rng);
+  };
+  auto p = plan("GET", "/r");
+  CHECK(p.status == 201);
+  CHECK(p.body == "made");
+  CHECK(p.latency == 3ms);
+  CHECK(p.replicated);
+  p = plan("GET", "/big");
+  CHECK(p.generated_bytes == 100'000);
+  p = plan("GET", "/status/418");
+  CHECK(p.body == "a route wins over a built-in");
+  p = plan("GET", "/status/503");
+  CHECK(p.status == 503);
+  CHECK_FALSE(p.replicated);
+  CHECK(plan("GET", "/status/700").status == 400);
+  CHECK(plan("GET", "/bytes/5").generated_bytes == 5);
+  CHECK(plan("GET", "/bytes/999999999999").status == 400);  // over limits.max_generated_bytes
+  CHECK(plan("GET", "/delay/20").latency == 20ms);
+  CHECK(plan("GET", "/nowhere").status == 404);
+  CHECK(plan("POST", "/r").status == 405);
+  CHECK(plan("GET", "/status/204").head);  // no body for a bodiless status
+
+  auto no_builtins = options;
+  no_builtins.builtin_routes = false;
+  CHECK(tb::detail::plan_response(no_builtins.routes, no_builtins, request("GET", "/status/503"), rng).status == 404);
+}
+
+TEST_CASE("plan_response answers error_rate's share with error_status, reproducibly per seed") {
+  const tb::server_options options{.routes = {{.path = "/", .body = "ok", .error_rate = 0.25, .error_status = 503}}};
+  const auto errors = [&](std::uint64_t seed) {
+    std::mt19937_64 rng{seed};
+    std::vector<bool> out;
+    for (int i = 0; i < 4000; ++i) {
+      out.push_back(tb::detail::plan_response(options.routes, options, request("GET", "/"), rng).status == 503);
+    }
+    return out;
+  };
+  const auto a = errors(5);
+  CHECK(a == errors(5));
+  CHECK(a != errors(6));
+  const auto share = static_cast<double>(std::count(a.begin(), a.end(), true)) / static_cast<double>(a.size());
+  CHECK(share == Approx(0.25).margin(0.03));  // 4000 draws: σ of the share is 0.007
+}
+
+TEST_CASE("response_head writes the status line, length and connection handling") {
+  using tb::detail::response_head;
+  CHECK(response_head(200, "text/plain", 2, true, false) ==
+        "HTTP/1.1 200 OK\r\nServer: stampede-testbed\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n");
+  CHECK(response_head(404, "text/plain", 9, false, false) ==
+        "HTTP/1.1 404 Not Found\r\nServer: stampede-testbed\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n"
+        "Connection: close\r\n\r\n");
+  CHECK(response_head(200, "a/b", 0, true, true).find("Connection: keep-alive\r\n") != std::string::npos);
+  CHECK(response_head(204, "a/b", 0, true, false) == "HTTP/1.1 204 No Content\r\nServer: stampede-testbed\r\n\r\n");
+  CHECK(tb::detail::generated_block().size() == 16 * 1024);
+}

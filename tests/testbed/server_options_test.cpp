@@ -1,0 +1,36 @@
+// Tests of the testbed server's option checks.
+#include <stampede/testbed/server_options.hpp>
+
+#include <stampede/core/error.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <string>
+
+namespace tb = stampede::testbed;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string problem(const tb::server_options& o) {
+  try {
+    o.validate();
+  } catch (const stampede::usage_error& e) {
+    return e.what();
+  }
+  return "valid";
+}
+
+}  // namespace
+
+TEST_CASE("server_options::validate names the field that is wrong") {
+  CHECK(problem({}) == "valid");
+  CHECK_THAT(problem({.host = ""}), Catch::Matchers::Contains("host"));
+  CHECK_THAT(problem({.threads = 0}), Catch::Matchers::Contains("threads"));
+  CHECK_THAT(problem({.threads = 65}), Catch::Matchers::Contains("threads"));
+  CHECK_THAT(problem({.routes = {{.path = "nope"}}}), Catch::Matchers::Contains("path"));
+  CHECK_THAT(problem({.replicas = tb::replica_model{.replicas = 0}}), Catch::Matchers::Contains("replicas"));
+  CHECK_THAT(problem({.limits = {.max_header_bytes = 0}}), Catch::Matchers::Contains("max_header_bytes"));
+  CHECK_THAT(problem({.limits = {.idle_timeout = 0s}}), Catch::Matchers::Contains("idle_timeout"));
+  CHECK_THAT(problem({.limits = {.max_connections = 0}}), Catch::Matchers::Contains("max_connections"));
+}
