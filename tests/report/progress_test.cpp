@@ -45,6 +45,17 @@ TEST_CASE("a finished scenario's bar is full and marked as in the seed's final l
   CHECK(bars[0] == "default ✓ [======================================] 10 VUs  10s");
 }
 
+TEST_CASE("a running bar shows elapsed and total in the same fixed width, as the course's k6 run") {
+  sp::run_progress p{.elapsed = 5400ms, .max_duration = 11min + 30s, .active_vus = 91, .max_vus = 5000,
+                     .complete = 140, .interrupted = 0,
+                     .scenarios = {{.name = "default", .active_vus = 91, .max_vus = 5000, .complete = 140,
+                                    .interrupted = 0, .elapsed = 5400ms, .duration = 11min, .started = true,
+                                    .done = false, .detail = ""}}};
+  const auto bars = sp::format_progress_bars(p);
+  REQUIRE(bars.size() == 1);
+  CHECK(bars[0] == "default   [--------------------------------------] 0091/5000 VUs  00m05.4s/11m00.0s");
+}
+
 TEST_CASE("a running scenario's bar fills with its elapsed share and names are padded to the longest") {
   sp::run_progress p{.elapsed = 5s, .max_duration = 40s, .active_vus = 3, .max_vus = 10, .complete = 0,
                      .interrupted = 0,
@@ -55,6 +66,6 @@ TEST_CASE("a running scenario's bar fills with its elapsed share and names are p
                                     .done = false, .detail = "0/50 shared iters"}}};
   const auto bars = sp::format_progress_bars(p);
   REQUIRE(bars.size() == 2);
-  CHECK(bars[0] == "a        [==================>-------------------] 03/10 VUs  05.0s/10s");
-  CHECK(bars[1] == "longer   [--------------------------------------] 0/5 VUs  00.0s/10s  0/50 shared iters");
+  CHECK(bars[0] == "a        [==================>-------------------] 03/10 VUs  05.0s/10.0s");
+  CHECK(bars[1] == "longer   [--------------------------------------] 0/5 VUs  00.0s/10.0s  0/50 shared iters");
 }

@@ -68,7 +68,8 @@ inline std::vector<std::string> format_progress_bars(const run_progress& p) {
       vu_text = fmt::format("{:0{}}/{:0{}} VUs", std::max<std::int64_t>(s.active_vus, 0), w, s.max_vus, w);
     }
     const auto time = s.done ? format_go_duration(s.duration)
-                             : fmt::format("{}/{}", format_progress_time(s.elapsed, s.duration), format_go_duration(s.duration));
+                             : fmt::format("{}/{}", format_progress_time(s.elapsed, s.duration),
+                                           format_progress_time(s.duration, s.duration));
     std::string name = s.name;
     name.append(name_width - detail::progress::text_width(s.name), ' ');
     auto line = fmt::format("{} {} [{}] {}  {}", name, s.done ? "✓" : " ", bar, vu_text, time);
