@@ -46,3 +46,6 @@
 #include <stampede/testbed/server_stats.hpp>
 #include <stampede/testbed/service_time.hpp>
 #include <stampede/testbed/slot_scheduler.hpp>
+
+#include <stampede/cli/main.hpp>
+#include <stampede/cli/options.hpp>

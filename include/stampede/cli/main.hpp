@@ -1,0 +1,44 @@
+// sp::main: a compiled load test as a k6-like command-line program — flags, live progress,
+// the summary, --summary-export, SIGINT/SIGTERM as k6 handles them, and k6's exit codes.
+#pragma once
+
+#include <stampede/cli/options.hpp>
+#include <stampede/exec/load_test.hpp>
+
+#include <cstdio>
+#include <span>
+#include <string_view>
+
+namespace stampede {
+
+/// The exit code for an error that is neither bad input nor an outcome of the run (an
+/// exception the engine did not expect). k6 exits with -1 for errors without a code of their
+/// own, which a POSIX shell sees as 255.
+inline constexpr int generic_error_exit_code = 255;
+
+/// Runs `test` as a command-line program with k6's flags (see `parse_cli`, `apply_cli`):
+///
+/// ```cpp
+/// int main(int argc, char** argv) {
+///   return sp::main(argc, argv, sp::load_test{.scenarios = {{.exec = list_todos}}});
+/// }
+/// ```
+///
+/// `./todos --vus 50 --duration 30s --summary-export out.json` runs 50 VUs for 30 s, shows
+/// progress on stderr, prints k6's summary on stdout and writes k6's JSON summary. Returns
+/// k6's exit code (`exit_code::`): 0; 99 a threshold failed; 104 invalid flags or test
+/// (`error: ...` on stderr); 105 stopped by SIGINT or SIGTERM — the first stops gracefully,
+/// the second at once, and both still print the summary; 107 setup or teardown failed; 108 the
+/// test aborted itself; `generic_error_exit_code` (255) for anything else. No exception
+/// escapes. The previous SIGINT and SIGTERM handlers are restored before it returns.
+[[nodiscard]] int main(int argc, char** argv, load_test test);
+
+/// `main` with the arguments as views (without the program name) and its two streams given:
+/// the summary and `--help` go to `out`, progress and errors to `err`. For tests, and for
+/// programs that build their own command line.
+[[nodiscard]] int run_cli(std::string_view program, std::span<const std::string_view> args, load_test test,
+                          std::FILE* out = stdout, std::FILE* err = stderr);
+
+}  // namespace stampede
+
+#include <stampede/cli/impl/main.hpp>

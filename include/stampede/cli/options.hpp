@@ -1,0 +1,94 @@
+// The command line of a compiled test: k6's flags parsed into sp::cli_options, applied to a
+// load_test with k6's override rules, and the --help text.
+#pragma once
+
+#include <stampede/core/units.hpp>
+#include <stampede/exec/load_test.hpp>
+#include <stampede/exec/stage.hpp>
+#include <stampede/metrics/tags.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stampede {
+
+/// What the flags on a command line asked for. Empty optionals and lists: the flag was not
+/// given, and the test's own definition stands.
+struct cli_options {
+  std::optional<std::int64_t> vus{};                  ///< `-u/--vus N`
+  std::optional<std::chrono::nanoseconds> duration{};  ///< `-d/--duration 30s`
+  std::optional<std::int64_t> iterations{};           ///< `-i/--iterations N`
+  std::vector<stage> stages{};                        ///< `-s/--stage 30s:100`, in order
+  env_map env{};                                      ///< `-e/--env KEY=VALUE`; a later KEY wins
+  tag_set tags{};                                     ///< `--tag NAME=VALUE`; a later NAME wins
+  std::optional<std::string> summary_export{};        ///< `--summary-export FILE`
+  std::optional<std::vector<std::string>> summary_trend_stats{};  ///< `--summary-trend-stats`
+  std::optional<time_unit> summary_time_unit{};       ///< `--summary-time-unit s|ms|us`
+  bool quiet = false;                                 ///< `-q/--quiet`: no live progress
+  bool no_color = false;                              ///< `--no-color`
+  bool no_thresholds = false;                         ///< `--no-thresholds`
+  std::optional<unsigned> threads{};                  ///< `--threads N` (stampede's own)
+  std::optional<std::uint64_t> seed{};                ///< `--seed N` (stampede's own)
+  bool help = false;                                  ///< `-h/--help`
+
+  friend bool operator==(const cli_options&, const cli_options&) = default;
+};
+
+/// One flag `parse_cli` knows: its names, the placeholder of its value (empty for a switch),
+/// k6's spelling of the same flag (empty where k6 has none) and one line of help.
+struct cli_flag {
+  std::string_view name{};        ///< long name without dashes: `vus`
+  char shorthand = 0;             ///< `u` for `-u`; 0 for none
+  std::string_view value_name{};  ///< `N`, `DURATION`; empty: a switch
+  std::string_view k6{};          ///< `--vus`, or empty
+  std::string_view help{};
+};
+
+/// Every flag, in the order `--help` lists them.
+[[nodiscard]] std::span<const cli_flag> cli_flags() noexcept;
+
+/// Parses `args` (the command line without the program name), as k6's (pflag's) parser
+/// does: `--flag value`, `--flag=value`, `-u 10`, `-u10`, `-u=10`, switches clustered
+/// (`-qh`), `--quiet=false`; repeatable flags (`-s`, `-e`, `--tag`) accumulate and a repeated
+/// scalar flag takes its last value. `-s` also takes a comma-separated list, as k6's does.
+/// Throws `usage_error` naming the flag and what it expected:
+///
+/// ```text
+/// --vus: expected a whole number of VUs, at least 1, got "-3"
+/// unknown flag --vu; did you mean --vus?
+/// ```
+[[nodiscard]] cli_options parse_cli(std::span<const std::string_view> args);
+
+/// Applies the flags to `test`, as k6 lets command-line options override a script's:
+///
+/// - `-d` → `constant_vus{vus, duration}`; `-i` → `shared_iterations{vus, iterations}` (with
+///   `-d` as its `max_duration`); `-s` → `ramping_vus{.start_vus = vus, .stages}`; `vus` is
+///   `-u` or 1 (k6's default). `-d` with `-s`, or `-i` with `-s`, is an error, as in k6.
+/// - `-u` alone keeps the executor and changes its VUs (`vus`; `start_vus` of `ramping_vus`,
+///   as k6 starts a script's stages from `--vus`); arrival-rate executors have no VU count to
+///   change, so that is an error.
+/// - Those four flags replace the executor of a test's only scenario, keeping its name,
+///   function, start time, graceful stop, tags and env. With several scenarios they are an
+///   error naming the scenarios: which function would the one scenario run?
+/// - `-e` merges into `load_test::env` and `--tag` into `load_test::tags` (the flags win);
+///   `--summary-trend-stats` and `--summary-time-unit` set `load_test::summary`.
+///
+/// Throws `usage_error` naming the flags at fault.
+void apply_cli(const cli_options& options, load_test& test);
+
+/// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds`, and live
+/// progress (`progress_mode::automatic` on stderr) unless `--quiet`.
+[[nodiscard]] run_options run_options_for(const cli_options& options);
+
+/// The `--help` text: usage, every flag with its k6 equivalent, the test's scenarios with
+/// k6's description line, and the exit codes.
+[[nodiscard]] std::string format_help(std::string_view program, const load_test& test);
+
+}  // namespace stampede
+
+#include <stampede/cli/impl/options.hpp>
