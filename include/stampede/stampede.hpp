@@ -7,6 +7,7 @@
 #include <stampede/core/asio.hpp>
 #include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
+#include <stampede/core/json.hpp>
 #include <stampede/core/json_string.hpp>
 #include <stampede/core/rng.hpp>
 #include <stampede/core/task.hpp>
@@ -19,6 +20,8 @@
 #include <stampede/metrics/registry.hpp>
 #include <stampede/metrics/sink.hpp>
 #include <stampede/metrics/snapshot.hpp>
+#include <stampede/metrics/snapshot_json.hpp>
+#include <stampede/metrics/time_series.hpp>
 #include <stampede/metrics/tags.hpp>
 
 #include <stampede/eval/check.hpp>

@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace sp = stampede;
 using namespace std::chrono_literals;
@@ -144,4 +146,53 @@ TEST_CASE("recording by metric value checks that the metric is registered with i
   CHECK_THROWS_AS(rec.add(sp::trend{"unregistered"}, 1, {}, 1s), sp::usage_error);
   CHECK_THROWS_AS(rec.add(sp::counter{"requests_under_500ms"}, 1, {}, 1s), sp::usage_error);
   CHECK_THROWS_AS(rec.add(sp::metric_id{999}, 1, 0, 1s), sp::usage_error);
+}
+
+TEST_CASE("routes stay right when tag sets are interned between samples") {
+  auto registry = registry_with_expected_response();
+  sp::recorder rec{registry};
+  const auto duration = *registry->find("http_req_duration");
+  const auto ok = rec.intern({{"expected_response", "true"}});
+  rec.add(duration, 1e6, ok, 0s);
+  // Each new tag set grows the dense route table; the routes seen so far must survive it.
+  std::vector<sp::tag_set_id> others;
+  for (int i = 0; i < 100; ++i) {
+    others.push_back(rec.intern({{"expected_response", i % 2 == 0 ? "true" : "false"}, {"name", std::to_string(i)}}));
+  }
+  rec.add(duration, 2e6, ok, 1s);
+  for (const auto id : others) rec.add(duration, 3e6, id, 1s);
+  const auto s = rec.take(2s);
+  const auto& all = std::get<sp::trend_sink>(*s.find(sp::http_req_duration.descriptor()));
+  const auto& expected = std::get<sp::trend_sink>(
+      *s.find(sp::http_req_duration.where("expected_response", "true").descriptor()));
+  CHECK(all.samples.count() == 102);
+  CHECK(expected.samples.count() == 52);  // ok twice, and the 50 even names
+}
+
+TEST_CASE("a tag set id that the recorder did not intern is a usage_error, not a stray write") {
+  sp::recorder rec{std::make_shared<sp::metric_registry>()};
+  const auto reqs = *rec.registry().find("http_reqs");
+  const auto id = rec.intern({{"status", "200"}});
+  CHECK_THROWS_WITH(rec.add(reqs, 1, id + 1, 1s), Catch::Matchers::Contains("was not interned by this recorder"));
+  rec.add(reqs, 1, id, 1s);
+  CHECK(rec.pending_samples() == 1);
+}
+
+TEST_CASE("tag sets that agree on a breakdown's keys share its series") {
+  sp::recorder rec{std::make_shared<sp::metric_registry>()};
+  const auto checks = *rec.registry().find("checks");
+  const auto a = rec.intern({{"check", "status is 200"}, {"group", "::login"}, {"status", "200"}});
+  const auto b = rec.intern({{"check", "status is 200"}, {"group", "::login"}, {"status", "500"}});
+  const auto c = rec.intern({{"check", "body ok"}, {"group", "::login"}});
+  rec.add(checks, 1, a, 0s);
+  rec.add(checks, 0, b, 0s);
+  rec.add(checks, 1, c, 0s);
+  rec.add(checks, 1, a, 0s);
+  const auto s = rec.take(1s);
+  const auto status = sp::checks.where("check", "status is 200").where("group", "::login");
+  const auto body = sp::checks.where("check", "body ok").where("group", "::login");
+  CHECK(std::get<sp::rate_sink>(*s.find(status.descriptor())) == sp::rate_sink{.nonzero = 2, .total = 3});
+  CHECK(std::get<sp::rate_sink>(*s.find(body.descriptor())) == sp::rate_sink{.nonzero = 1, .total = 1});
+  CHECK(std::get<sp::rate_sink>(*s.find(sp::checks.descriptor())) == sp::rate_sink{.nonzero = 3, .total = 4});
+  CHECK(s.entries().size() == 3);
 }

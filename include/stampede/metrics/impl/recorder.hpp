@@ -14,6 +14,7 @@ namespace stampede {
 inline recorder::recorder(std::shared_ptr<const metric_registry> registry)
     : registry_{std::move(registry)} {
   if (!registry_) throw usage_error("a recorder needs a metric registry");
+  metric_count_ = registry_->metric_count();
   sinks_.reserve(registry_->series().size());
   for (const auto& d : registry_->series()) sinks_.push_back(make_sink(d));
   touched_.assign(sinks_.size(), 0);
@@ -32,20 +33,29 @@ inline std::size_t recorder::tag_set_hash::operator()(const tag_set& tags) const
 
 inline tag_set_id recorder::intern(const tag_set& tags) {
   const auto [it, inserted] = tag_ids_.try_emplace(tags, static_cast<tag_set_id>(tag_sets_.size()));
-  if (inserted) tag_sets_.push_back(tags);
+  if (inserted) {
+    tag_sets_.push_back(tags);
+    routes_.resize(routes_.size() + metric_count_);  // the new tag set's row, all unseen
+  }
   return it->second;
 }
 
-inline const std::vector<std::uint32_t>& recorder::route(metric_id id, tag_set_id tags) {
-  const auto key = (std::uint64_t{id} << 32) | tags;
-  auto it = routes_.find(key);
-  if (it != routes_.end()) return it->second;
+inline const recorder::route& recorder::route_of(metric_id id, tag_set_id tags) {
+  auto& r = routes_[std::size_t{tags} * metric_count_ + id];
+  if (r.count == 0) [[unlikely]] {
+    r = make_route(id, tags);
+  }
+  return r;
+}
+
+inline recorder::route recorder::make_route(metric_id id, tag_set_id tags) {
   // First sample of this pair: decide once which sub-metrics it belongs to.
-  std::vector<std::uint32_t> series{id};
-  const auto& sample_tags = tag_sets_.at(tags);
+  const auto first = route_series_.size();
+  route_series_.push_back(id);
+  const auto& sample_tags = tag_sets_[tags];
   for (const auto index : registry_->submetrics_of(id)) {
     if (registry_->descriptor(index).filter.matches(sample_tags)) {
-      series.push_back(static_cast<std::uint32_t>(index));
+      route_series_.push_back(static_cast<std::uint32_t>(index));
     }
   }
   if (const auto& keys = registry_->breakdown_keys(id); !keys.empty()) {
@@ -64,10 +74,11 @@ inline const std::vector<std::uint32_t>& recorder::route(metric_id id, tag_set_i
         touched_.push_back(0);
         breakdowns_.push_back(std::move(d));
       }
-      series.push_back(slot->second);
+      route_series_.push_back(slot->second);
     }
   }
-  return routes_.emplace(key, std::move(series)).first->second;
+  return route{.first = static_cast<std::uint32_t>(first),
+               .count = static_cast<std::uint32_t>(route_series_.size() - first)};
 }
 
 inline const metric_descriptor& recorder::descriptor(std::size_t index) const {
@@ -76,10 +87,16 @@ inline const metric_descriptor& recorder::descriptor(std::size_t index) const {
 }
 
 inline void recorder::add(metric_id id, double value, tag_set_id tags, std::chrono::nanoseconds at) {
-  if (id >= registry_->metric_count()) {
+  if (id >= metric_count_) {
     throw usage_error("metric id " + std::to_string(id) + " is not in this recorder's registry");
   }
-  for (const auto index : route(id, tags)) {
+  if (tags >= tag_sets_.size()) {
+    throw usage_error("tag set id " + std::to_string(tags) + " was not interned by this recorder");
+  }
+  const auto r = route_of(id, tags);
+  const std::uint32_t* index = route_series_.data() + r.first;
+  const std::uint32_t* const end = index + r.count;
+  for (; index != end; ++index) {
     std::visit(
         [&](auto& s) {
           using sink_type = std::decay_t<decltype(s)>;
@@ -93,8 +110,8 @@ inline void recorder::add(metric_id id, double value, tag_set_id tags, std::chro
             s.add(value);
           }
         },
-        sinks_[index]);
-    touched_[index] = 1;
+        sinks_[*index]);
+    touched_[*index] = 1;
   }
   ++pending_;
 }
