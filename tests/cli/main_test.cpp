@@ -93,7 +93,7 @@ std::string temp_path(std::string_view name) {
 
 }  // namespace
 
-TEST_CASE("--help prints the flags and the test's scenarios on stdout and exits 0") {
+TEST_CASE("the help (--help) prints the flags and the test's scenarios on stdout and exits 0") {
   const auto r = run_main({"--help"}, quick_test());
   CHECK(r.code == 0);
   CHECK(r.out.find("Usage: todos [flags]") == 0);
@@ -175,7 +175,7 @@ TEST_CASE("a test that aborts itself exits 108 and still prints its summary") {
   CHECK(contains(r.out, "enough"));
 }
 
-TEST_CASE("--summary-export writes k6's JSON with the chosen trend stats") {
+TEST_CASE("a summary export (--summary-export) writes k6's JSON with the chosen trend stats") {
   const auto path = temp_path("export.json");
   std::remove(path.c_str());
   const auto r = run_main({"-q", "--threads", "1", "--summary-export", path, "--summary-trend-stats", "avg,p(99),count"},

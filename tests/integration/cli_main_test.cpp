@@ -207,7 +207,7 @@ TEST_CASE("a bad flag exits 104 naming the flag, before anything runs") {
   CHECK(c.out().empty());
 }
 
-TEST_CASE("--summary-export writes k6's JSON document after a run the flags shortened") {
+TEST_CASE("a summary export (--summary-export) writes k6's JSON document after a run the flags shortened") {
   const std::string path = "/tmp/stampede_cli_child_" + std::to_string(getpid()) + ".json";
   std::remove(path.c_str());
   child c{{"--threads", "1", "-q", "-u", "2", "-d", "200ms", "--summary-export", path}};
