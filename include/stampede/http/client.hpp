@@ -1,0 +1,128 @@
+// A virtual user's HTTP/1.1 client: keep-alive connections, timeouts, limits, k6's metrics.
+#pragma once
+
+#include <stampede/core/task.hpp>
+#include <stampede/http/body.hpp>
+#include <stampede/http/client_options.hpp>
+#include <stampede/http/cookie_jar.hpp>
+#include <stampede/http/detail/connection.hpp>
+#include <stampede/http/detail/dns_cache.hpp>
+#include <stampede/http/detail/tls.hpp>
+#include <stampede/http/metrics_target.hpp>
+#include <stampede/http/request.hpp>
+#include <stampede/http/response.hpp>
+#include <stampede/http/url.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stampede::http {
+
+/// An HTTP/1.1 client for one virtual user, on one `io_context`; not thread-safe, and one
+/// request at a time. It keeps one connection per origin alive between requests and
+/// iterations (as k6 does), reconnects when the server closed it, caches DNS answers, keeps
+/// cookies, follows redirects, and records k6's HTTP metrics into its `metrics_target`.
+///
+/// Failures of the server or the network are values, never exceptions: the response has
+/// `status() == 0` and `error()` set, the metrics record it as failed, and the next request
+/// works on a fresh connection. Exceptions (`usage_error`) are for bad input only: a URL
+/// without scheme or host, a bad port, spaces, an unsupported scheme, header names or values
+/// with CR or LF, a request body over `max_request_body_bytes`, and `https://` in a build
+/// without TLS (`STAMPEDE_WITH_TLS` 0).
+///
+/// ```cpp
+/// stampede::http::client http{co_await asio::this_coro::executor};
+/// auto res = co_await http.get("http://127.0.0.1:8080/todos", {.tags = {{"name", "todos"}}});
+/// auto created = co_await http.post("http://127.0.0.1:8080/todos", http::body::json(R"({"t":1})"));
+/// ```
+///
+/// The client must outlive its requests; destroying it closes its connections.
+class client {
+ public:
+  explicit client(asio::any_io_executor ex, client_options options = {}, metrics_target metrics = {});
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+  ~client();
+
+  // Overloads rather than default arguments: g++ 12 mishandles a class-type default argument
+  // of a call inside `co_await` (the temporary is copied bit by bit into the caller's frame),
+  // so `co_await client.get(url)` must not create one.
+  task<response> get(std::string url);
+  task<response> get(std::string url, request_params params);
+  task<response> head(std::string url);
+  task<response> head(std::string url, request_params params);
+  task<response> options(std::string url);
+  task<response> options(std::string url, request_params params);
+  task<response> del(std::string url);
+  task<response> del(std::string url, request_params params);
+  task<response> del(std::string url, body b);
+  task<response> del(std::string url, body b, request_params params);
+  task<response> post(std::string url, body b);
+  task<response> post(std::string url, body b, request_params params);
+  task<response> put(std::string url, body b);
+  task<response> put(std::string url, body b, request_params params);
+  task<response> patch(std::string url, body b);
+  task<response> patch(std::string url, body b, request_params params);
+  /// Any method; all the others call this one.
+  task<response> request(http::request req);
+
+  /// Closes the pooled connections (k6's `noVUConnectionReuse` calls this between
+  /// iterations). Requests after it connect anew.
+  void close() noexcept;
+
+  /// The options the client was made with.
+  [[nodiscard]] const client_options& config() const noexcept { return options_; }
+  /// Where metrics go; the engine may point it at another VU's tags between iterations.
+  void set_metrics(metrics_target metrics);
+  [[nodiscard]] cookie_jar& cookies() noexcept { return cookies_; }
+  /// Idle connections kept for reuse.
+  [[nodiscard]] std::size_t idle_connections() const noexcept { return idle_.size(); }
+  /// TCP connections made since the client was created.
+  [[nodiscard]] std::uint64_t connections_opened() const noexcept { return connections_opened_; }
+
+ private:
+  struct hop;  // one request on the wire (a redirect makes several)
+  struct tag_cache_entry;
+  struct metric_ids;
+
+  task<void> exchange(hop* h);
+  void build_request(const hop& h);
+  std::shared_ptr<detail::connection> take_idle(std::string_view origin);
+  void record(const hop& h, const response& res, bool expected, std::string_view name);
+  tag_set_id tags_for(const hop& h, const response& res, bool expected, std::string_view name);
+
+  asio::any_io_executor executor_;
+  client_options options_;
+  metrics_target metrics_;
+  std::unique_ptr<metric_ids> ids_;
+  asio::steady_timer deadline_;
+  std::vector<std::shared_ptr<detail::connection>> idle_;
+  detail::dns_cache dns_;
+  cookie_jar cookies_;
+  std::string request_buf_;    // reused for each request's head
+  std::string origin_buf_;     // reused for pool lookups
+  std::vector<asio::ip::address> addresses_;
+#if STAMPEDE_WITH_TLS
+  std::unique_ptr<asio::ssl::context> tls_context_;  // made at the first https:// request
+#endif
+  std::vector<tag_cache_entry> tag_cache_;
+  std::size_t tag_cache_last_ = 0;
+  tag_set vu_tags_;                   // the VU tags vu_tags_id_ was interned from
+  std::optional<tag_set_id> vu_tags_id_;
+  std::size_t tag_cache_next_ = 0;
+  std::uint64_t connections_opened_ = 0;
+  bool busy_ = false;
+};
+
+}  // namespace stampede::http
+
+#include <stampede/http/impl/client.hpp>

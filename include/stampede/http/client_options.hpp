@@ -1,0 +1,51 @@
+// Per-client settings: timeouts, limits, connection reuse, name resolution overrides.
+#pragma once
+
+#include <stampede/http/expected_statuses.hpp>
+#include <stampede/version.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace stampede::http {
+
+/// How a `client` behaves, k6's HTTP options where k6 has them. An aggregate:
+/// `client_options{.timeout = 2s, .max_redirects = 0}`.
+struct client_options {
+  /// Each request's time limit, from its start to its last byte, connecting included
+  /// (k6's `timeout` param, 60 s). `request_params::timeout` overrides it per request.
+  std::chrono::nanoseconds timeout = std::chrono::seconds{60};
+  /// Redirects followed before the 3xx itself is returned (k6's `maxRedirects`, 10); 0: none.
+  int max_redirects = 10;
+  /// Statuses that count as success unless a request says otherwise (k6's 200–399).
+  http::expected_statuses expected_statuses{};
+  /// Limit on a response's status line and header names and values; more is `too_large`.
+  std::size_t max_response_header_bytes = std::size_t{1} << 20;
+  /// Limit on a response body (after de-chunking), kept or discarded; more is `too_large`.
+  std::size_t max_response_body_bytes = std::size_t{64} << 20;
+  /// Limit on a request body; a bigger one is a usage error, thrown before anything is sent.
+  std::size_t max_request_body_bytes = std::size_t{64} << 20;
+  /// Keep one connection per origin open between requests and iterations (k6's default).
+  /// false sends `Connection: close` and connects anew for every request
+  /// (k6's `noConnectionReuse`).
+  bool reuse_connections = true;
+  /// Sent as `User-Agent` unless a request sets its own; empty sends none.
+  std::string user_agent = std::string{"stampede/"} + version_string;
+  /// Host names answered without DNS (k6's `hosts`): `{"api.test", "127.0.0.1"}` or with a
+  /// port, `{"api.test", "127.0.0.1:8080"}`.
+  std::map<std::string, std::string, std::less<>> hosts{};
+  /// How long a DNS answer is reused (k6's `dns.ttl` default, 5 min).
+  std::chrono::nanoseconds dns_ttl = std::chrono::minutes{5};
+  /// Keep cookies from `Set-Cookie` and send them back (k6's per-VU cookie jar).
+  bool cookies = true;
+  /// For https://: accept any certificate, for any host (k6's `insecureSkipTLSVerify`).
+  bool insecure_skip_tls_verify = false;
+  /// For https://: PEM certificates of authorities to trust besides the system's (a test
+  /// server's self-signed certificate, a company CA).
+  std::string tls_root_certificates{};
+};
+
+}  // namespace stampede::http

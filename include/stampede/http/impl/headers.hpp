@@ -1,0 +1,97 @@
+// Bodies of headers (included by http/headers.hpp).
+#pragma once
+
+#include <stampede/http/url.hpp>  // detail::iequals_ascii
+
+#include <algorithm>
+
+namespace stampede::http {
+
+inline headers::headers(std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  for (const auto& [name, value] : fields) add(name, value);
+}
+
+inline void headers::add(std::string_view name, std::string_view value) {
+  begin_field();
+  append_name(name);
+  append_value(value);
+  end_field();
+}
+
+inline void headers::set(std::string_view name, std::string_view value) {
+  // Copy first: name or value may point into text_, which erase() rewrites.
+  const std::string n{name}, v{value};
+  erase(n);
+  add(n, v);
+}
+
+inline std::size_t headers::erase(std::string_view name) {
+  const auto before = fields_.size();
+  fields_.erase_if([&](const field& f) {
+    return detail::iequals_ascii(std::string_view{text_.data(), text_.size()}.substr(f.name_begin, f.name_size), name);
+  });
+  return before - fields_.size();
+}
+
+inline std::optional<std::string_view> headers::get(std::string_view name) const noexcept {
+  for (const auto& f : fields_) {
+    if (detail::iequals_ascii(std::string_view{text_.data(), text_.size()}.substr(f.name_begin, f.name_size), name)) {
+      return std::string_view{text_.data(), text_.size()}.substr(f.value_begin, f.value_size);
+    }
+  }
+  return std::nullopt;
+}
+
+inline std::vector<std::string_view> headers::get_all(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto h : *this) {
+    if (detail::iequals_ascii(h.name, name)) out.push_back(h.value);
+  }
+  return out;
+}
+
+inline header_view headers::operator[](std::size_t i) const noexcept {
+  const auto& f = fields_[i];
+  const std::string_view t{text_.data(), text_.size()};
+  return {t.substr(f.name_begin, f.name_size), t.substr(f.value_begin, f.value_size)};
+}
+
+inline void headers::clear() noexcept {
+  text_.clear();
+  fields_.clear();
+}
+
+inline bool operator==(const headers& a, const headers& b) noexcept {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](header_view x, header_view y) {
+    return x.name == y.name && x.value == y.value;
+  });
+}
+
+inline void headers::begin_field() {
+  const auto at = static_cast<std::uint32_t>(text_.size());
+  fields_.push_back({at, 0, at, 0});
+}
+
+inline void headers::append_name(std::string_view piece) {
+  text_.append(piece.data(), piece.size());
+  auto& f = fields_.back();
+  f.name_size += static_cast<std::uint32_t>(piece.size());
+  f.value_begin = f.name_begin + f.name_size;
+}
+
+inline void headers::append_value(std::string_view piece) {
+  text_.append(piece.data(), piece.size());
+  fields_.back().value_size += static_cast<std::uint32_t>(piece.size());
+}
+
+inline void headers::end_field() noexcept {
+  auto& f = fields_.back();
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  while (f.value_size > 0 && is_space(text_[f.value_begin])) {
+    ++f.value_begin;
+    --f.value_size;
+  }
+  while (f.value_size > 0 && is_space(text_[f.value_begin + f.value_size - 1])) --f.value_size;
+}
+
+}  // namespace stampede::http

@@ -1,0 +1,181 @@
+// Tests of the llhttp response parser wrapper: byte-at-a-time feeding, bodies, limits, junk.
+#include <stampede/http/detail/response_parser.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace {
+
+using stampede::http::error_kind;
+using stampede::http::headers;
+using stampede::http::detail::response_parser;
+
+struct parsed {
+  headers h;
+  std::string body;
+  std::size_t consumed = 0;
+};
+
+// Feeds `text` in pieces of `step` bytes (0: all at once) until the parser stops.
+parsed parse(response_parser& p, std::string_view text, std::size_t step, bool head = false,
+             response_parser::limits lim = {}, bool eof = false) {
+  parsed out;
+  p.start(head, true, lim, &out.h, &out.body);
+  std::size_t at = 0;
+  while (at < text.size() && !p.complete() && !p.failed()) {
+    const auto n = step == 0 ? text.size() - at : std::min(step, text.size() - at);
+    const auto used = p.feed(text.substr(at, n));
+    at += used;
+    if (used < n) break;
+  }
+  if (eof && !p.complete() && !p.failed()) p.finish();
+  out.consumed = at;
+  return out;
+}
+
+constexpr std::string_view simple = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Many:  a b  \r\nContent-Length: 5\r\n\r\nhello";
+constexpr std::string_view chunked =
+    "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: t\r\n\r\n";
+
+}  // namespace
+
+TEST_CASE("response_parser parses a response split at every byte boundary") {
+  for (const auto text : {simple, chunked}) {
+    for (std::size_t step = 1; step <= text.size(); ++step) {
+      response_parser p;
+      const auto out = parse(p, text, step);
+      INFO("step " << step);
+      REQUIRE(p.complete());
+      CHECK(out.consumed == text.size());
+      CHECK(p.keep_alive());
+      CHECK(p.protocol() == "HTTP/1.1");
+      if (text == simple) {
+        CHECK(p.status() == 200);
+        CHECK(out.body == "hello");
+        CHECK(out.h.get("content-type") == "text/plain");
+        CHECK(out.h.get("x-many") == "a b");
+        CHECK(out.h.size() == 3);
+      } else {
+        CHECK(p.status() == 201);
+        CHECK(out.body == "hello, world");
+        CHECK(out.h.get("X-A") == "1");
+      }
+    }
+  }
+}
+
+TEST_CASE("response_parser stops at the end of a response and leaves what follows") {
+  response_parser p;
+  const std::string text = std::string{simple} + "HTTP/1.1 204 No Content\r\n\r\n";
+  const auto out = parse(p, text, 0);
+  REQUIRE(p.complete());
+  CHECK(out.consumed == simple.size());
+  CHECK(out.body == "hello");
+}
+
+TEST_CASE("response_parser skips 1xx interim responses") {
+  response_parser p;
+  const std::string text = "HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" +
+                           std::string{simple};
+  for (std::size_t step : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+    const auto out = parse(p, text, step);
+    REQUIRE(p.complete());
+    CHECK(p.status() == 200);
+    CHECK(out.body == "hello");
+    CHECK_FALSE(out.h.contains("x-interim"));
+    CHECK_FALSE(out.h.contains("link"));
+    CHECK(out.consumed == text.size());
+  }
+}
+
+TEST_CASE("response_parser knows that HEAD, 204 and 304 responses have no body") {
+  response_parser p;
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
+  auto out = parse(p, head + "HTTP/1.1 200 OK\r\n", 0, /*head=*/true);
+  REQUIRE(p.complete());
+  CHECK(out.consumed == head.size());
+  CHECK(out.body.empty());
+  for (const std::string_view text : {std::string_view{"HTTP/1.1 204 No Content\r\n\r\n"},
+                                      std::string_view{"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n"}}) {
+    out = parse(p, text, 0);
+    REQUIRE(p.complete());
+    CHECK(out.consumed == text.size());
+    CHECK(out.body.empty());
+  }
+}
+
+TEST_CASE("response_parser reads an HTTP/1.0 body until the connection closes") {
+  response_parser p;
+  const std::string_view text = "HTTP/1.0 200 OK\r\nServer: old\r\n\r\nall of this";
+  for (std::size_t step : {std::size_t{0}, std::size_t{1}}) {
+    const auto out = parse(p, text, step, false, {}, /*eof=*/true);
+    REQUIRE(p.complete());
+    CHECK(out.body == "all of this");
+    CHECK(p.protocol() == "HTTP/1.0");
+    CHECK_FALSE(p.keep_alive());
+  }
+}
+
+TEST_CASE("response_parser honours Connection: close") {
+  response_parser p;
+  parse(p, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 0);
+  REQUIRE(p.complete());
+  CHECK_FALSE(p.keep_alive());
+}
+
+TEST_CASE("response_parser classifies an early close") {
+  response_parser p;
+  parse(p, "", 0, false, {}, true);
+  CHECK(p.failure() == error_kind::closed);
+  parse(p, "HTTP/1.1 200 OK\r\nContent-Le", 0, false, {}, true);
+  CHECK(p.failure() == error_kind::closed);
+  parse(p, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0, false, {}, true);
+  CHECK(p.failure() == error_kind::closed);
+  parse(p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", 0, false, {}, true);
+  CHECK(p.failure() == error_kind::closed);
+}
+
+TEST_CASE("response_parser rejects malformed responses as protocol errors") {
+  const std::string_view bad[] = {
+      "HELLO\r\n\r\n",
+      "HTTP/1.1 2x0 OK\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+      "\x01\x02\x03\xff\xfe binary junk",
+  };
+  for (const auto text : bad) {
+    response_parser p;
+    INFO(text);
+    parse(p, text, 0, false, {}, true);
+    CHECK(p.failed());
+    CHECK(p.failure() == error_kind::protocol);
+    CHECK_FALSE(p.failure_message().empty());
+  }
+}
+
+TEST_CASE("response_parser enforces the header and body limits") {
+  response_parser p;
+  const response_parser::limits lim{.max_header_bytes = 64, .max_body_bytes = 10};
+  parse(p, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(100, 'a') + "\r\n\r\n", 1, false, lim);
+  CHECK(p.failure() == error_kind::too_large);
+  CHECK(p.failure_message().find("headers") != std::string::npos);
+  parse(p, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world", 0, false, lim);
+  CHECK(p.failure() == error_kind::too_large);
+  CHECK(p.failure_message().find("body") != std::string::npos);
+  parse(p, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhelloworld", 0, false, lim);
+  CHECK(p.complete());
+}
+
+TEST_CASE("response_parser counts a discarded body without keeping it") {
+  response_parser p;
+  parsed out;
+  p.start(false, false, {}, &out.h, &out.body);
+  CHECK(p.feed(simple) == simple.size());
+  REQUIRE(p.complete());
+  CHECK(out.body.empty());
+  CHECK(p.body_bytes() == 5);
+}

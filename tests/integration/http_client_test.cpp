@@ -1,0 +1,335 @@
+// Integration tests of http::client against a well-behaved loopback server: keep-alive,
+// methods and bodies, framing, redirects, cookies, hosts, metrics.
+#include <stampede/http/client.hpp>
+#include <stampede/metrics/recorder.hpp>
+
+#include "support/catch_compat.hpp"
+#include "support/hostile_server.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace http = stampede::http;
+using stampede::testing::hostile_server;
+
+// Runs `body(executor)` on a fresh io_context until it finishes (at most 10 s), rethrowing
+// what it threw; `body` must outlive the call, so callers name their lambdas.
+template <typename Body>
+void run(Body& body) {
+  asio::io_context io{1};
+  std::exception_ptr failure;
+  bool finished = false;
+  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+  });
+  io.run_for(10s);
+  REQUIRE(finished);
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
+TEST_CASE("client GETs over one keep-alive connection and measures k6's phases") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    for (int i = 0; i < 3; ++i) {
+      auto res = co_await c.get(server.url("/ok"));
+      REQUIRE_FALSE(res.error());
+      CHECK(res.status() == 200);
+      CHECK(res.body() == "ok");
+      CHECK(res.header("content-length") == "2");
+      CHECK(res.header("CONTENT-LENGTH") == "2");
+      CHECK_FALSE(res.header("x-missing"));
+      CHECK(res.protocol() == "HTTP/1.1");
+      CHECK(res.url() == server.url("/ok"));
+      CHECK(res.remote_address() == "127.0.0.1:" + std::to_string(server.port()));
+      CHECK(res.error_code() == 0);
+      const auto& t = res.timings();
+      CHECK(t.duration == t.sending + t.waiting + t.receiving);
+      CHECK(t.waiting > 0ns);
+      if (i == 0) {
+        CHECK(t.connecting > 0ns);
+        CHECK(t.blocked >= t.connecting);
+      } else {
+        CHECK(t.connecting == 0ns);
+      }
+    }
+    CHECK(c.connections_opened() == 1);
+    CHECK(c.idle_connections() == 1);
+    c.close();
+    CHECK(c.idle_connections() == 0);
+    auto res = co_await c.get(server.url("/ok"));
+    CHECK(res.status() == 200);
+    CHECK(c.connections_opened() == 2);
+  };
+  run(body);
+  CHECK(server.connections() == 2);
+  CHECK(server.requests() == 4);
+}
+
+TEST_CASE("client sends each method with its body and headers") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto res = co_await c.post(server.url("/echo"), http::body::json(R"({"title":"milk"})"));
+    CHECK(res.body() == "POST /echo\n{\"title\":\"milk\"}");
+    CHECK(res.header("x-content-type") == "application/json");
+    CHECK(res.header("x-host") == "127.0.0.1:" + std::to_string(server.port()));
+    CHECK(res.header("x-user-agent")->starts_with("stampede/"));
+    // g++ 12 rejects string literals in braced temporaries inside co_await ("array used as
+    // initializer"): name them first.
+    http::request_params typed{.headers = {{"Content-Type", "text/x-mine"}}};
+    res = co_await c.put(server.url("/echo"), http::body{"plain"}, std::move(typed));
+    CHECK(res.body() == "PUT /echo\nplain");
+    CHECK(res.header("x-content-type") == "text/x-mine");
+    auto form = http::body::form({{"a b", "c&d"}});
+    res = co_await c.patch(server.url("/echo"), std::move(form));
+    CHECK(res.body() == "PATCH /echo\na%20b=c%26d");
+    res = co_await c.del(server.url("/echo"));
+    CHECK(res.body() == "DELETE /echo\n");
+    res = co_await c.del(server.url("/echo"), http::body{"gone"});
+    CHECK(res.body() == "DELETE /echo\ngone");
+    res = co_await c.options(server.url("/echo"));
+    CHECK(res.body() == "OPTIONS /echo\n");
+    res = co_await c.head(server.url("/echo"));
+    CHECK(res.status() == 200);
+    CHECK(res.body().empty());
+    CHECK(res.header("content-length") == "11");  // the length of "HEAD /echo\n", unsent
+    http::request purge{.method = "PURGE", .url = server.url("/echo")};
+    res = co_await c.request(std::move(purge));
+    CHECK(res.body() == "PURGE /echo\n");
+    http::request_params query{.query = {{"q", "milk & eggs"}, {"n", "1"}}};
+    res = co_await c.get(server.url("/echo"), std::move(query));
+    CHECK(res.body() == "GET /echo?q=milk%20%26%20eggs&n=1\n");
+    CHECK(res.url() == server.url("/echo?q=milk%20%26%20eggs&n=1"));
+    CHECK(c.connections_opened() == 1);  // all of it on one connection
+  };
+  run(body);
+}
+
+TEST_CASE("client reads chunked, read-to-close, interim and empty responses") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto res = co_await c.get(server.url("/chunked"));
+    CHECK(res.body() == "hello, world");
+    res = co_await c.get(server.url("/continue"));
+    CHECK(res.status() == 200);
+    CHECK(res.body() == "ok");
+    res = co_await c.get(server.url("/nocontent"));
+    CHECK(res.status() == 204);
+    CHECK(res.body().empty());
+    CHECK(c.connections_opened() == 1);
+    res = co_await c.get(server.url("/http10"));
+    CHECK(res.status() == 200);
+    CHECK(res.protocol() == "HTTP/1.0");
+    CHECK(res.body() == "until the end");
+    res = co_await c.get(server.url("/ok"));  // the HTTP/1.0 connection is gone
+    CHECK(res.status() == 200);
+    CHECK(c.connections_opened() == 2);
+    res = co_await c.get(server.url("/big/100000"), {.discard_body = true});
+    CHECK(res.status() == 200);
+    CHECK(res.body().empty());
+    res = co_await c.get(server.url("/big/100000"));
+    CHECK(res.body().size() == 100000);
+  };
+  run(body);
+}
+
+TEST_CASE("client reconnects after Connection: close and can refuse reuse") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto res = co_await c.get(server.url("/close"));
+    CHECK(res.body() == "bye");
+    CHECK(c.idle_connections() == 0);
+    res = co_await c.get(server.url("/ok"));
+    CHECK(res.status() == 200);
+    CHECK(c.connections_opened() == 2);
+
+    http::client fresh{ex, {.reuse_connections = false}};
+    for (int i = 0; i < 3; ++i) {
+      res = co_await fresh.get(server.url("/echo"));
+      CHECK(res.header("x-connection") == "close");
+    }
+    CHECK(fresh.connections_opened() == 3);
+  };
+  run(body);
+}
+
+TEST_CASE("client follows redirects up to its limit") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto res = co_await c.get(server.url("/redirect/3"));
+    CHECK(res.status() == 200);
+    CHECK(res.body() == "done");
+    CHECK(res.url() == server.url("/redirect/0"));
+    res = co_await c.get(server.url("/redirect/3"), {.redirects = 0});
+    CHECK(res.status() == 302);
+    CHECK(res.header("location") == "/redirect/2");
+    res = co_await c.get(server.url("/redirect/5"), {.redirects = 2});
+    CHECK(res.status() == 302);
+    CHECK(res.url() == server.url("/redirect/3"));
+    res = co_await c.post(server.url("/see-other"), http::body{"data"});
+    CHECK(res.status() == 200);
+    CHECK(res.body() == "GET /echo\n");  // 303 turns a POST into a GET without body
+
+    http::client none{ex, {.max_redirects = 0}};
+    res = co_await none.get(server.url("/redirect/1"));
+    CHECK(res.status() == 302);
+  };
+  run(body);
+}
+
+TEST_CASE("client keeps cookies and answers host names from its hosts map") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex, {.hosts = {{"api.test", "127.0.0.1"}, {"other.test", "127.0.0.1:" + std::to_string(server.port())}}}};
+    const auto base = "http://api.test:" + std::to_string(server.port());
+    auto res = co_await c.get(base + "/echo");
+    CHECK(res.header("x-cookie") == "");
+    CHECK(res.header("x-host") == "api.test:" + std::to_string(server.port()));
+    res = co_await c.get(base + "/set-cookie");
+    CHECK(c.cookies().size() == 1);
+    res = co_await c.get(base + "/echo");
+    CHECK(res.header("x-cookie") == "sid=42");
+    res = co_await c.get("http://other.test/echo");  // port from the hosts entry
+    CHECK(res.status() == 200);
+    CHECK(res.header("x-host") == "other.test");
+    CHECK(res.header("x-cookie") == "");  // another host: no cookie
+  };
+  run(body);
+}
+
+TEST_CASE("client decides expected responses and k6 error codes from the status") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto res = co_await c.get(server.url("/status/404"));
+    CHECK(res.status() == 404);
+    CHECK_FALSE(res.error());
+    CHECK(res.error_code() == 1404);
+    res = co_await c.get(server.url("/status/503"));
+    CHECK(res.error_code() == 1503);
+  };
+  run(body);
+}
+
+TEST_CASE("client records k6's HTTP metrics with k6's tags") {
+  hostile_server server;
+  auto registry = std::make_shared<stampede::metric_registry>();
+  const auto ok_reqs = stampede::http_reqs.where("expected_response", "true");
+  const auto by_name = stampede::http_reqs.where("name", "todos");
+  const auto not_found = stampede::http_req_failed.where("status", "404");
+  const auto refused = stampede::http_reqs.where("error_code", "1212");
+  const auto scenario = stampede::http_req_duration.where("scenario", "browse");
+  registry->track(ok_reqs);
+  registry->track(by_name);
+  registry->track(not_found);
+  registry->track(refused);
+  registry->track(scenario);
+  stampede::recorder rec{registry};
+  stampede::tag_set vu_tags{{"scenario", "browse"}};
+  const auto start = std::chrono::steady_clock::now();
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex, {}, {.rec = &rec, .tags = &vu_tags, .run_start = start}};
+    for (int i = 0; i < 3; ++i) {
+      http::request_params named{.tags = {{"name", "todos"}}};
+      co_await c.get(server.url("/ok"), std::move(named));
+    }
+    co_await c.get(server.url("/status/404"));
+    http::request_params expect_404{.expected_statuses = http::expected_statuses{404}};
+    co_await c.get(server.url("/status/404"), std::move(expect_404));
+    const auto nowhere = "http://127.0.0.1:" + std::to_string(hostile_server::closed_port()) + "/";
+    co_await c.get(nowhere);
+  };
+  run(body);
+  const auto snap = rec.take(1s);
+  const auto counter = [&](const auto& m) { return std::get<stampede::counter_sink>(*snap.find(m.descriptor())).sum; };
+  const auto rate = [&](const auto& m) { return std::get<stampede::rate_sink>(*snap.find(m.descriptor())); };
+  CHECK(counter(stampede::http_reqs) == 6);
+  CHECK(counter(ok_reqs) == 4);
+  CHECK(counter(by_name) == 3);
+  CHECK(counter(refused) == 1);
+  CHECK(rate(stampede::http_req_failed).nonzero == 2);
+  CHECK(rate(stampede::http_req_failed).total == 6);
+  CHECK(rate(not_found).nonzero == 1);
+  CHECK(rate(not_found).total == 2);
+  CHECK(std::get<stampede::trend_sink>(*snap.find(scenario.descriptor())).samples.count() == 6);
+  CHECK(counter(stampede::data_sent) > 6 * 40);
+  CHECK(counter(stampede::data_received) > 5 * 38);
+  // The tags of one sample, as k6 would write them.
+  bool found = false;
+  for (stampede::tag_set_id id = 0; id < 64 && !found; ++id) {
+    try {
+      const auto& t = rec.tags(id);
+      if (t.get("name") != "todos") continue;
+      found = true;
+      CHECK(t.get("method") == "GET");
+      CHECK(t.get("url") == server.url("/ok"));
+      CHECK(t.get("status") == "200");
+      CHECK(t.get("expected_response") == "true");
+      CHECK(t.get("proto") == "HTTP/1.1");
+      CHECK(t.get("scenario") == "browse");
+      CHECK_FALSE(t.contains("error_code"));
+    } catch (const std::out_of_range&) {
+      break;
+    }
+  }
+  CHECK(found);
+}
+
+TEST_CASE("client rejects bad input with usage errors naming the problem") {
+  hostile_server server;
+  struct bad_case {
+    http::request request;
+    std::string_view fragment;
+  };
+  std::vector<bad_case> cases{
+      {{.url = "127.0.0.1/ok"}, "no scheme"},
+      {{.url = "http:///ok"}, "no host"},
+      {{.url = "http://127.0.0.1:99999/"}, "bad port"},
+      {{.url = "http://127.0.0.1:8o/"}, "bad port"},
+      {{.url = "http://127.0.0.1/a b"}, "space"},
+      {{.url = "http://127.0.0.1/a\r\nX: 1"}, "control character"},
+      {{.url = "ftp://127.0.0.1/"}, "unsupported scheme"},
+      {{.url = server.url(), .params = {.headers = {{"X-A", "1\r\nX-Injected: 1"}}}}, "CR, LF"},
+      {{.url = server.url(), .params = {.headers = {{"X A", "1"}}}}, "invalid header name"},
+      {{.method = "GE T", .url = server.url()}, "invalid HTTP method"},
+      {{.method = "POST", .url = server.url(), .body = "12345"}, "over the limit"},
+  };
+  std::vector<bad_case> all = cases;
+  if (!STAMPEDE_WITH_TLS) all.push_back({{.url = "https://127.0.0.1/"}, "no TLS"});
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex, {.max_request_body_bytes = 4}};
+    for (const auto& bad : all) {
+      INFO(bad.fragment);
+      bool thrown = false;
+      try {
+        co_await c.request(bad.request);
+      } catch (const stampede::usage_error& e) {
+        thrown = true;
+        INFO(e.what());
+        CHECK(std::string_view{e.what()}.find(bad.fragment) != std::string_view::npos);
+      }
+      CHECK(thrown);
+    }
+    auto res = co_await c.get(server.url());  // still usable
+    CHECK(res.status() == 200);
+  };
+  run(body);
+  CHECK(server.requests() == 1);
+}

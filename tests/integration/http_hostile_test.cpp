@@ -1,0 +1,149 @@
+// The client against a server that misbehaves on purpose: every failure ends classified within
+// its timeout, with bounded memory, and the next request succeeds on a fresh connection.
+#include <stampede/http/client.hpp>
+
+#include "support/catch_compat.hpp"
+#include "support/hostile_server.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace http = stampede::http;
+using stampede::testing::hostile_server;
+using stampede::testing::misbehaviour;
+
+struct outcome {
+  http::response first;
+  http::response next;
+  std::chrono::steady_clock::duration took{};
+};
+
+// One request to a misbehaving connection, then one to a well-behaved one, on one client.
+outcome exchange_with(hostile_server& server, std::string first_url, http::client_options options) {
+  asio::io_context io{1};
+  outcome out;
+  std::exception_ptr failure;
+  bool finished = false;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex, options};
+    const auto start = std::chrono::steady_clock::now();
+    out.first = co_await c.get(first_url);
+    out.took = std::chrono::steady_clock::now() - start;
+    out.next = co_await c.get(server.url("/ok"));
+  };
+  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+  });
+  io.run_for(10s);
+  REQUIRE(finished);
+  if (failure) std::rethrow_exception(failure);
+  return out;
+}
+
+struct hostile_case {
+  misbehaviour behaviour;
+  http::error_kind kind;  // none: the first response is a response, checked by `status`
+  int k6_code;
+  int status = 0;
+};
+
+}  // namespace
+
+TEST_CASE("client classifies each way a server can misbehave and recovers on a new connection") {
+  const http::client_options options{.timeout = 300ms, .max_response_body_bytes = 256 * 1024};
+  using k = http::error_kind;
+  const hostile_case cases[] = {
+      {misbehaviour::never_answer, k::timeout, 1050},
+      {misbehaviour::close_before_response, k::closed, 1000},
+      {misbehaviour::close_mid_response, k::closed, 1000},
+      {misbehaviour::reset, k::reset, 1220},
+      {misbehaviour::garbage_status_line, k::protocol, 1000},
+      {misbehaviour::endless_header, k::too_large, 1000},
+      {misbehaviour::oversized_header, k::too_large, 1000},
+      {misbehaviour::body_shorter, k::timeout, 1050},
+      {misbehaviour::conflicting_content_length, k::protocol, 1000},
+      {misbehaviour::content_length_and_chunked, k::protocol, 1000},
+      {misbehaviour::invalid_chunk_size, k::protocol, 1000},
+      {misbehaviour::endless_chunked_body, k::too_large, 1000},
+      {misbehaviour::one_byte_per_second, k::timeout, 1050},
+      {misbehaviour::binary_junk, k::protocol, 1000},
+      // A 408 sent before the request arrives is the response the client reads: a failed
+      // request (unexpected status) on a connection that is then dropped.
+      {misbehaviour::unsolicited_response, k::none, 1408, 408},
+      // The response is complete at Content-Length; the extra bytes only cost the connection.
+      {misbehaviour::body_longer, k::none, 0, 200},
+  };
+  for (const auto& c : cases) {
+    INFO("misbehaviour " << static_cast<int>(c.behaviour));
+    hostile_server server{c.behaviour};
+    const auto out = exchange_with(server, server.url("/ok"), options);
+    CHECK(out.first.error().kind == c.kind);
+    CHECK(out.first.error_code() == c.k6_code);
+    CHECK(out.first.status() == c.status);
+    if (c.kind != k::none) {
+      CHECK_FALSE(out.first.error().message.empty());
+      CHECK(out.first.headers().empty());
+      CHECK(out.first.body().empty());
+    }
+    CHECK(out.took < 1s);
+    if (c.kind == k::timeout) {
+      CHECK(out.took >= 300ms);
+      CHECK(out.first.timings().duration >= 250ms);  // a timed-out request lasts its timeout
+    }
+    CHECK(out.next.status() == 200);
+    CHECK(out.next.body() == "ok");
+    CHECK(server.connections() == 2);
+  }
+}
+
+TEST_CASE("client classifies a refused connection") {
+  hostile_server server;
+  const auto url = "http://127.0.0.1:" + std::to_string(hostile_server::closed_port()) + "/";
+  const auto out = exchange_with(server, url, {.timeout = 1s});
+  CHECK(out.first.error().kind == http::error_kind::refused);
+  CHECK(out.first.error_code() == 1212);
+  CHECK(out.first.error().message == "dial: connection refused");
+  CHECK(out.first.status() == 0);
+  CHECK(out.first.remote_address().empty());
+  CHECK(out.first.timings().duration == 0ns);
+  CHECK(out.first.timings().blocked > 0ns);
+  CHECK(out.next.status() == 200);
+}
+
+TEST_CASE("client retries once when a reused connection turns out closed") {
+  // The server closes a connection after answering without saying so: the client's pooled
+  // connection is stale (found so by the idle check, or by the write or read that fails with
+  // nothing received), and the next request must go through on a new one.
+  hostile_server server{misbehaviour::none};
+  asio::io_context io{1};
+  bool finished = false;
+  std::exception_ptr failure;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto res = co_await c.get(server.url("/ok"));
+    CHECK(res.status() == 200);
+    CHECK(c.idle_connections() == 1);
+    res = co_await c.get(server.url("/ok-then-close"));  // pooled, then closed by the server
+    CHECK(res.status() == 200);
+    CHECK(c.idle_connections() == 1);
+    res = co_await c.get(server.url("/ok"));
+    CHECK(res.status() == 200);
+    CHECK(c.connections_opened() == 2);
+  };
+  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+  });
+  io.run_for(10s);
+  REQUIRE(finished);
+  if (failure) std::rethrow_exception(failure);
+}
