@@ -32,6 +32,20 @@
 #include <stampede/report/summary.hpp>
 #include <stampede/report/summary_export.hpp>
 
+#include <stampede/http/body.hpp>
+#include <stampede/http/client.hpp>
+#include <stampede/http/client_options.hpp>
+#include <stampede/http/cookie_jar.hpp>
+#include <stampede/http/error.hpp>
+#include <stampede/http/expected_statuses.hpp>
+#include <stampede/http/headers.hpp>
+#include <stampede/http/metrics_target.hpp>
+#include <stampede/http/predicates.hpp>
+#include <stampede/http/request.hpp>
+#include <stampede/http/response.hpp>
+#include <stampede/http/timings.hpp>
+#include <stampede/http/url.hpp>
+
 #include <stampede/exec/executors.hpp>
 #include <stampede/exec/load_test.hpp>
 #include <stampede/exec/metrics.hpp>

@@ -5,6 +5,7 @@
 #include <stampede/core/task.hpp>
 #include <stampede/eval/threshold.hpp>
 #include <stampede/exec/scenario.hpp>
+#include <stampede/http/client_options.hpp>
 #include <stampede/metrics/metric.hpp>
 #include <stampede/metrics/tags.hpp>
 #include <stampede/report/summary.hpp>
@@ -59,6 +60,8 @@ struct load_test {
   tag_set tags{};
   /// Environment variables for `vu::env` (k6's `-e KEY=VALUE`).
   env_map env{};
+  /// Every VU's HTTP client options (k6's `hosts`, `noConnectionReuse`, timeouts, limits).
+  http::client_options http{};
   /// How the end-of-test summary is written (trend statistics, time unit).
   summary_options summary{};
 };

@@ -5,6 +5,7 @@
 #include <stampede/core/rng.hpp>
 #include <stampede/core/task.hpp>
 #include <stampede/exec/detail/context.hpp>
+#include <stampede/http/client.hpp>
 #include <stampede/metrics/metric.hpp>
 #include <stampede/metrics/tags.hpp>
 
@@ -91,6 +92,16 @@ class vu {
   /// The executor of the VU's shard: for Asio objects the iteration creates (sockets, timers).
   [[nodiscard]] asio::any_io_executor executor() const noexcept;
 
+  /// This VU's HTTP client (k6's `http`): created on first use with the test's
+  /// `load_test::http` options, one keep-alive connection per origin kept across iterations,
+  /// its own cookie jar, and k6's HTTP metrics recorded with this VU's tags.
+  ///
+  /// ```cpp
+  /// auto res = co_await u.http().get(base + "/api/v1/todos");
+  /// u.check(res, sp::status_is(200));
+  /// ```
+  [[nodiscard]] http::client& http();
+
   /// Waits `d` (k6's `sleep`). Interrupted by a graceful stop's deadline like any Asio wait.
   [[nodiscard]] task<> sleep(std::chrono::nanoseconds d);
   /// Waits a duration drawn uniformly from [min, max] with the VU's generator.
@@ -155,6 +166,7 @@ class vu {
   tag_set_id tags_id_ = 0;             // the interned id of tags() in the shard's recorder
   rng rng_;
   std::any state_;
+  std::unique_ptr<http::client> http_;  // only for VUs that speak HTTP
   // Engine bookkeeping (see detail::vu_access).
   asio::cancellation_signal interrupt_;
   std::optional<std::chrono::nanoseconds> intended_start_;  // arrival-rate iterations

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stampede/core/rng.hpp>
+#include <stampede/http/client_options.hpp>
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/recorder.hpp>
 #include <stampede/metrics/registry.hpp>
@@ -79,6 +80,7 @@ struct run_context {
   std::uint64_t seed = 0;
   env_map env;
   std::any setup_data;  ///< setup()'s result, read-only while VUs run
+  http::client_options http_options;  ///< every VU's HTTP client starts with these
   std::shared_ptr<const metric_registry> registry;
   error_log errors;
 

@@ -45,10 +45,12 @@ class scenario_driver {
   /// Called on the shard's thread: stop starting iterations; with `abort`, interrupt the
   /// running ones now.
   void stop(stop_kind kind);
-  /// Destroys the driver's timers, before the io_context they belong to goes.
+  /// Destroys the driver's timers and the VUs' connections, before the io_context they
+  /// belong to goes.
   void close() noexcept {
     wake_.reset();
     drained_.reset();
+    for (auto& u : vus_) vu_access::drop_http(*u);
   }
 
  private:

@@ -191,6 +191,7 @@ inline result run(const load_test& test_in, const run_options& options) {
   detail::run_context run;
   run.seed = options.seed ? *options.seed : std::random_device{}();
   run.env = test.env;
+  run.http_options = test.http;
   run.registry = detail::build_registry(test);
   run.start = clock::now();
 

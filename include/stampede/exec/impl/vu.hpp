@@ -30,6 +30,8 @@ struct vu_access {
   static tag_set_id tags_id(const vu& u) noexcept { return u.tags_id_; }
   static detail::shard_context& shard(vu& u) noexcept { return *u.shard_; }
   static detail::scenario_context& scenario(vu& u) noexcept { return *u.scenario_; }
+  /// Closes the VU's connections: they belong to the shard's io_context, which goes first.
+  static void drop_http(vu& u) noexcept { u.http_.reset(); }
 };
 
 // The Asio operations a group body may be: a callable giving task<>, with or without the VU.
@@ -68,7 +70,19 @@ inline void vu::set_tag(std::string key, std::string value) {
   retag();
 }
 
-inline void vu::retag() { tags_id_ = shard_->rec.intern(tags()); }
+inline void vu::retag() {
+  tags_id_ = shard_->rec.intern(tags());
+  // tags() may now live elsewhere (a group's copy): the client reads it at every request.
+  if (http_) http_->set_metrics({&shard_->rec, &tags(), shard_->run->start});
+}
+
+inline http::client& vu::http() {
+  if (!http_) {
+    http_ = std::make_unique<http::client>(shard_->io->get_executor(), shard_->run->http_options,
+                                           http::metrics_target{&shard_->rec, &tags(), shard_->run->start});
+  }
+  return *http_;
+}
 
 inline std::string vu::env(std::string_view key, std::string_view fallback) const {
   if (const auto it = scenario_->env.find(key); it != scenario_->env.end()) return it->second;

@@ -1,0 +1,82 @@
+// The engine, the HTTP client and the testbed together on 127.0.0.1: VUs speak HTTP through
+// vu::http(), and k6's HTTP metrics, checks and thresholds come out of sp::run.
+#include <stampede/exec/runner.hpp>
+#include <stampede/http/predicates.hpp>
+#include <stampede/testbed/server.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace sp = stampede;
+namespace tb = stampede::testbed;
+using namespace std::chrono_literals;
+
+namespace {
+
+double counter_sum(const sp::result& r, const sp::metric_descriptor& m) {
+  const auto* s = r.metrics.find(m);
+  REQUIRE(s != nullptr);
+  return std::get<sp::counter_sink>(*s).sum;
+}
+
+}  // namespace
+
+TEST_CASE("VUs request the testbed through vu::http and every k6 HTTP metric is recorded") {
+  tb::server server{{.routes = {{.path = "/api/v1/todos", .body = "[{\"todo\":1}]",
+                                 .content_type = "application/json"}}}};
+  const auto base = server.url("/api/v1/todos");
+  sp::load_test test{
+      .scenarios = {{.name = "todos",
+                     .exec = [base](sp::vu& u) -> sp::task<> {
+                       auto res = co_await u.http().get(base);
+                       u.check(res, sp::status_is(200) && sp::body_contains("todo"));
+                     },
+                     .executor = sp::per_vu_iterations{.vus = 4, .iterations = 25}}},
+      .thresholds = {sp::http_req_failed.rate() < 0.01, sp::http_req_duration.p(95) < 1s},
+  };
+  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  CHECK(r.complete_iterations() == 100);
+  CHECK(counter_sum(r, sp::http_reqs.descriptor()) == 100);
+  CHECK(counter_sum(r, sp::data_received.descriptor()) > 100 * 10);
+  CHECK(counter_sum(r, sp::data_sent.descriptor()) > 100 * 10);
+  const auto* failed = r.metrics.find(sp::http_req_failed.descriptor());
+  REQUIRE(failed != nullptr);
+  CHECK(std::get<sp::rate_sink>(*failed).total == 100);
+  CHECK(std::get<sp::rate_sink>(*failed).nonzero == 0);
+  const auto ok = sp::http_req_duration.where("expected_response", "true");
+  REQUIRE(r.metrics.find(ok.descriptor()) != nullptr);
+  CHECK(std::get<sp::trend_sink>(*r.metrics.find(ok.descriptor())).samples.count() == 100);
+  const auto checks = r.checks();
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0].passes == 100);
+  CHECK(r.thresholds_passed());
+  // Keep-alive: four VUs, four connections.
+  CHECK(server.stats().connections_accepted == 4);
+  const auto summary = r.summary();
+  CHECK(summary.find("http_req_waiting") != std::string::npos);
+  CHECK(summary.find("{ expected_response:true }") != std::string::npos);
+}
+
+TEST_CASE("a refused connection is a recorded failure, not an exception, and the run goes on") {
+  std::string dead;
+  {
+    tb::server server;
+    dead = server.url("/");
+  }  // the port is closed now
+  sp::load_test test{.scenarios = {{.exec = [dead](sp::vu& u) -> sp::task<> {
+                                      auto res = co_await u.http().get(dead);
+                                      u.check(res, sp::status_is(200));
+                                    },
+                                    .executor = sp::per_vu_iterations{.vus = 2, .iterations = 3}}},
+                     .thresholds = {sp::http_req_failed.rate() < 0.5}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(r.complete_iterations() == 6);
+  CHECK(r.errors.empty());
+  const auto* failed = r.metrics.find(sp::http_req_failed.descriptor());
+  REQUIRE(failed != nullptr);
+  CHECK(std::get<sp::rate_sink>(*failed).nonzero == 6);
+  CHECK_FALSE(r.thresholds_passed());
+  CHECK(r.exit_code() == 99);
+}
