@@ -186,6 +186,12 @@ TEST_CASE("a stop request ends a long test gracefully and keeps what was gathere
   stopper.join();
   CHECK(r.status == sp::run_status::interrupted);
   CHECK(r.exit_code() == 105);
+  // The per-second series holds the same iterations as the total.
+  double per_tick = 0;
+  if (const auto* iterations_series = r.series.find(sp::iterations.descriptor())) {
+    for (const auto& row : iterations_series->rows) per_tick += std::get<sp::counter_point>(row.data).count;
+  }
+  CHECK(per_tick == static_cast<double>(r.complete_iterations()));
   CHECK(r.complete_iterations() > 10);
   CHECK(counter_value(r, sp::iterations.descriptor()) == static_cast<double>(r.complete_iterations()));
 }

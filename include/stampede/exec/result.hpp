@@ -5,6 +5,7 @@
 #include <stampede/eval/check.hpp>
 #include <stampede/eval/threshold.hpp>
 #include <stampede/metrics/snapshot.hpp>
+#include <stampede/metrics/time_series.hpp>
 #include <stampede/report/summary.hpp>
 
 #include <chrono>
@@ -67,6 +68,7 @@ struct scenario_outcome {
 /// The outcome of `sp::run`.
 struct result {
   snapshot metrics;                          ///< everything recorded, merged over shards
+  time_series series;                        ///< the same, per tick (one second), for outputs
   std::vector<threshold_result> thresholds;  ///< in the order of `load_test::thresholds`
   std::vector<scenario_outcome> scenarios;
   std::vector<iteration_error> errors;

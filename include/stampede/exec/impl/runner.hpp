@@ -298,6 +298,7 @@ inline result run(const load_test& test_in, const run_options& options) {
     delta.merge(engine_rec.take(now));
     total.merge(delta);
     windows.add(delta);
+    out.series.add(delta);
   };
   const auto progress_now = [&](nanoseconds now, bool final) {
     run_progress p;
