@@ -4,6 +4,7 @@
 #include <stampede/metrics/recorder.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/run_coroutine.hpp"
 #include "support/hostile_server.hpp"
 
 #include <asio/co_spawn.hpp>
@@ -22,21 +23,6 @@ using namespace std::chrono_literals;
 namespace http = stampede::http;
 using stampede::testing::hostile_server;
 
-// Runs `body(executor)` on a fresh io_context until it finishes (at most 10 s), rethrowing
-// what it threw; `body` must outlive the call, so callers name their lambdas.
-template <typename Body>
-void run(Body& body) {
-  asio::io_context io{1};
-  std::exception_ptr failure;
-  bool finished = false;
-  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-  });
-  io.run_for(10s);
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
-}
 
 }  // namespace
 
@@ -74,7 +60,7 @@ TEST_CASE("client GETs over one keep-alive connection and measures k6's phases")
     CHECK(res.status() == 200);
     CHECK(c.connections_opened() == 2);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
   CHECK(server.connections() == 2);
   CHECK(server.requests() == 4);
 }
@@ -116,7 +102,7 @@ TEST_CASE("client sends each method with its body and headers") {
     CHECK(res.url() == server.url("/echo?q=milk%20%26%20eggs&n=1"));
     CHECK(c.connections_opened() == 1);  // all of it on one connection
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client reads chunked, read-to-close, interim and empty responses") {
@@ -145,7 +131,7 @@ TEST_CASE("client reads chunked, read-to-close, interim and empty responses") {
     res = co_await c.get(server.url("/big/100000"));
     CHECK(res.body().size() == 100000);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client reconnects after Connection: close and can refuse reuse") {
@@ -166,7 +152,7 @@ TEST_CASE("client reconnects after Connection: close and can refuse reuse") {
     }
     CHECK(fresh.connections_opened() == 3);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client follows redirects up to its limit") {
@@ -191,7 +177,7 @@ TEST_CASE("client follows redirects up to its limit") {
     res = co_await none.get(server.url("/redirect/1"));
     CHECK(res.status() == 302);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client keeps cookies and answers host names from its hosts map") {
@@ -211,7 +197,7 @@ TEST_CASE("client keeps cookies and answers host names from its hosts map") {
     CHECK(res.header("x-host") == "other.test");
     CHECK(res.header("x-cookie") == "");  // another host: no cookie
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client decides expected responses and k6 error codes from the status") {
@@ -225,7 +211,7 @@ TEST_CASE("client decides expected responses and k6 error codes from the status"
     res = co_await c.get(server.url("/status/503"));
     CHECK(res.error_code() == 1503);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client records k6's HTTP metrics with k6's tags") {
@@ -256,7 +242,7 @@ TEST_CASE("client records k6's HTTP metrics with k6's tags") {
     const auto nowhere = "http://127.0.0.1:" + std::to_string(hostile_server::closed_port()) + "/";
     co_await c.get(nowhere);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
   const auto snap = rec.take(1s);
   const auto counter = [&](const auto& m) { return std::get<stampede::counter_sink>(*snap.find(m.descriptor())).sum; };
   const auto rate = [&](const auto& m) { return std::get<stampede::rate_sink>(*snap.find(m.descriptor())); };
@@ -330,6 +316,6 @@ TEST_CASE("client rejects bad input with usage errors naming the problem") {
     auto res = co_await c.get(server.url());  // still usable
     CHECK(res.status() == 200);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
   CHECK(server.requests() == 1);
 }

@@ -3,6 +3,7 @@
 #include <stampede/http/client.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/run_coroutine.hpp"
 
 #if STAMPEDE_WITH_TLS
 
@@ -104,19 +105,6 @@ class tls_server {
   std::thread thread_;
 };
 
-template <typename Body>
-void run(Body& body) {
-  asio::io_context io{1};
-  std::exception_ptr failure;
-  bool finished = false;
-  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-  });
-  io.run_for(10s);
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
-}
 
 }  // namespace
 
@@ -139,7 +127,7 @@ TEST_CASE("client speaks HTTPS over one kept-alive TLS connection and times the 
       }
     }
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
   CHECK(server.handshakes() == 1);
 }
 
@@ -167,7 +155,7 @@ TEST_CASE("client verifies certificates by default and reports k6's TLS error co
     res = co_await insecure.get(server.url("127.0.0.1"));
     CHECK(res.status() == 200);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client reports a server that does not speak TLS as a TLS failure") {
@@ -182,7 +170,7 @@ TEST_CASE("client reports a server that does not speak TLS as a TLS failure") {
     res = co_await c.get(plain.url("/ok"));  // the client is still usable
     CHECK(res.status() == 200);
   };
-  run(body);
+  stampede::testing::run_coroutine(body);
 }
 
 TEST_CASE("client rejects unusable extra root certificates when it is made") {
