@@ -172,6 +172,16 @@ TEST_CASE("describe prints k6's description line for each executor") {
   }
 }
 
+TEST_CASE("describe lists a scenario's startTime before gracefulStop, each only when above 0") {
+  const sp::executor e = sp::constant_vus{.vus = 10, .duration = 10s};
+  CHECK(sp::describe(e, 30s, 1min) == "10 looping VUs for 10s (startTime: 1m0s, gracefulStop: 30s)");
+  CHECK(sp::describe(e, 0s, 1min) == "10 looping VUs for 10s (startTime: 1m0s)");
+  CHECK(sp::describe(e, 0s, 0s) == "10 looping VUs for 10s");
+  const sp::executor r = sp::ramping_vus{.start_vus = 0, .stages = {{30s, 100}}};
+  CHECK(sp::describe(r, 30s, 5s) ==
+        "Up to 100 looping VUs for 30s over 1 stages (gracefulRampDown: 30s, startTime: 5s, gracefulStop: 30s)");
+}
+
 TEST_CASE("the VU and duration figures follow k6's requirements for each executor") {
   struct row {
     sp::executor e;

@@ -120,8 +120,10 @@ void validate(const executor& e, std::string_view scenario_name);
 /// k6's description line for the scenario list, e.g.
 /// `10 looping VUs for 10s (gracefulStop: 30s)` or
 /// `Up to 300.00 iterations/s for 2m0s over 3 stages (maxVUs: 50-500, gracefulStop: 30s)`.
-/// The `gracefulStop` fact is left out when it is 0, as k6 does.
-[[nodiscard]] std::string describe(const executor& e, std::chrono::nanoseconds graceful_stop);
+/// A scenario's `start_time` is listed as `startTime: 10s` before `gracefulStop`; either fact
+/// is left out when it is 0, as k6 does.
+[[nodiscard]] std::string describe(const executor& e, std::chrono::nanoseconds graceful_stop,
+                                   std::chrono::nanoseconds start_time = {});
 
 /// The most VUs the executor can use (k6's MaxVUs).
 [[nodiscard]] std::int64_t max_vus(const executor& e);

@@ -100,9 +100,13 @@ inline std::int64_t effective_max_vus(std::int64_t pre_allocated, std::int64_t m
   return max == 0 ? pre_allocated : max;
 }
 
-/// k6's BaseConfig.getBaseInfo: the facts in parentheses, gracefulStop last and only if > 0.
-inline std::string base_info(std::vector<std::string> facts,
-                             std::chrono::nanoseconds graceful_stop) {
+/// k6's BaseConfig.getBaseInfo: the facts in parentheses, then startTime and gracefulStop,
+/// each only if > 0.
+inline std::string base_info(std::vector<std::string> facts, std::chrono::nanoseconds graceful_stop,
+                             std::chrono::nanoseconds start_time) {
+  if (start_time > std::chrono::nanoseconds::zero()) {
+    facts.push_back("startTime: " + format_go_duration(start_time));
+  }
   if (graceful_stop > std::chrono::nanoseconds::zero()) {
     facts.push_back("gracefulStop: " + format_go_duration(graceful_stop));
   }
@@ -186,13 +190,14 @@ inline void validate(const executor& e, std::string_view scenario_name) {
              e);
 }
 
-inline std::string describe(const executor& e, std::chrono::nanoseconds graceful_stop) {
+inline std::string describe(const executor& e, std::chrono::nanoseconds graceful_stop,
+                            std::chrono::nanoseconds start_time) {
   // Each mirrors the GetDescription method of k6's config type (lib/executor/*.go).
   return std::visit(
       detail::overloaded{
           [&](const constant_vus& c) {
             return fmt::format("{} looping VUs for {}{}", c.vus, format_go_duration(c.duration),
-                               detail::base_info({}, graceful_stop));
+                               detail::base_info({}, graceful_stop, start_time));
           },
           [&](const ramping_vus& r) {
             return fmt::format(
@@ -200,19 +205,19 @@ inline std::string describe(const executor& e, std::chrono::nanoseconds graceful
                 detail::max_target(r.start_vus, r.stages),
                 format_go_duration(r.stages.total_duration()), r.stages.size(),
                 detail::base_info({"gracefulRampDown: " + format_go_duration(r.graceful_ramp_down)},
-                                  graceful_stop));
+                                  graceful_stop, start_time));
           },
           [&](const shared_iterations& s) {
             return fmt::format(
                 "{} iterations shared among {} VUs{}", s.iterations, s.vus,
                 detail::base_info({"maxDuration: " + format_go_duration(s.max_duration)},
-                                  graceful_stop));
+                                  graceful_stop, start_time));
           },
           [&](const per_vu_iterations& p) {
             return fmt::format(
                 "{} iterations for each of {} VUs{}", p.iterations, p.vus,
                 detail::base_info({"maxDuration: " + format_go_duration(p.max_duration)},
-                                  graceful_stop));
+                                  graceful_stop, start_time));
           },
           [&](const constant_arrival_rate& c) {
             const auto max = detail::effective_max_vus(c.pre_allocated_vus, c.max_vus);
@@ -220,7 +225,7 @@ inline std::string describe(const executor& e, std::chrono::nanoseconds graceful
                                detail::per_second(c.rate, c.time_unit),
                                format_go_duration(c.duration),
                                detail::base_info({detail::max_vus_range(c.pre_allocated_vus, max)},
-                                                 graceful_stop));
+                                                 graceful_stop, start_time));
           },
           [&](const ramping_arrival_rate& r) {
             const auto max = detail::effective_max_vus(r.pre_allocated_vus, r.max_vus);
@@ -232,7 +237,7 @@ inline std::string describe(const executor& e, std::chrono::nanoseconds graceful
                                detail::per_second(top, r.time_unit),
                                format_go_duration(r.stages.total_duration()), r.stages.size(),
                                detail::base_info({detail::max_vus_range(r.pre_allocated_vus, max)},
-                                                 graceful_stop));
+                                                 graceful_stop, start_time));
           },
       },
       e);

@@ -85,12 +85,7 @@ inline std::string format_scenarios_header(const load_test& test) {
   std::string out = fmt::format("     scenarios: (100.00%) {} scenario{}, {} max VUs, {} max duration (incl. graceful stop):\n",
                                 n, n == 1 ? "" : "s", vu_total, format_go_duration(longest));
   for (const auto& s : test.scenarios) {
-    auto line = describe(s.executor, s.graceful_stop);
-    // k6's getBaseInfo lists startTime just before gracefulStop.
-    if (const auto at = line.find("gracefulStop:"); s.start_time > nanoseconds{0} && at != std::string::npos) {
-      line.insert(at, "startTime: " + format_go_duration(s.start_time) + ", ");
-    }
-    out += fmt::format("              * {}: {}\n", s.name, line);
+    out += fmt::format("              * {}: {}\n", s.name, describe(s.executor, s.graceful_stop, s.start_time));
   }
   return out;
 }
@@ -480,8 +475,9 @@ inline result run(const load_test& test_in, const run_options& options) {
     for (const auto& t : test.thresholds) out.thresholds.push_back(t.evaluate(windows.source(total)));
   }
   for (const auto& sc : scenarios) {
-    out.scenarios.push_back({sc->name, describe(sc->definition->executor, sc->definition->graceful_stop),
-                             sc->complete.load(), sc->interrupted.load(), max_vus(sc->definition->executor)});
+    const auto& def = *sc->definition;
+    out.scenarios.push_back({sc->name, describe(def.executor, def.graceful_stop, def.start_time),
+                             sc->complete.load(), sc->interrupted.load(), max_vus(def.executor)});
   }
   run.errors.for_each([&](const std::string& scenario, const std::string& message, std::uint64_t count) {
     out.errors.push_back({scenario, message, count});
