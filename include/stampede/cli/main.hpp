@@ -11,11 +11,6 @@
 
 namespace stampede {
 
-/// The exit code for an error that is neither bad input nor an outcome of the run (an
-/// exception the engine did not expect). k6 exits with -1 for errors without a code of their
-/// own, which a POSIX shell sees as 255.
-inline constexpr int generic_error_exit_code = 255;
-
 /// Runs `test` as a command-line program with k6's flags (see `parse_cli`, `apply_cli`):
 ///
 /// ```cpp
@@ -29,7 +24,7 @@ inline constexpr int generic_error_exit_code = 255;
 /// k6's exit code (`exit_code::`): 0; 99 a threshold failed; 104 invalid flags or test
 /// (`error: ...` on stderr); 105 stopped by SIGINT or SIGTERM — the first stops gracefully,
 /// the second at once, and both still print the summary; 107 setup or teardown failed; 108 the
-/// test aborted itself; `generic_error_exit_code` (255) for anything else. No exception
+/// test aborted itself; `exit_code::generic_error` (255) for anything else. No exception
 /// escapes. The previous SIGINT and SIGTERM handlers are restored before it returns.
 [[nodiscard]] int main(int argc, char** argv, load_test test);
 

@@ -46,6 +46,9 @@ inline constexpr int invalid_config = 104;
 inline constexpr int stopped_by_signal = 105;
 inline constexpr int setup_teardown_error = 107;
 inline constexpr int aborted_by_test = 108;
+/// An error that is neither bad input nor an outcome of the run (an exception the engine did
+/// not expect). k6 exits with -1 for those, which a POSIX shell sees as 255.
+inline constexpr int generic_error = 255;
 }  // namespace exit_code
 
 /// An exception that escaped iterations: its message, where, and how often.

@@ -7,6 +7,7 @@
 #include <stampede/eval/threshold.hpp>
 #include <stampede/metrics/snapshot.hpp>
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,13 @@ struct summary_options {
   /// ANSI colours, as k6 on a terminal. `summary_colors_for_terminal()` decides as k6 does.
   bool colors = false;
 };
+
+/// Throws `usage_error` unless `stat` is a trend statistic the summaries know: `avg`, `min`,
+/// `med`, `max`, `count` or `p(N)` with N from 0 to 100 (k6's `summaryTrendStats`).
+void validate_trend_stat(const std::string& stat);
+
+/// Whether `stream` is a terminal (live progress redraws in place only there).
+[[nodiscard]] bool is_terminal(std::FILE* stream);
 
 /// Whether standard output is a terminal and `NO_COLOR` is unset: colours on.
 [[nodiscard]] bool summary_colors_for_terminal();

@@ -124,7 +124,7 @@ inline int run_cli(std::string_view program, std::span<const std::string_view> a
       return d::usage_failure(err, program, e);
     }
     try {
-      for (const auto& stat : test.summary.trend_stats) (void)detail::summary::parse_trend_stat(stat);
+      for (const auto& stat : test.summary.trend_stats) validate_trend_stat(stat);
       validate(test);
     } catch (const usage_error& e) {
       d::print(err, fmt::format("error: {}\n", e.what()));
@@ -167,10 +167,10 @@ inline int run_cli(std::string_view program, std::span<const std::string_view> a
     return exit_code::invalid_config;
   } catch (const std::exception& e) {
     std::fprintf(err, "error: %s\n", e.what());
-    return generic_error_exit_code;
+    return exit_code::generic_error;
   } catch (...) {
     std::fputs("error: an unknown exception\n", err);
-    return generic_error_exit_code;
+    return exit_code::generic_error;
   }
 }
 
@@ -181,7 +181,7 @@ inline int main(int argc, char** argv, load_test test) {
     return run_cli(detail::cli::program_name(argc, argv), args, std::move(test), stdout, stderr);
   } catch (...) {
     std::fputs("error: out of memory reading the command line\n", stderr);
-    return generic_error_exit_code;
+    return exit_code::generic_error;
   }
 }
 

@@ -194,7 +194,7 @@ inline void set_value(cli_options& o, const cli_flag& f, std::string_view v) {
     for (const auto part : split(v, ',')) {
       if (part.empty()) expected(f, "a comma-separated list of avg, min, med, max, count or p(N)", v);
       try {
-        (void)summary::parse_trend_stat(std::string{part});
+        validate_trend_stat(std::string{part});
       } catch (const usage_error& e) {
         throw usage_error(fmt::format("--{}: {}", f.name, e.what()));
       }

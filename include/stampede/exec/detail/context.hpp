@@ -127,7 +127,6 @@ struct engine_ids {
   metric_id iteration_start_delay = 0;
   metric_id iteration_latency = 0;
   metric_id group_duration = 0;
-  metric_id checks = 0;
 };
 
 /// One thread's share of the run: its io_context, its recorder, its VUs.

@@ -25,12 +25,6 @@
 #include <set>
 #include <thread>
 
-#if defined(_WIN32)
-#  include <io.h>
-#else
-#  include <unistd.h>
-#endif
-
 namespace stampede {
 
 inline void validate(const load_test& test) {
@@ -128,15 +122,7 @@ inline std::shared_ptr<metric_registry> build_registry(const load_test& test) {
 inline engine_ids find_engine_ids(const metric_registry& r) {
   const auto id = [&](const auto& m) { return *r.find(m.name()); };
   return {id(iterations), id(iteration_duration), id(dropped_iterations), id(iteration_start_delay),
-          id(iteration_latency), id(group_duration), id(checks)};
-}
-
-inline bool is_terminal(std::FILE* f) {
-#if defined(_WIN32)
-  return _isatty(_fileno(f)) != 0;
-#else
-  return isatty(fileno(f)) != 0;
-#endif
+          id(iteration_latency), id(group_duration)};
 }
 
 // Runs a setup or teardown hook on `io` from the calling thread, bounded by `timeout`.
@@ -226,7 +212,7 @@ inline result run(const load_test& test_in, const run_options& options) {
 
   const bool show_progress = options.progress != progress_mode::none && options.progress_stream != nullptr;
   const bool terminal = options.progress == progress_mode::terminal ||
-                        (options.progress == progress_mode::automatic && detail::is_terminal(options.progress_stream));
+                        (options.progress == progress_mode::automatic && is_terminal(options.progress_stream));
   if (show_progress) {
     std::fputs(("\n" + format_scenarios_header(test) + "\n").c_str(), options.progress_stream);
     std::fflush(options.progress_stream);
@@ -285,8 +271,7 @@ inline result run(const load_test& test_in, const run_options& options) {
     }
     // k6 samples vus and vus_max while the test runs; after it there is nothing to sample,
     // except for a run too short for a single tick.
-    if (threads_running || !total.find(vus.descriptor()) ||
-        std::get<gauge_sink>(*total.find(vus.descriptor())).samples == 0) {
+    if (threads_running || std::get<gauge_sink>(*total.find(vus.descriptor())).samples == 0) {
       engine_rec.add(vus_id, static_cast<double>(active), engine_tags, now);
       engine_rec.add(vus_max_id, static_cast<double>(std::max(allocated, active)), engine_tags, now);
     }

@@ -28,8 +28,6 @@ struct vu_access {
   static std::optional<std::chrono::nanoseconds>& intended_start(vu& u) noexcept { return u.intended_start_; }
   static void next_iteration(vu& u) noexcept { ++u.iteration_; }
   static tag_set_id tags_id(const vu& u) noexcept { return u.tags_id_; }
-  static detail::shard_context& shard(vu& u) noexcept { return *u.shard_; }
-  static detail::scenario_context& scenario(vu& u) noexcept { return *u.scenario_; }
   /// Closes the VU's connections: they belong to the shard's io_context, which goes first.
   static void drop_http(vu& u) noexcept { u.http_.reset(); }
 };

@@ -23,13 +23,17 @@
 
 namespace stampede {
 
+inline bool is_terminal(std::FILE* stream) {
+#if defined(_WIN32)
+  return _isatty(_fileno(stream)) != 0;
+#else
+  return isatty(fileno(stream)) != 0;
+#endif
+}
+
 inline bool summary_colors_for_terminal() {
   if (const char* no_color = std::getenv("NO_COLOR"); no_color != nullptr && *no_color != '\0') return false;
-#if defined(_WIN32)
-  return _isatty(_fileno(stdout)) != 0;
-#else
-  return isatty(fileno(stdout)) != 0;
-#endif
+  return is_terminal(stdout);
 }
 
 namespace detail::summary {
@@ -108,6 +112,12 @@ inline trend_stat parse_trend_stat(const std::string& stat) {
 }
 
 // One trend statistic of a non-empty trend sink, formatted.
+}  // namespace detail::summary
+
+inline void validate_trend_stat(const std::string& stat) { (void)detail::summary::parse_trend_stat(stat); }
+
+namespace detail::summary {
+
 inline std::string format_trend_stat(const trend_sink& t, const metric_descriptor& m, const std::string& stat,
                                      const summary_options& o) {
   const auto s = parse_trend_stat(stat);
