@@ -4,12 +4,10 @@
 
 #include "support/catch_compat.hpp"
 #include "support/hostile_server.hpp"
+#include "support/run_coroutine.hpp"
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 
 #include <chrono>
-#include <exception>
 #include <optional>
 #include <string>
 
@@ -28,10 +26,7 @@ struct outcome {
 
 // One request to a misbehaving connection, then one to a well-behaved one, on one client.
 outcome exchange_with(hostile_server& server, std::string first_url, http::client_options options) {
-  asio::io_context io{1};
   outcome out;
-  std::exception_ptr failure;
-  bool finished = false;
   auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
     http::client c{ex, options};
     const auto start = std::chrono::steady_clock::now();
@@ -39,13 +34,7 @@ outcome exchange_with(hostile_server& server, std::string first_url, http::clien
     out.took = std::chrono::steady_clock::now() - start;
     out.next = co_await c.get(server.url("/ok"));
   };
-  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-  });
-  io.run_for(10s);
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
+  stampede::testing::run_coroutine(body);
   return out;
 }
 
@@ -124,9 +113,6 @@ TEST_CASE("client retries once when a reused connection turns out closed") {
   // connection is stale (found so by the idle check, or by the write or read that fails with
   // nothing received), and the next request must go through on a new one.
   hostile_server server{misbehaviour::none};
-  asio::io_context io{1};
-  bool finished = false;
-  std::exception_ptr failure;
   auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
     http::client c{ex};
     auto res = co_await c.get(server.url("/ok"));
@@ -139,11 +125,5 @@ TEST_CASE("client retries once when a reused connection turns out closed") {
     CHECK(res.status() == 200);
     CHECK(c.connections_opened() == 2);
   };
-  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-  });
-  io.run_for(10s);
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
+  stampede::testing::run_coroutine(body);
 }
