@@ -80,3 +80,21 @@ TEST_CASE("a refused connection is a recorded failure, not an exception, and the
   CHECK_FALSE(r.thresholds_passed());
   CHECK(r.exit_code() == 99);
 }
+
+TEST_CASE("requests inside a group carry the group tag, and those after it do not") {
+  tb::server server;
+  const auto url = server.url("/");
+  const auto in_group = sp::http_reqs.where("group", "::api");
+  sp::load_test test{.scenarios = {{.exec = [url](sp::vu& u) -> sp::task<> {
+                                      co_await u.group("api", [&]() -> sp::task<> {
+                                        co_await u.http().get(url);
+                                        co_await u.http().get(url);
+                                      });
+                                      co_await u.http().get(url);
+                                    },
+                                    .executor = sp::per_vu_iterations{.vus = 2, .iterations = 5}}},
+                     .thresholds = {in_group.count() > 0}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(counter_sum(r, sp::http_reqs.descriptor()) == 30);
+  CHECK(counter_sum(r, in_group.descriptor()) == 20);
+}

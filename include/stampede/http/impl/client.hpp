@@ -97,7 +97,12 @@ inline client::client(asio::any_io_executor ex, client_options opts, metrics_tar
 inline client::~client() { close(); }
 
 inline void client::set_metrics(metrics_target metrics) {
+  const bool same_recorder = ids_ && metrics.rec == metrics_.rec;
   metrics_ = metrics;
+  // Cached tag-set ids are checked against the VU's tags by value, so they stay right when only
+  // the tags move (a VU entering or leaving a group calls this each time); only another
+  // recorder, with ids of its own, needs them rebuilt.
+  if (same_recorder) return;
   ids_.reset();
   tag_cache_.clear();
   vu_tags_id_.reset();
