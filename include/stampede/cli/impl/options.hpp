@@ -341,6 +341,22 @@ inline void set_vus(scenario& s, std::int64_t n) {
       s.executor);
 }
 
+// The VU count a scenario's executor states, if it has one: what k6 takes from a script's
+// `vus` option when --vus is not given.
+inline std::optional<std::int64_t> stated_vus(const scenario& s) {
+  return std::visit(
+      [](const auto& e) -> std::optional<std::int64_t> {
+        using type = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<type, constant_vus> || std::is_same_v<type, shared_iterations> ||
+                      std::is_same_v<type, per_vu_iterations>) {
+          return e.vus;
+        } else {
+          return std::nullopt;
+        }
+      },
+      s.executor);
+}
+
 }  // namespace detail::cli
 
 inline void apply_cli(const cli_options& options, load_test& test) {
@@ -365,7 +381,9 @@ inline void apply_cli(const cli_options& options, load_test& test) {
           names.empty() ? std::string{"none"} : d::join(names, ", ")));
     }
     auto& only = test.scenarios.front();
-    const std::int64_t vu_count = options.vus.value_or(1);  // k6's default for --vus
+    // Without --vus, k6 keeps the script's `vus` option; here that is the VU count the
+    // executor states, and k6's default of 1 for executors that state none.
+    const std::int64_t vu_count = options.vus.value_or(d::stated_vus(only).value_or(1));
     if (options.iterations) {
       if (*options.iterations < vu_count) {
         throw usage_error(fmt::format("--iterations ({}) must be at least --vus ({}): each VU needs an iteration",
