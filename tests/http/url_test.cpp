@@ -95,3 +95,26 @@ TEST_CASE("url resolves Location references against itself") {
   CHECK(base.resolve("").str() == base.str());
   CHECK_THROWS_AS(base.resolve("ftp://x/"), stampede::usage_error);
 }
+
+TEST_CASE("same_origin compares scheme, host without case, and port with defaults") {
+  using stampede::http::same_origin;
+  struct row {
+    std::string_view a, b;
+    bool same;
+  };
+  const row rows[] = {
+      {"http://a.test/x", "http://a.test/y?z", true},
+      {"http://a.test/", "http://A.TEST:80/", true},
+      {"https://a.test/", "https://a.test:443/", true},
+      {"http://[::1]:8080/", "http://[::1]:8080/p", true},
+      {"http://a.test/", "https://a.test/", false},
+      {"http://a.test:8080/", "http://a.test:8081/", false},
+      {"http://a.test/", "http://b.a.test/", false},
+      {"http://127.0.0.1/", "http://localhost/", false},
+  };
+  for (const auto& r : rows) {
+    INFO(r.a << " vs " << r.b);
+    CHECK(same_origin(url::parse(std::string{r.a}), url::parse(std::string{r.b})) == r.same);
+    CHECK(same_origin(url::parse(std::string{r.b}), url::parse(std::string{r.a})) == r.same);
+  }
+}

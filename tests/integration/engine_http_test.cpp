@@ -7,6 +7,8 @@
 #include "support/catch_compat.hpp"
 
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <string>
 
 namespace sp = stampede;
@@ -97,4 +99,26 @@ TEST_CASE("requests inside a group carry the group tag, and those after it do no
   const auto r = sp::run(test, {.threads = 1, .seed = 1});
   CHECK(counter_sum(r, sp::http_reqs.descriptor()) == 30);
   CHECK(counter_sum(r, in_group.descriptor()) == 20);
+}
+
+TEST_CASE("every VU's HTTP client in a run shares one DNS cache, on every shard") {
+  tb::server server;
+  const auto url = "http://localhost:" + std::to_string(server.port()) + "/";
+  std::mutex mutex;
+  std::set<const sp::http::dns_cache*> caches;
+  std::set<std::size_t> cached_names;
+  sp::load_test test{.scenarios = {{.exec = [&, url](sp::vu& u) -> sp::task<> {
+                                      auto res = co_await u.http().get(url);
+                                      u.check(res, sp::status_is(200));
+                                      const std::lock_guard lock{mutex};
+                                      caches.insert(&u.http().dns());
+                                      cached_names.insert(u.http().dns().size());
+                                    },
+                                    .executor = sp::per_vu_iterations{.vus = 4, .iterations = 2}}}};
+  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  CHECK(r.complete_iterations() == 8);
+  REQUIRE(r.checks().size() == 1);
+  CHECK(r.checks()[0].passes == 8);
+  CHECK(caches.size() == 1);                          // one cache for the run ...
+  CHECK(cached_names == std::set<std::size_t>{1});    // ... holding localhost's answer
 }

@@ -10,6 +10,7 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -180,6 +181,103 @@ TEST_CASE("client follows redirects up to its limit") {
   stampede::testing::run_coroutine(body);
 }
 
+TEST_CASE("client turns 301, 302 and 303 into a GET without body and keeps method and body on 307 and 308") {
+  hostile_server server;
+  struct row {
+    std::string_view method;
+    int status;
+    std::string_view seen;  // what /echo saw after the redirect
+  };
+  const row rows[] = {
+      {"POST", 301, "GET /echo\n"},       {"POST", 302, "GET /echo\n"},       {"POST", 303, "GET /echo\n"},
+      {"PUT", 302, "GET /echo\n"},        {"PATCH", 303, "GET /echo\n"},      {"DELETE", 301, "GET /echo\n"},
+      {"GET", 303, "GET /echo\n"},        {"POST", 307, "POST /echo\ndata"}, {"POST", 308, "POST /echo\ndata"},
+      {"PUT", 307, "PUT /echo\ndata"},    {"PATCH", 308, "PATCH /echo\ndata"},
+  };
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    for (const auto& r : rows) {
+      INFO(r.method << " then " << r.status);
+      http::request req{.method = std::string{r.method},
+                        .url = server.url("/goto/" + std::to_string(r.status) + "?to=/echo"),
+                        .body = http::body::json("data")};
+      auto res = co_await c.request(std::move(req));
+      CHECK(res.status() == 200);
+      CHECK(res.body() == r.seen);
+      // The body's Content-Type goes with the body.
+      CHECK(res.header("x-content-type") == (r.status >= 307 ? "application/json" : ""));
+    }
+    http::request head{.method = "HEAD", .url = server.url("/goto/303?to=/echo")};
+    auto res = co_await c.request(std::move(head));
+    CHECK(res.status() == 200);
+    CHECK(res.header("content-length") == "11");  // "HEAD /echo\n": still a HEAD
+  };
+  stampede::testing::run_coroutine(body);
+}
+
+TEST_CASE("client drops Authorization and its own Cookie on redirects to another origin") {
+  hostile_server a;
+  hostile_server b;  // another port: another origin
+  REQUIRE(a.port() != b.port());
+  const auto has = [](const http::response& res, std::string_view line) {
+    return res.body().find(std::string{line} + "\r\n") != std::string_view::npos;
+  };
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    // Named hosts, so that the jar (whose cookies ignore ports) tells the origins apart.
+    http::client c{ex, {.hosts = {{"a.test", "127.0.0.1:" + std::to_string(a.port())},
+                                  {"b.test", "127.0.0.1:" + std::to_string(b.port())}}}};
+    auto res = co_await c.get("http://b.test/set-cookie");  // the jar has sid=42 for b.test
+    REQUIRE(c.cookies().size() == 1);
+    const auto with_credentials = [] {
+      return http::request_params{.headers = {{"Authorization", "Bearer secret"}, {"Cookie", "mine=1"}, {"X-Trace", "7"}}};
+    };
+
+    // Same origin: everything is sent again.
+    auto params = with_credentials();
+    res = co_await c.get("http://a.test/goto/302?to=/headers", std::move(params));
+    CHECK(res.url() == "http://a.test/headers");
+    CHECK(has(res, "Authorization: Bearer secret"));
+    CHECK(has(res, "Cookie: mine=1"));
+    CHECK(has(res, "X-Trace: 7"));
+
+    // Another port: no Authorization, the jar's cookies for the new origin instead of the
+    // request's own, other headers kept.
+    params = with_credentials();
+    res = co_await c.get("http://a.test/goto/302?to=http://b.test/headers", std::move(params));
+    CHECK(res.url() == "http://b.test/headers");
+    CHECK(res.body().starts_with("GET /headers HTTP/1.1\r\n"));
+    CHECK_FALSE(has(res, "Authorization: Bearer secret"));
+    CHECK_FALSE(has(res, "Cookie: mine=1"));
+    CHECK(has(res, "Cookie: sid=42"));
+    CHECK(has(res, "X-Trace: 7"));
+
+    // Also for 307, which keeps the method and body.
+    http::request post{.method = "POST", .url = "http://a.test/goto/307?to=http://b.test/headers", .body = "data",
+                       .params = with_credentials()};
+    res = co_await c.request(std::move(post));
+    CHECK(res.body().starts_with("POST /headers HTTP/1.1\r\n"));
+    CHECK(res.body().ends_with("\r\n\r\ndata"));
+    CHECK_FALSE(has(res, "Authorization: Bearer secret"));
+
+    // Once dropped, they stay dropped, even back on the first origin.
+    params = with_credentials();
+    res = co_await c.get("http://a.test/goto/302?to=http://b.test/goto/302?to=http://a.test/headers", std::move(params));
+    CHECK(res.url() == "http://a.test/headers");
+    CHECK_FALSE(has(res, "Authorization: Bearer secret"));
+    CHECK_FALSE(has(res, "Cookie: mine=1"));
+    CHECK(has(res, "X-Trace: 7"));
+
+    // By IP and port alone, without the jar.
+    http::client plain{ex, {.cookies = false}};
+    params = with_credentials();
+    res = co_await plain.get(a.url("/goto/301?to=") + b.url("/headers"), std::move(params));
+    CHECK(res.url() == b.url("/headers"));
+    CHECK_FALSE(has(res, "Authorization: Bearer secret"));
+    CHECK_FALSE(has(res, "Cookie: mine=1"));
+  };
+  stampede::testing::run_coroutine(body);
+}
+
 TEST_CASE("client keeps cookies and answers host names from its hosts map") {
   hostile_server server;
   auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
@@ -198,6 +296,56 @@ TEST_CASE("client keeps cookies and answers host names from its hosts map") {
     CHECK(res.header("x-cookie") == "");  // another host: no cookie
   };
   stampede::testing::run_coroutine(body);
+}
+
+TEST_CASE("clients made with one dns_cache share its answers; hosts entries and IP literals stay out of it") {
+  hostile_server server;
+  const auto port = std::to_string(server.port());
+  auto dns = std::make_shared<http::dns_cache>();
+  // An answer already in the cache is used without asking DNS (which knows no api.test).
+  dns->put("api.test", {asio::ip::make_address("127.0.0.1")}, http::dns_cache::clock::time_point::max());
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client a{ex, {.timeout = 5s, .hosts = {{"mapped.test", "127.0.0.1"}}}, {}, dns};
+    http::client b{ex, {.timeout = 5s}, {}, dns};
+    CHECK(&a.dns() == dns.get());
+    CHECK(&b.dns() == dns.get());
+    auto res = co_await a.get("http://api.test:" + port + "/ok");
+    CHECK(res.status() == 200);
+    res = co_await a.get("http://mapped.test:" + port + "/ok");
+    CHECK(res.status() == 200);
+    res = co_await a.get(server.url("/ok"));
+    CHECK(res.status() == 200);
+    CHECK(dns->size() == 1);  // neither the hosts entry nor the IP literal went in
+
+    // localhost is resolved (from /etc/hosts) by the first client and kept for the second.
+    res = co_await a.get("http://localhost:" + port + "/ok");
+    CHECK(res.status() == 200);
+    CHECK(dns->size() == 2);
+    std::vector<asio::ip::address> cached;
+    CHECK(dns->find("localhost", http::dns_cache::clock::now() + 24h, cached));  // kept for the run
+    CHECK(std::find(cached.begin(), cached.end(), asio::ip::make_address("127.0.0.1")) != cached.end());
+    // b takes its answers from the cache too: with a wrong one planted (::1, where the server,
+    // on 127.0.0.1 only, does not listen), b connects there and fails.
+    dns->put("localhost", {asio::ip::make_address("::1")}, http::dns_cache::clock::time_point::max());
+    res = co_await b.get("http://localhost:" + port + "/ok");
+    CHECK(res.status() == 0);
+    CHECK(res.error());
+    CHECK(res.remote_address().empty());
+
+    // dns_ttl 0 caches nothing; a client without a cache has its own.
+    http::client uncached{ex, {.timeout = 5s, .dns_ttl = 0s}};
+    CHECK(&uncached.dns() != dns.get());
+    res = co_await uncached.get("http://localhost:" + port + "/ok");
+    CHECK(res.status() == 200);
+    CHECK(uncached.dns().size() == 0);
+    http::client own{ex, {.timeout = 5s, .dns_ttl = 1min}};
+    res = co_await own.get("http://localhost:" + port + "/ok");
+    CHECK(res.status() == 200);
+    CHECK(own.dns().size() == 1);
+    CHECK(own.dns().find("localhost", http::dns_cache::clock::now() + 59s, cached));
+    CHECK_FALSE(own.dns().find("localhost", http::dns_cache::clock::now() + 61s, cached));
+  };
+  stampede::testing::run_coroutine(body, 30s);
 }
 
 TEST_CASE("client decides expected responses and k6 error codes from the status") {

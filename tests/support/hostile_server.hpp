@@ -59,6 +59,8 @@ enum class misbehaviour {
 ///   /status/NNN    status NNN, body "status"
 ///   /redirect/N    302 to /redirect/N-1; /redirect/0 is 200 "done"
 ///   /see-other     303 to /echo
+///   /goto/NNN?to=U status NNN with Location: U (U verbatim: the rest of the target)
+///   /headers       200, body: the request's head (request line and header fields) and body
 ///   /close         200 with Connection: close
 ///   /http10        HTTP/1.0 200, body until close
 ///   /continue      100 Continue, then 200 "ok"
@@ -297,6 +299,12 @@ class hostile_server {
       co_return co_await send(s, respond(302, "Found", "", "Location: /redirect/" + std::to_string(n - 1) + "\r\n"));
     }
     if (path == "/see-other") co_return co_await send(s, respond(303, "See Other", "", "Location: echo\r\n"));
+    if (path.starts_with("/goto/")) {
+      const auto to = r.target.find("?to=");
+      const auto location = to == std::string::npos ? std::string{"/ok"} : r.target.substr(to + 4);
+      co_return co_await send(s, respond(std::stoi(std::string{path.substr(6, 3)}), "Redirect", "", "Location: " + location + "\r\n"));
+    }
+    if (path == "/headers") co_return co_await send(s, respond(200, "OK", body(r.head + r.body)));
     if (path == "/close") {
       co_await send(s, respond(200, "OK", "bye", "Connection: close\r\n"));
       co_return false;

@@ -94,7 +94,8 @@ class vu {
 
   /// This VU's HTTP client (k6's `http`): created on first use with the test's
   /// `load_test::http` options, one keep-alive connection per origin kept across iterations,
-  /// its own cookie jar, and k6's HTTP metrics recorded with this VU's tags.
+  /// its own cookie jar, a DNS cache shared by every VU of the run, and k6's HTTP metrics
+  /// recorded with this VU's tags.
   ///
   /// ```cpp
   /// auto res = co_await u.http().get(base + "/api/v1/todos");

@@ -6,8 +6,9 @@
 #include <stampede/http/client_options.hpp>
 #include <stampede/http/cookie_jar.hpp>
 #include <stampede/http/detail/connection.hpp>
-#include <stampede/http/detail/dns_cache.hpp>
+#include <stampede/http/detail/request_metrics.hpp>
 #include <stampede/http/detail/tls.hpp>
+#include <stampede/http/dns_cache.hpp>
 #include <stampede/http/metrics_target.hpp>
 #include <stampede/http/request.hpp>
 #include <stampede/http/response.hpp>
@@ -48,7 +49,10 @@ namespace stampede::http {
 /// The client must outlive its requests; destroying it closes its connections.
 class client {
  public:
-  explicit client(asio::any_io_executor ex, client_options options = {}, metrics_target metrics = {});
+  /// `dns` is the cache of name resolutions to share with other clients (the engine gives
+  /// every VU's client the run's); null: the client makes its own.
+  explicit client(asio::any_io_executor ex, client_options options = {}, metrics_target metrics = {},
+                  std::shared_ptr<dns_cache> dns = nullptr);
   client(const client&) = delete;
   client& operator=(const client&) = delete;
   ~client();
@@ -84,6 +88,8 @@ class client {
   /// Where metrics go; the engine may point it at another VU's tags between iterations.
   void set_metrics(metrics_target metrics);
   [[nodiscard]] cookie_jar& cookies() noexcept { return cookies_; }
+  /// The cache of name resolutions the client uses (perhaps shared with others).
+  [[nodiscard]] dns_cache& dns() const noexcept { return *dns_; }
   /// Idle connections kept for reuse.
   [[nodiscard]] std::size_t idle_connections() const noexcept { return idle_.size(); }
   /// TCP connections made since the client was created.
@@ -91,22 +97,17 @@ class client {
 
  private:
   struct hop;  // one request on the wire (a redirect makes several)
-  struct tag_cache_entry;
-  struct metric_ids;
 
   task<void> exchange(hop* h);
   void build_request(const hop& h);
   std::shared_ptr<detail::connection> take_idle(std::string_view origin);
-  void record(const hop& h, const response& res, bool expected, std::string_view name);
-  tag_set_id tags_for(const hop& h, const response& res, bool expected, std::string_view name);
 
   asio::any_io_executor executor_;
   client_options options_;
-  metrics_target metrics_;
-  std::unique_ptr<metric_ids> ids_;
+  detail::request_metrics metrics_;
   asio::steady_timer deadline_;
   std::vector<std::shared_ptr<detail::connection>> idle_;
-  detail::dns_cache dns_;
+  std::shared_ptr<dns_cache> dns_;
   cookie_jar cookies_;
   std::string request_buf_;    // reused for each request's head
   std::string origin_buf_;     // reused for pool lookups
@@ -114,11 +115,6 @@ class client {
 #if STAMPEDE_WITH_TLS
   std::unique_ptr<asio::ssl::context> tls_context_;  // made at the first https:// request
 #endif
-  std::vector<tag_cache_entry> tag_cache_;
-  std::size_t tag_cache_last_ = 0;
-  tag_set vu_tags_;                   // the VU tags vu_tags_id_ was interned from
-  std::optional<tag_set_id> vu_tags_id_;
-  std::size_t tag_cache_next_ = 0;
   std::uint64_t connections_opened_ = 0;
   bool busy_ = false;
 };

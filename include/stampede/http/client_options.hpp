@@ -37,8 +37,11 @@ struct client_options {
   /// Host names answered without DNS (k6's `hosts`): `{"api.test", "127.0.0.1"}` or with a
   /// port, `{"api.test", "127.0.0.1:8080"}`.
   std::map<std::string, std::string, std::less<>> hosts{};
-  /// How long a DNS answer is reused (k6's `dns.ttl` default, 5 min).
-  std::chrono::nanoseconds dns_ttl = std::chrono::minutes{5};
+  /// How long a DNS answer is reused (k6's `dns.ttl`). The default, `nanoseconds::max()`,
+  /// keeps it for the whole run (k6's `ttl=inf`; k6's own default is 5 min); 0 asks DNS at
+  /// every new connection. Answers live in the client's `dns_cache`, which the engine shares
+  /// between all VUs of a run.
+  std::chrono::nanoseconds dns_ttl = std::chrono::nanoseconds::max();
   /// Keep cookies from `Set-Cookie` and send them back (k6's per-VU cookie jar).
   bool cookies = true;
   /// For https://: accept any certificate, for any host (k6's `insecureSkipTLSVerify`).

@@ -82,6 +82,10 @@ class url {
   bool default_port_ = true;
 };
 
+/// Whether `a` and `b` have the same origin: scheme, host (compared without regard to case)
+/// and port, explicit or default. A redirect to another origin loses the request's credentials.
+[[nodiscard]] bool same_origin(const url& a, const url& b) noexcept;
+
 }  // namespace stampede::http
 
 #include <stampede/http/impl/url.hpp>

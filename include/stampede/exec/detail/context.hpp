@@ -4,6 +4,7 @@
 
 #include <stampede/core/rng.hpp>
 #include <stampede/http/client_options.hpp>
+#include <stampede/http/dns_cache.hpp>
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/recorder.hpp>
 #include <stampede/metrics/registry.hpp>
@@ -81,6 +82,8 @@ struct run_context {
   env_map env;
   std::any setup_data;  ///< setup()'s result, read-only while VUs run
   http::client_options http_options;  ///< every VU's HTTP client starts with these
+  /// Name resolutions shared by every VU's HTTP client, on every shard, for this run only.
+  std::shared_ptr<http::dns_cache> dns = std::make_shared<http::dns_cache>();
   std::shared_ptr<const metric_registry> registry;
   error_log errors;
 

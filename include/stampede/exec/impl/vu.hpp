@@ -77,7 +77,8 @@ inline void vu::retag() {
 inline http::client& vu::http() {
   if (!http_) {
     http_ = std::make_unique<http::client>(shard_->io->get_executor(), shard_->run->http_options,
-                                           http::metrics_target{&shard_->rec, &tags(), shard_->run->start});
+                                           http::metrics_target{&shard_->rec, &tags(), shard_->run->start},
+                                           shard_->run->dns);
   }
   return *http_;
 }

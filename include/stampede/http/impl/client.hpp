@@ -3,7 +3,6 @@
 
 #include <stampede/core/asio.hpp>
 #include <stampede/core/error.hpp>
-#include <stampede/metrics/registry.hpp>
 
 #include <asio/buffer.hpp>
 #include <asio/error.hpp>
@@ -19,11 +18,6 @@ namespace stampede::http {
 
 // ---- pieces that are not coroutines ---------------------------------------------------------
 
-struct client::metric_ids {
-  metric_id reqs, duration, blocked, connecting, tls_handshaking, sending, waiting, receiving, failed,
-      sent, received;
-};
-
 struct client::hop {
   const http::url* target = nullptr;
   std::string_view method;
@@ -33,20 +27,6 @@ struct client::hop {
   response* res = nullptr;
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
-};
-
-// What a cached tag set id was made from: compared field by field, so a steady stream of
-// identical requests finds its id without building any string.
-struct client::tag_cache_entry {
-  tag_set vu;
-  tag_set request;
-  std::string method, name, url;
-  std::string_view proto;
-  std::string_view tls_version;
-  int status = 0;
-  int error_code = 0;
-  bool expected = false;
-  tag_set_id id = 0;
 };
 
 namespace detail {
@@ -77,47 +57,35 @@ inline std::chrono::nanoseconds since(std::chrono::steady_clock::time_point from
   return to > from ? std::chrono::duration_cast<std::chrono::nanoseconds>(to - from) : std::chrono::nanoseconds{0};
 }
 
+// The fields Go's client does not copy to another origin on a redirect.
+inline void strip_credentials(headers& hs) {
+  for (const std::string_view name : {"authorization", "www-authenticate", "cookie", "cookie2"}) hs.erase(name);
+}
+
 inline bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
 }  // namespace detail
 
-inline client::client(asio::any_io_executor ex, client_options opts, metrics_target metrics)
-    : executor_{std::move(ex)}, options_{std::move(opts)}, deadline_{executor_} {
+inline client::client(asio::any_io_executor ex, client_options opts, metrics_target metrics,
+                      std::shared_ptr<dns_cache> dns)
+    : executor_{std::move(ex)},
+      options_{std::move(opts)},
+      metrics_{metrics},
+      deadline_{executor_},
+      dns_{dns ? std::move(dns) : std::make_shared<dns_cache>()} {
   if (options_.timeout <= std::chrono::nanoseconds{0}) throw usage_error("client_options::timeout must be positive");
   if (options_.max_redirects < 0) throw usage_error("client_options::max_redirects must not be negative");
 #if STAMPEDE_WITH_TLS
   // Extra roots are checked now, so a bad PEM is a usage error here rather than at a request.
   if (!options_.tls_root_certificates.empty()) tls_context_ = detail::make_tls_context(options_.tls_root_certificates);
 #endif
-  set_metrics(metrics);
 }
 
 inline client::~client() { close(); }
 
-inline void client::set_metrics(metrics_target metrics) {
-  const bool same_recorder = ids_ && metrics.rec == metrics_.rec;
-  metrics_ = metrics;
-  // Cached tag-set ids are checked against the VU's tags by value, so they stay right when only
-  // the tags move (a VU entering or leaving a group calls this each time); only another
-  // recorder, with ids of its own, needs them rebuilt.
-  if (same_recorder) return;
-  ids_.reset();
-  tag_cache_.clear();
-  vu_tags_id_.reset();
-  if (!metrics_.rec) return;
-  const auto& reg = metrics_.rec->registry();
-  const auto id = [&](std::string_view name) {
-    const auto found = reg.find(name);
-    if (!found) throw usage_error("the recorder's registry lacks the built-in metric " + std::string{name});
-    return *found;
-  };
-  ids_ = std::make_unique<metric_ids>(metric_ids{
-      id("http_reqs"), id("http_req_duration"), id("http_req_blocked"), id("http_req_connecting"),
-      id("http_req_tls_handshaking"), id("http_req_sending"), id("http_req_waiting"), id("http_req_receiving"),
-      id("http_req_failed"), id("data_sent"), id("data_received")});
-}
+inline void client::set_metrics(metrics_target metrics) { metrics_.set_target(metrics); }
 
 inline void client::close() noexcept {
   for (auto& c : idle_) c->abort();
@@ -171,79 +139,6 @@ inline void client::build_request(const hop& h) {
     }
   }
   out.append("\r\n");
-}
-
-inline tag_set_id client::tags_for(const hop& h, const response& res, bool expected, std::string_view name) {
-  static const tag_set no_tags;
-  const tag_set& vu = metrics_.tags ? *metrics_.tags : no_tags;
-  const tag_set& own = h.params->tags;
-  const auto& u = h.target->str();
-  const auto same = [&](const tag_cache_entry& e) {
-    return e.status == res.status() && e.error_code == res.error_code() && e.expected == expected &&
-           e.proto == res.protocol() && e.tls_version == res.tls_version() && e.method == h.method && e.url == u && e.name == name && e.request == own &&
-           e.vu == vu;
-  };
-  if (tag_cache_last_ < tag_cache_.size() && same(tag_cache_[tag_cache_last_])) return tag_cache_[tag_cache_last_].id;
-  for (std::size_t i = 0; i < tag_cache_.size(); ++i) {
-    if (same(tag_cache_[i])) {
-      tag_cache_last_ = i;
-      return tag_cache_[i].id;
-    }
-  }
-  // k6's system tags on every HTTP sample; a request's own tags win over the VU's.
-  tag_set tags = vu.merged_with(own);
-  tags.set(std::string{system_tag::method}, std::string{h.method});
-  tags.set(std::string{system_tag::url}, u);
-  tags.set(std::string{system_tag::name}, std::string{name});
-  tags.set(std::string{system_tag::status}, std::to_string(res.status()));
-  tags.set(std::string{system_tag::expected_response}, expected ? "true" : "false");
-  if (res.error_code() != 0) tags.set(std::string{system_tag::error_code}, std::to_string(res.error_code()));
-  if (!res.protocol().empty()) tags.set(std::string{system_tag::proto}, std::string{res.protocol()});
-  if (!res.tls_version().empty()) tags.set(std::string{system_tag::tls_version}, std::string{res.tls_version()});
-  tag_cache_entry e{vu,           own,         std::string{h.method}, std::string{name},
-                    u,            res.protocol(), res.tls_version(),   res.status(),
-                    res.error_code(), expected,  metrics_.rec->intern(tags)};
-  // Bounded: URLs with ids in them would otherwise grow the cache without end.
-  constexpr std::size_t max_entries = 256;
-  if (tag_cache_.size() < max_entries) {
-    tag_cache_last_ = tag_cache_.size();
-    tag_cache_.push_back(std::move(e));
-  } else {
-    tag_cache_last_ = tag_cache_next_;
-    tag_cache_[tag_cache_next_] = std::move(e);
-    tag_cache_next_ = (tag_cache_next_ + 1) % max_entries;
-  }
-  return tag_cache_[tag_cache_last_].id;
-}
-
-inline void client::record(const hop& h, const response& res, bool expected, std::string_view name) {
-  if (!metrics_.rec || !ids_) return;
-  auto& rec = *metrics_.rec;
-  const auto& ids = *ids_;
-  const auto at = detail::since(metrics_.run_start, std::chrono::steady_clock::now());
-  const auto tags = tags_for(h, res, expected, name);
-  const auto& t = res.timings();
-  const auto ns = [](std::chrono::nanoseconds d) { return static_cast<double>(d.count()); };
-  rec.add(ids.reqs, 1, tags, at);
-  rec.add(ids.duration, ns(t.duration), tags, at);
-  rec.add(ids.blocked, ns(t.blocked), tags, at);
-  rec.add(ids.connecting, ns(t.connecting), tags, at);
-  rec.add(ids.tls_handshaking, ns(t.tls_handshaking), tags, at);
-  rec.add(ids.sending, ns(t.sending), tags, at);
-  rec.add(ids.waiting, ns(t.waiting), tags, at);
-  rec.add(ids.receiving, ns(t.receiving), tags, at);
-  rec.add(ids.failed, expected ? 0 : 1, tags, at);
-  // k6 tags data_sent and data_received with the VU's tags only; the request's would split
-  // them by URL for no reader's benefit.
-  static const tag_set no_tags;
-  const tag_set& vu = metrics_.tags ? *metrics_.tags : no_tags;
-  if (!vu_tags_id_ || vu_tags_ != vu) {
-    vu_tags_ = vu;
-    vu_tags_id_ = rec.intern(vu);
-  }
-  const auto vu_id = *vu_tags_id_;
-  rec.add(ids.sent, static_cast<double>(h.bytes_sent), vu_id, at);
-  rec.add(ids.received, static_cast<double>(h.bytes_received), vu_id, at);
 }
 
 // ---- coroutines -----------------------------------------------------------------------------
@@ -362,7 +257,13 @@ inline task<response> client::request(http::request req) {
     build_request(h);
     co_await exchange(&h);
     const bool ok = expected.contains(res.status());
-    record(h, res, ok, user_name ? *user_name : std::string_view{target.str()});
+    metrics_.record({.method = h.method,
+                     .url = target.str(),
+                     .tags = &params.tags,
+                     .name = user_name ? *user_name : std::string_view{target.str()},
+                     .bytes_sent = h.bytes_sent,
+                     .bytes_received = h.bytes_received},
+                    res, ok);
     if (options_.cookies && !res.error()) {
       for (const auto f : res.headers()) {
         if (detail::iequals_ascii(f.name, "set-cookie")) cookies_.store(target, f.value);
@@ -391,12 +292,18 @@ inline task<response> client::request(http::request req) {
       failed.timings_ = res.timings_;
       co_return failed;
     }
-    // As Go's client (and so k6): 303, and 301/302 after a POST, become a GET without a body.
+    // As Go's client (and so k6): 301, 302 and 303 turn any method but GET and HEAD into a
+    // GET and never send the body again; 307 and 308 keep both.
     const int s = res.status();
-    if ((s == 303 && method != "HEAD") || ((s == 301 || s == 302) && method == "POST")) {
-      method = "GET";
+    if (s == 301 || s == 302 || s == 303) {
+      if (method != "GET" && method != "HEAD") method = "GET";
       b = http::body{};
     }
+    // Credentials were given to one origin: a hop to another scheme, host or port drops them,
+    // and they stay dropped for the rest of the chain, even back on the first origin (as Go's
+    // client does since the fix of CVE-2024-45336, and browsers for Authorization). The jar still adds the new origin's
+    // cookies, since the request no longer sets its own.
+    if (!same_origin(target, next)) detail::strip_credentials(req.params.headers);
     target = std::move(next);
   }
 }
@@ -443,39 +350,37 @@ inline task<void> client::exchange(hop* h) {
     deadline_.async_wait(detail::deadline_handler{conn, ++conn->generation});
 
     if (!reused) {
-      // Resolve: the `hosts` overrides, IP literals and earlier answers first.
-      const auto now = clock::now();
-      const auto* entry = dns_.find(u.host(), now);
-      if (!entry) {
-        if (const auto o = options_.hosts.find(u.host()); o != options_.hosts.end()) {
-          const auto lit = detail::dns_cache::literal(o->second);
-          if (!lit) {
-            failure = {error_kind::dns, k6_error::dns, "hosts entry for " + std::string{u.host()} + " is not an IP address: " + o->second};
-            break;
-          }
-          entry = &dns_.put(u.host(), *lit);
-        } else if (const auto lit = detail::dns_cache::literal(u.host())) {
-          entry = &dns_.put(u.host(), *lit);
-        } else {
-          auto [ec, results] = co_await conn->resolver.async_resolve(std::string{u.host()}, "", net::use_nothrow);
-          if (conn->timed_out) {
-            failure = {error_kind::timeout, k6_error::request_timeout, "request timeout"};
-            break;
-          }
-          if (ec || results.empty()) {
-            failure = ec == asio::error::host_not_found || results.empty()
-                          ? http::error{error_kind::dns, k6_error::dns_no_such_host, "lookup " + std::string{u.host()} + ": no such host"}
-                          : http::error{error_kind::dns, k6_error::dns, "lookup " + std::string{u.host()} + ": " + ec.message()};
-            break;
-          }
-          detail::dns_cache::entry e;
-          for (const auto& r : results) e.addresses.push_back(r.endpoint().address());
-          e.expires = now + std::chrono::duration_cast<clock::duration>(options_.dns_ttl);
-          entry = &dns_.put(u.host(), std::move(e));
+      // Resolve: a `hosts` override or an IP literal needs no DNS and no cache; a name is
+      // looked up in the cache (perhaps the run's, shared), then asked of DNS.
+      auto port = u.port();
+      if (const auto o = options_.hosts.find(u.host()); o != options_.hosts.end()) {
+        const auto lit = dns_cache::literal(o->second);
+        if (!lit) {
+          failure = {error_kind::dns, k6_error::dns, "hosts entry for " + std::string{u.host()} + " is not an IP address: " + o->second};
+          break;
+        }
+        addresses_.assign(1, lit->address);
+        if (lit->port) port = *lit->port;
+      } else if (const auto lit = dns_cache::literal(u.host())) {
+        addresses_.assign(1, lit->address);
+      } else if (!dns_->find(u.host(), clock::now(), addresses_)) {
+        auto [ec, results] = co_await conn->resolver.async_resolve(std::string{u.host()}, "", net::use_nothrow);
+        if (conn->timed_out) {
+          failure = {error_kind::timeout, k6_error::request_timeout, "request timeout"};
+          break;
+        }
+        if (ec || results.empty()) {
+          failure = ec == asio::error::host_not_found || results.empty()
+                        ? http::error{error_kind::dns, k6_error::dns_no_such_host, "lookup " + std::string{u.host()} + ": no such host"}
+                        : http::error{error_kind::dns, k6_error::dns, "lookup " + std::string{u.host()} + ": " + ec.message()};
+          break;
+        }
+        addresses_.clear();
+        for (const auto& r : results) addresses_.push_back(r.endpoint().address());
+        if (options_.dns_ttl > std::chrono::nanoseconds::zero()) {
+          dns_->put(u.host(), addresses_, dns_cache::expiry(clock::now(), options_.dns_ttl));
         }
       }
-      const auto port = entry->port.value_or(u.port());
-      addresses_.assign(entry->addresses.begin(), entry->addresses.end());
 
       t_connect_start = clock::now();
       std::error_code cec = asio::error::host_not_found;

@@ -43,6 +43,10 @@ inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
 }
 }  // namespace detail
 
+inline bool same_origin(const url& a, const url& b) noexcept {
+  return a.is_https() == b.is_https() && a.port() == b.port() && detail::iequals_ascii(a.host(), b.host());
+}
+
 inline std::string_view url::host() const noexcept {
   return std::string_view{text_}.substr(host_begin_, host_end_ - host_begin_);
 }
