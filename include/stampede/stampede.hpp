@@ -6,6 +6,7 @@
 
 #include <stampede/core/asio.hpp>
 #include <stampede/core/charconv.hpp>
+#include <stampede/core/csv.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/json.hpp>
 #include <stampede/core/json_string.hpp>
@@ -64,5 +65,14 @@
 #include <stampede/testbed/service_time.hpp>
 #include <stampede/testbed/slot_scheduler.hpp>
 
+#include <stampede/scaling/point.hpp>
+#include <stampede/scaling/fit.hpp>
+#include <stampede/scaling/knee.hpp>
+#include <stampede/scaling/table.hpp>
+#include <stampede/scaling/measurement.hpp>
+#include <stampede/scaling/curve.hpp>
+#include <stampede/scaling/sweep.hpp>
+#include <stampede/scaling/expect.hpp>
+#include <stampede/scaling/peak.hpp>
 #include <stampede/cli/main.hpp>
 #include <stampede/cli/options.hpp>

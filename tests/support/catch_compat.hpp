@@ -13,6 +13,8 @@
 
 #if STAMPEDE_CATCH2_MAJOR >= 3
 #  include <catch2/catch_all.hpp>
+// v2 has Approx at global scope; v3 moved it into Catch.
+using Catch::Approx;
 #else
 #  include <catch2/catch.hpp>
 #endif

@@ -7,6 +7,7 @@
 #include <stampede/exec/scenario.hpp>
 #include <stampede/http/client_options.hpp>
 #include <stampede/metrics/metric.hpp>
+#include <stampede/metrics/snapshot.hpp>
 #include <stampede/metrics/tags.hpp>
 #include <stampede/report/summary.hpp>
 
@@ -105,6 +106,11 @@ struct run_options {
   /// How often shards hand their metrics over: the resolution of windows, progress and
   /// abort-on-fail.
   std::chrono::nanoseconds tick = std::chrono::seconds{1};
+  /// Called with each tick's delta, the shards' metrics of `[delta.start(), delta.end())`
+  /// merged, on the thread that called `run`, in time order; the last call covers the end of
+  /// the run. For outputs and for measuring part of a run (a scaling study's window after
+  /// its warm-up). It must not block: the ticker waits for it.
+  std::function<void(const snapshot& delta)> on_delta{};
 };
 
 }  // namespace stampede

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,12 @@ struct result {
   std::string message;  ///< why it stopped early (abort reason, setup error), if it did
   std::uint64_t seed = 0;
   std::chrono::nanoseconds duration{0};
+  /// Shards (threads) the run used.
+  unsigned shards = 0;
+  /// CPU time (user + system) the shard threads used while the scenarios ran, where the
+  /// platform measures per-thread CPU time (POSIX). Against `duration × shards` it tells
+  /// whether the load generator itself was the bottleneck.
+  std::optional<std::chrono::nanoseconds> generator_cpu{};
   summary_options summary_format;
 
   [[nodiscard]] bool thresholds_passed() const noexcept {

@@ -103,7 +103,9 @@ class time_series {
   static constexpr std::size_t default_capacity = 3600;
 
   /// Throws `usage_error` if `capacity` is below 2.
-  explicit time_series(std::size_t capacity = default_capacity);
+  explicit time_series(std::size_t capacity);
+  /// `default_capacity` intervals.
+  time_series() : time_series(default_capacity) {}
 
   /// Adds the next delta (`take()` output of the run's recorders, merged). Deltas must come in
   /// time order: one that starts before the previous one ended is a `usage_error`. A

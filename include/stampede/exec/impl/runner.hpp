@@ -25,6 +25,10 @@
 #include <set>
 #include <thread>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <time.h>  // clock_gettime, CLOCK_THREAD_CPUTIME_ID
+#endif
+
 namespace stampede {
 
 inline void validate(const load_test& test) {
@@ -103,7 +107,19 @@ struct shard {
   shard_context ctx;
   std::vector<std::unique_ptr<scenario_driver>> drivers;
   std::thread thread;
+  std::optional<std::chrono::nanoseconds> cpu_time;  // what the thread used running VUs, where known
 };
+
+// The CPU time (user + system) the calling thread has used so far, where the platform tells.
+inline std::optional<std::chrono::nanoseconds> thread_cpu_time() noexcept {
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+  timespec ts{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
+    return std::chrono::seconds{ts.tv_sec} + std::chrono::nanoseconds{ts.tv_nsec};
+  }
+#endif
+  return std::nullopt;
+}
 
 inline std::shared_ptr<metric_registry> build_registry(const load_test& test) {
   auto registry = std::make_shared<metric_registry>();
@@ -279,6 +295,7 @@ inline result run(const load_test& test_in, const run_options& options) {
     total.merge(delta);
     windows.add(delta);
     out.series.add(delta);
+    if (options.on_delta) options.on_delta(delta);
   };
   const auto progress_now = [&](nanoseconds now, bool final) {
     run_progress p;
@@ -356,11 +373,14 @@ inline result run(const load_test& test_in, const run_options& options) {
       sh->io->restart();  // setup ran on shard 0's io_context, which stopped when it ran out of work
       guards.push_back(asio::make_work_guard(*sh->io));
       sh->thread = std::thread([s = sh.get(), &run] {
+        const auto cpu_start = detail::thread_cpu_time();
         try {
           s->io->run();
         } catch (const std::exception& e) {
           run.errors.add("", std::string{"a shard stopped: "} + e.what());
         }
+        const auto cpu_end = detail::thread_cpu_time();
+        if (cpu_start && cpu_end) s->cpu_time = *cpu_end - *cpu_start;
       });
     }
 
@@ -454,6 +474,11 @@ inline result run(const load_test& test_in, const run_options& options) {
 
   const auto end = run_end.value_or(run.elapsed());
   take_all(end, false);
+  out.shards = static_cast<unsigned>(shards.size());
+  if (driver_count > 0 && std::all_of(shards.begin(), shards.end(), [](const auto& sh) { return sh->cpu_time.has_value(); })) {
+    out.generator_cpu = std::chrono::nanoseconds{0};
+    for (const auto& sh : shards) *out.generator_cpu += *sh->cpu_time;
+  }
   windows.finish(end);
   out.duration = end;
   if (options.thresholds) {

@@ -1,6 +1,7 @@
 // Bodies of time_series and its writers (included by metrics/time_series.hpp).
 #pragma once
 
+#include <stampede/core/csv.hpp>
 #include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/json_string.hpp>
@@ -81,17 +82,6 @@ inline void merge_point(series_point& into, const series_point& later) {
       into);
 }
 
-inline std::string csv_field(std::string_view text) {
-  const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!text.empty() && (text.front() == ' ' || text.back() == ' '));
-  if (!quote) return std::string{text};
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';  // RFC 4180: a quote inside a quoted field is doubled
-    out += c;
-  }
-  return out + '"';
-}
 
 inline std::string series_seconds(std::chrono::nanoseconds t) {
   return format_double(std::chrono::duration<double>{t}.count());
@@ -257,8 +247,8 @@ inline std::string to_csv(const time_series& ts) {
   out += '\n';
   detail::for_each_row_in_time_order(ts, [&](const metric_series& s, const series_row& row) {
     const auto& interval = ts.intervals()[row.interval];
-    out += detail::csv_field(s.metric.name) + ',' + std::string{to_string(s.metric.type)} + ',' +
-           (s.metric.filter.empty() ? std::string{} : detail::csv_field(to_string(s.metric.filter))) + ',' +
+    out += csv_field(s.metric.name) + ',' + std::string{to_string(s.metric.type)} + ',' +
+           (s.metric.filter.empty() ? std::string{} : csv_field(to_string(s.metric.filter))) + ',' +
            detail::series_seconds(interval.start) + ',' + detail::series_seconds(interval.end);
     for (const auto& field : detail::series_fields(s.metric, row.data, interval)) {
       out += ',';
