@@ -7,6 +7,9 @@ set(STAMPEDE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_DATADIR}/cmake/stampede"
     CACHE STRING "Where stampede-config.cmake is installed, relative to the prefix")
 
 install(TARGETS stampede EXPORT stampede-targets)
+# stampede_catch2 and stampede_gtest are not exported: the config makes stampede::catch2 and
+# stampede::gtest as components (cmake/stampede-components.cmake), whether or not this build
+# found the frameworks.
 install(DIRECTORY include/stampede DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
         FILES_MATCHING PATTERN "*.hpp")
 
@@ -25,6 +28,8 @@ install(FILES
   "${PROJECT_BINARY_DIR}/package/stampede-config.cmake"
   "${PROJECT_BINARY_DIR}/package/stampede-config-version.cmake"
   cmake/stampede-dependencies.cmake
+  cmake/stampede-components.cmake
+  cmake/stampede-test-frameworks.cmake
   DESTINATION "${STAMPEDE_INSTALL_CMAKEDIR}")
 install(FILES cmake/llhttp/CMakeLists.txt DESTINATION "${STAMPEDE_INSTALL_CMAKEDIR}/llhttp")
 
@@ -36,4 +41,5 @@ configure_file("${PROJECT_BINARY_DIR}/package/stampede-config-version.cmake"
 file(WRITE "${PROJECT_BINARY_DIR}/stampede-config.cmake"
   "# Build-tree config of stampede (generated).\n"
   "include(\"${PROJECT_SOURCE_DIR}/cmake/stampede-dependencies.cmake\")\n"
-  "include(\"\${CMAKE_CURRENT_LIST_DIR}/stampede-targets.cmake\")\n")
+  "include(\"\${CMAKE_CURRENT_LIST_DIR}/stampede-targets.cmake\")\n"
+  "include(\"${PROJECT_SOURCE_DIR}/cmake/stampede-components.cmake\")\n")

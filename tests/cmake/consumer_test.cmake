@@ -2,6 +2,7 @@
 #   MODE=find_package      install into a scratch prefix, find_package(stampede CONFIG REQUIRED)
 #   MODE=build_tree        find_package with stampede_DIR set to the build folder (no install)
 #   MODE=add_subdirectory  add_subdirectory(<stampede source>) from a consumer project
+#   MODE=components        install, then find_package(stampede OPTIONAL_COMPONENTS catch2 gtest)
 cmake_minimum_required(VERSION 3.21)
 
 foreach(var MODE STAMPEDE_SOURCE_DIR STAMPEDE_BINARY_DIR WORK_DIR GENERATOR CMAKE_CXX_COMPILER)
@@ -53,6 +54,33 @@ if(MODE STREQUAL "find_package")
   if(rc EQUAL 0 OR NOT err MATCHES "stampede")
     message(FATAL_ERROR "find_package(stampede ${CMAKE_MATCH_1}.${next_minor}) was not refused:\n${err}")
   endif()
+elseif(MODE STREQUAL "components")
+  # The test-framework components, from a fresh install: each found framework's consumer
+  # builds and runs; an unknown component is refused with a message naming the real ones.
+  set(prefix "${WORK_DIR}/prefix")
+  file(REMOVE_RECURSE "${prefix}")
+  run("${CMAKE_COMMAND}" --install "${STAMPEDE_BINARY_DIR}" --prefix "${prefix}")
+  run("${CMAKE_COMMAND}" -S "${tests_dir}/components" -B "${build}" ${configure_args}
+      "-DCMAKE_PREFIX_PATH=${prefix}")
+  run("${CMAKE_COMMAND}" --build "${build}" --config Release)
+  foreach(program consumer_catch2 consumer_gtest)
+    if(EXISTS "${build}/${program}")
+      run("${build}/${program}")
+    else()
+      message(STATUS "${program} not built: its framework was not found")
+    endif()
+  endforeach()
+  file(WRITE "${WORK_DIR}/unknown/CMakeLists.txt"
+       "cmake_minimum_required(VERSION 3.21)\nproject(unknown_component LANGUAGES CXX)\n"
+       "find_package(stampede CONFIG REQUIRED COMPONENTS catch3)\n")
+  execute_process(
+    COMMAND "${CMAKE_COMMAND}" -S "${WORK_DIR}/unknown" -B "${WORK_DIR}/build-unknown" ${configure_args}
+            "-DCMAKE_PREFIX_PATH=${prefix}"
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(rc EQUAL 0 OR NOT err MATCHES "no component \"catch3\"")
+    message(FATAL_ERROR "find_package(stampede COMPONENTS catch3) was not refused as expected:\n${err}")
+  endif()
+  return()
 elseif(MODE STREQUAL "build_tree")
   run("${CMAKE_COMMAND}" -S "${tests_dir}/find_package" -B "${build}" ${configure_args}
       "-Dstampede_DIR=${STAMPEDE_BINARY_DIR}")

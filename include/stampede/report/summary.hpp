@@ -44,6 +44,10 @@ void validate_trend_stat(const std::string& stat);
                                          const std::vector<threshold_result>& thresholds,
                                          const summary_options& options = {});
 
+/// A threshold condition's observed value as the summary's thresholds show it, in the
+/// metric's unit: `p(95)=312.4ms`, `rate=2.50%`, `count=1200`, or `p(95)=[no data]`.
+[[nodiscard]] std::string format_observed(const condition_result& r, const summary_options& options = {});
+
 }  // namespace stampede
 
 #include <stampede/report/impl/summary.hpp>

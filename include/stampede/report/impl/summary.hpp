@@ -240,6 +240,10 @@ inline std::string observed_text(const condition_result& r, const summary_option
 
 }  // namespace detail::summary
 
+inline std::string format_observed(const condition_result& r, const summary_options& options) {
+  return detail::summary::observed_text(r, options);
+}
+
 inline std::string format_summary(const snapshot& metrics, const std::vector<threshold_result>& thresholds,
                                   const summary_options& options) {
   namespace d = detail::summary;
