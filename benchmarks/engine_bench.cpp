@@ -3,6 +3,7 @@
 // A plain program, not a Google Benchmark: each figure is one run of the real runner.
 //
 //   stampede_engine_bench [idle_vus=100000] [rate=50000] [rate_seconds=10]
+//   stampede_engine_bench --idle N     only the idle-VU figure, for N VUs (benchmarks/run)
 #include <stampede/exec/runner.hpp>
 
 #include <fmt/format.h>
@@ -43,9 +44,18 @@ void memory_per_idle_vu(std::int64_t vus) {
   const auto before = rss_bytes();
   std::size_t during = 0;
   std::thread probe([&] {
-    // Let every VU start and park in its sleep, then read the RSS and stop the run.
+    // Let every VU start and park in its sleep, then read the RSS and stop the run. Starting
+    // 10^6 VUs takes seconds on a loaded machine, so wait until the RSS stops growing (less
+    // than 0.5% in half a second, after at least 3 s), for at most a minute.
     std::this_thread::sleep_for(3s);
     during = rss_bytes();
+    for (int i = 0; i < 114; ++i) {
+      std::this_thread::sleep_for(500ms);
+      const auto now = rss_bytes();
+      const bool stable = static_cast<double>(now) < 1.005 * static_cast<double>(during);
+      during = now;
+      if (stable) break;
+    }
     control.request_stop();
     control.request_stop();
   });
@@ -90,6 +100,10 @@ void constant_arrival_rate(double rate, std::chrono::seconds duration) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string{argv[1]} == "--idle") {
+    memory_per_idle_vu(std::atoll(argv[2]));
+    return 0;
+  }
   const std::int64_t idle_vus = argc > 1 ? std::atoll(argv[1]) : 100'000;
   const double rate = argc > 2 ? std::atof(argv[2]) : 50'000;
   const auto rate_seconds = std::chrono::seconds{argc > 3 ? std::atoll(argv[3]) : 10};
