@@ -116,6 +116,7 @@ TEST_CASE("a matrix visits every configuration in order and pivots them") {
   std::vector<std::string> prepared;
   auto options = quick_study();
   options.warmup = 0s;
+  // [matrix]
   const auto c = sp::matrix{.parameters = {{"replicas", {1, 2}}, {"vus", {1, 4}}},
                             .prepare =
                                 [&](const sp::configuration& config) {
@@ -127,6 +128,7 @@ TEST_CASE("a matrix visits every configuration in order and pivots them") {
                             },
                             .options = options}
                      .run();
+  // [matrix]
   CHECK(prepared == std::vector<std::string>{"replicas=1 vus=1", "replicas=1 vus=4", "replicas=2 vus=1", "replicas=2 vus=4"});
   const auto pivot = c.pivot("replicas", "vus");
   REQUIRE(pivot.columns() == std::vector<std::string>{"Replicas", "1 Vus RPS", "4 Vus RPS"});
@@ -166,6 +168,7 @@ TEST_CASE("a peak search finds the arrival rate one 2 ms slot serves within its 
   tb::server server{{.replicas = tb::replica_model{.replicas = 1, .service_time = 2ms}}};
   const auto url = server.url("/");
   auto options = quick_study();
+  // [peak]
   const auto result = sp::peak_search{.low = 100,
                                       .high = 1000,
                                       .test =
@@ -187,6 +190,7 @@ TEST_CASE("a peak search finds the arrival rate one 2 ms slot serves within its 
                                       .max_runs = 10,
                                       .options = options}
                           .run();
+  // [peak]
   INFO(result.to_table().to_text());
   REQUIRE(result.peak.has_value());
   CHECK(*result.peak >= 300);
