@@ -1,9 +1,11 @@
 // Counts heap allocations of keep-alive GETs in steady state: global operator new and delete
-// are replaced in this file and count per thread, so the server's thread does not count.
+// are replaced for this binary (support/counting_new.hpp) and count per thread, so the
+// server's thread does not count.
 #include <stampede/http/client.hpp>
 #include <stampede/metrics/recorder.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/counting_new.hpp"
 #include "support/hostile_server.hpp"
 
 #include <asio/co_spawn.hpp>
@@ -16,50 +18,12 @@
 #include <new>
 #include <string>
 
-// Sanitizers replace operator new themselves; the count would be theirs, so skip.
-#if defined(__SANITIZE_ADDRESS__)
-#  define STAMPEDE_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#  if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
-#    define STAMPEDE_COUNT_ALLOCATIONS 0
-#  endif
-#endif
-#if !defined(STAMPEDE_COUNT_ALLOCATIONS)
-#  define STAMPEDE_COUNT_ALLOCATIONS 1
-#endif
-
-#if STAMPEDE_COUNT_ALLOCATIONS
-// g++ sees the replaced delete call free() on memory from (what it takes for) the library's
-// operator new; here both are ours and both use malloc/free.
-#  if defined(__GNUC__) && !defined(__clang__)
-#    pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#  endif
-namespace {
-thread_local bool counting = false;
-thread_local std::size_t allocations = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc{};
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  if (counting) ++allocations;
-  return std::malloc(size == 0 ? 1 : size);
-}
-void* operator new[](std::size_t size, const std::nothrow_t& t) noexcept { return operator new(size, t); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-#endif
-
 namespace {
 
 using namespace std::chrono_literals;
 namespace http = stampede::http;
+using stampede::testing::allocations;
+using stampede::testing::counting;
 using stampede::testing::hostile_server;
 
 struct counts {

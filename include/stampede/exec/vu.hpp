@@ -154,7 +154,11 @@ class vu {
  private:
   friend struct detail::vu_access;
 
-  void retag();
+  // Makes `id` (interned in the shard's recorder) the VU's tags.
+  void set_tags(tag_set_id id);
+  void record_check(std::string_view name, bool passed);
+  // The id of metric `name` registered with `type`; throws usage_error otherwise.
+  [[nodiscard]] metric_id registered(const std::string& name, metric_type type);
   [[nodiscard]] std::chrono::nanoseconds now() const noexcept;
 
   detail::shard_context* shard_;
@@ -163,8 +167,10 @@ class vu {
   std::uint64_t id_in_scenario_;
   std::uint64_t iteration_ = 0;
   std::string group_;
-  std::unique_ptr<tag_set> own_tags_;  // only once the VU changes its tags: most never do
-  tag_set_id tags_id_ = 0;             // the interned id of tags() in the shard's recorder
+  // The VU's tags live in the shard's recorder, interned: changing them (set_tag, entering or
+  // leaving a group) switches ids, which the shard's lookup cache remembers.
+  tag_set_id tags_id_ = 0;
+  const tag_set* tags_ = nullptr;  // the recorder's tag set of tags_id_
   rng rng_;
   std::any state_;
   std::unique_ptr<http::client> http_;  // only for VUs that speak HTTP

@@ -37,11 +37,18 @@ class recorder {
  public:
   /// The registry must be complete: metrics and sub-metrics added later are not seen.
   explicit recorder(std::shared_ptr<const metric_registry> registry);
+  // Moves keep interned tag sets where they are; a copy would point into the original.
+  recorder(const recorder&) = delete;
+  recorder& operator=(const recorder&) = delete;
+  recorder(recorder&&) = default;
+  recorder& operator=(recorder&&) = default;
+  ~recorder() = default;
 
   /// The id of a tag set, the same for equal sets.
   tag_set_id intern(const tag_set& tags);
-  /// The tag set behind an id.
-  [[nodiscard]] const tag_set& tags(tag_set_id id) const { return tag_sets_.at(id); }
+  /// The tag set behind an id. The reference stays valid as long as the recorder: a VU keeps
+  /// it as its current tags.
+  [[nodiscard]] const tag_set& tags(tag_set_id id) const { return *tag_sets_.at(id); }
 
   /// Records one sample of metric `id` with interned tags, at `at` from the run's start
   /// (gauges keep the latest). Rates count a non-zero value as a hit.
@@ -76,7 +83,8 @@ class recorder {
 
   std::shared_ptr<const metric_registry> registry_;
   std::size_t metric_count_ = 0;
-  std::vector<tag_set> tag_sets_;
+  // By id: the keys of tag_ids_, whose nodes never move, so tags(id) references stay valid.
+  std::vector<const tag_set*> tag_sets_;
   std::unordered_map<tag_set, tag_set_id, tag_set_hash> tag_ids_;
   // The route table is dense: row `tags`, column `metric`, i.e. routes_[tags × metric_count_
   // + metric], filled on a pair's first sample: a multiply-add and one load, where a hash

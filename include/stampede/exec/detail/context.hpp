@@ -3,6 +3,8 @@
 #pragma once
 
 #include <stampede/core/rng.hpp>
+#include <stampede/exec/detail/engine_clock.hpp>
+#include <stampede/exec/detail/lookup_cache.hpp>
 #include <stampede/http/client_options.hpp>
 #include <stampede/http/dns_cache.hpp>
 #include <stampede/metrics/builtin.hpp>
@@ -32,7 +34,7 @@ using env_map = std::map<std::string, std::string, std::less<>>;
 
 namespace detail {
 
-using clock = std::chrono::steady_clock;
+using clock = engine_clock;
 
 /// Distinct iteration error messages kept per run; more are counted under one line.
 inline constexpr std::size_t max_error_messages = 50;
@@ -116,9 +118,13 @@ struct scenario_context {
   std::atomic<std::int64_t> shared_next{0};  ///< shared_iterations: the next one to hand out
   std::atomic<std::uint64_t> complete{0};
   std::atomic<std::uint64_t> interrupted{0};
-  std::atomic<std::int64_t> active{0};     ///< VUs in an iteration or looping
+  std::atomic<std::int64_t> active{0};       ///< VUs in an iteration or looping
+  std::atomic<std::int64_t> peak_active{0};  ///< the most `active` has been
   std::atomic<std::int64_t> allocated{0};  ///< VUs that exist
   std::atomic<bool> started{false};
+  /// Shards whose driver has begun ending the scenario (its regular end or a stop): from then
+  /// on VUs only leave. Set before any VU leaves for that reason (see the runner's vus sample).
+  std::atomic<int> shards_ending{0};
   std::atomic<int> shards_done{0};
 };
 
@@ -130,6 +136,7 @@ struct engine_ids {
   metric_id iteration_start_delay = 0;
   metric_id iteration_latency = 0;
   metric_id group_duration = 0;
+  metric_id checks = 0;
 };
 
 /// One thread's share of the run: its io_context, its recorder, its VUs.
@@ -142,6 +149,7 @@ struct shard_context {
   asio::io_context* io = nullptr;
   recorder rec;
   engine_ids ids;
+  lookup_cache lookups;  ///< the VUs' check, group and metric ids in `rec`
 };
 
 }  // namespace detail

@@ -14,7 +14,6 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/post.hpp>
-#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -86,6 +85,8 @@ class scenario_driver {
   task<> iteration(vu& u);
   void interrupt(vu& u);
   void interrupt_all();
+  void begin_ending() noexcept;
+  void count_active() noexcept;
 
   shard_context& shard_;
   scenario_context& sc_;
@@ -93,10 +94,11 @@ class scenario_driver {
   std::vector<std::unique_ptr<vu>> vus_;  // local index j: scenario index shard + j × shards
   std::vector<vu*> idle_;                 // arrival-rate: allocated VUs without an iteration
   bool accepting_ = true;
+  bool ending_ = false;  // counted in sc_.shards_ending
   stop_kind stopped_ = stop_kind::none;
   std::int64_t running_ = 0;  // VU loops or arrival iterations in flight
-  std::optional<asio::steady_timer> wake_;     // the driver's waits; cancelled by stop()
-  std::optional<asio::steady_timer> drained_;  // cancelled when running_ falls to 0
+  std::optional<engine_timer> wake_;     // the driver's waits; cancelled by stop()
+  std::optional<engine_timer> drained_;  // cancelled when running_ falls to 0
 };
 
 inline vu& scenario_driver::local_vu(std::size_t j, std::size_t shards) {
@@ -135,6 +137,7 @@ inline task<> scenario_driver::wait_drained(std::optional<nanoseconds> scenario_
 
 inline void scenario_driver::stop(stop_kind kind) {
   if (kind <= stopped_) return;
+  begin_ending();
   stopped_ = kind;
   accepting_ = false;
   wake_->cancel();
@@ -155,9 +158,26 @@ inline void scenario_driver::interrupt_all() {
   for (auto& u : vus_) interrupt(*u);
 }
 
+// From here VUs only leave. Counted before the first of them leaves: on_done's release
+// decrement of `active` then carries it to the ticker, which reads `active` first (acquire) and
+// this after, so it never mistakes a VU finishing its last iteration for the steady count.
+inline void scenario_driver::begin_ending() noexcept {
+  if (ending_) return;
+  ending_ = true;
+  sc_.shards_ending.fetch_add(1, std::memory_order_relaxed);
+}
+
+inline void scenario_driver::count_active() noexcept {
+  const auto now_active = sc_.active.fetch_add(1, std::memory_order_relaxed) + 1;
+  auto peak = sc_.peak_active.load(std::memory_order_relaxed);
+  while (now_active > peak && !sc_.peak_active.compare_exchange_weak(peak, now_active, std::memory_order_relaxed)) {
+  }
+}
+
 // Ends the scenario on this shard: no new iterations, graceful_stop for running ones, then
 // interrupts.
 inline task<> scenario_driver::finish() {
+  begin_ending();
   accepting_ = false;
   for (auto& u : vus_) vu_access::wanted(*u) = false;
   if (running_ > 0) {
@@ -222,7 +242,7 @@ inline task<> scenario_driver::drive_vus(vu_plan plan, nanoseconds ramp_down) {
 
 // k6's gracefulRampDown: a VU ramped down mid-iteration gets this long to finish it.
 inline task<> scenario_driver::ramp_down_watch(vu& u, nanoseconds grace) {
-  asio::steady_timer timer{*shard_.io, grace};
+  engine_timer timer{*shard_.io, grace};
   co_await timer.async_wait(net::use_nothrow);
   if (!vu_access::wanted(u) && vu_access::in_iteration(u)) interrupt(u);
 }
@@ -291,7 +311,7 @@ inline void scenario_driver::spawn_loop(vu& u) {
   vu_access::looping(u) = true;
   vu_access::interrupted(u) = false;
   ++running_;
-  sc_.active.fetch_add(1, std::memory_order_relaxed);
+  count_active();
   asio::co_spawn(*shard_.io, loop(u),
                  asio::bind_cancellation_slot(vu_access::interrupt(u).slot(),
                                               [this, &u](const std::exception_ptr&) { on_done(u); }));
@@ -302,7 +322,7 @@ inline void scenario_driver::spawn_iteration(vu& u, nanoseconds intended) {
   vu_access::interrupted(u) = false;
   vu_access::in_iteration(u) = true;  // busy from now, so stop() can interrupt it
   ++running_;
-  sc_.active.fetch_add(1, std::memory_order_relaxed);
+  count_active();
   asio::co_spawn(*shard_.io, iteration(u),
                  asio::bind_cancellation_slot(vu_access::interrupt(u).slot(), [this, &u](const std::exception_ptr&) {
                    vu_access::intended_start(u).reset();
@@ -314,7 +334,7 @@ inline void scenario_driver::spawn_iteration(vu& u, nanoseconds intended) {
 inline void scenario_driver::on_done(vu& u) noexcept {
   vu_access::looping(u) = false;
   vu_access::in_iteration(u) = false;
-  sc_.active.fetch_sub(1, std::memory_order_relaxed);
+  sc_.active.fetch_sub(1, std::memory_order_release);  // see begin_ending()
   if (--running_ == 0) drained_->cancel();
 }
 

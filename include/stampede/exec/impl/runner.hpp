@@ -135,10 +135,25 @@ inline std::shared_ptr<metric_registry> build_registry(const load_test& test) {
   return registry;
 }
 
+// Scenario `index` of `test` (which must outlive it), its VUs' global ids from first_vu_id + 1.
+inline std::unique_ptr<scenario_context> make_scenario_context(const load_test& test, std::size_t index,
+                                                               std::uint64_t first_vu_id) {
+  const auto& s = test.scenarios.at(index);
+  auto sc = std::make_unique<scenario_context>();
+  sc->definition = &s;
+  sc->index = index;
+  sc->name = s.name;
+  sc->tags = test.tags.merged_with(s.tags);
+  sc->tags.set(std::string{system_tag::scenario}, s.name);
+  sc->env = s.env;
+  sc->first_vu_id = first_vu_id;
+  return sc;
+}
+
 inline engine_ids find_engine_ids(const metric_registry& r) {
   const auto id = [&](const auto& m) { return *r.find(m.name()); };
   return {id(iterations), id(iteration_duration), id(dropped_iterations), id(iteration_start_delay),
-          id(iteration_latency), id(group_duration)};
+          id(iteration_latency), id(group_duration), id(checks)};
 }
 
 // Runs a setup or teardown hook on `io` from the calling thread, bounded by `timeout`.
@@ -203,14 +218,7 @@ inline result run(const load_test& test_in, const run_options& options) {
   nanoseconds longest{0};
   for (std::size_t i = 0; i < test.scenarios.size(); ++i) {
     const auto& s = test.scenarios[i];
-    auto sc = std::make_unique<detail::scenario_context>();
-    sc->definition = &s;
-    sc->index = i;
-    sc->name = s.name;
-    sc->tags = test.tags.merged_with(s.tags);
-    sc->tags.set(std::string{system_tag::scenario}, s.name);
-    sc->env = s.env;
-    sc->first_vu_id = next_vu;
+    auto sc = detail::make_scenario_context(test, i, next_vu);
     const auto m = max_vus(s.executor);
     next_vu += static_cast<std::uint64_t>(m);
     total_max_vus += m;
@@ -279,17 +287,35 @@ inline result run(const load_test& test_in, const run_options& options) {
     } else {
       for (auto& sh : shards) delta.merge(sh->ctx.rec.take(now));
     }
+    // k6 samples vus and vus_max once a second while the test runs, and the summary shows the
+    // last sample. k6's ticker starts before setup, so it is out of step with the scenarios;
+    // ours ticks at whole seconds from their start, which is just when a scenario's duration
+    // usually ends, and a tick there would catch VUs finishing their last iteration (8 of 10)
+    // and make that the final value. So once every scenario has begun to end, when VUs can
+    // only leave, ticks take no sample, and the summary keeps the steady count as k6's does
+    // (10 min=10 max=10 for 10 constant VUs). `active` is read before `shards_ending`: see
+    // scenario_driver::begin_ending.
     std::int64_t active = 0;
     std::int64_t allocated = 0;
+    std::int64_t peak = 0;
     for (const auto& sc : scenarios) {
-      active += sc->active.load(std::memory_order_relaxed);
+      active += sc->active.load(std::memory_order_acquire);
       allocated += sc->allocated.load(std::memory_order_relaxed);
+      peak += sc->peak_active.load(std::memory_order_relaxed);
     }
-    // k6 samples vus and vus_max while the test runs; after it there is nothing to sample,
-    // except for a run too short for a single tick.
-    if (threads_running || std::get<gauge_sink>(*total.find(vus.descriptor())).samples == 0) {
-      engine_rec.add(vus_id, static_cast<double>(active), engine_tags, now);
-      engine_rec.add(vus_max_id, static_cast<double>(std::max(allocated, active)), engine_tags, now);
+    const bool all_ending = std::all_of(scenarios.begin(), scenarios.end(), [](const auto& sc) {
+      return sc->shards_ending.load(std::memory_order_relaxed) > 0;
+    });
+    if (threads_running) {
+      if (!all_ending) {
+        engine_rec.add(vus_id, static_cast<double>(active), engine_tags, now);
+        engine_rec.add(vus_max_id, static_cast<double>(std::max(allocated, active)), engine_tags, now);
+      }
+    } else if (std::get<gauge_sink>(*total.find(vus.descriptor())).samples == 0) {
+      // A run too short for a steady tick: the most VUs that ran at once (per scenario,
+      // summed), rather than the none that are left now.
+      engine_rec.add(vus_id, static_cast<double>(peak), engine_tags, now);
+      engine_rec.add(vus_max_id, static_cast<double>(std::max(allocated, peak)), engine_tags, now);
     }
     delta.merge(engine_rec.take(now));
     total.merge(delta);

@@ -5,12 +5,12 @@
 #include <stampede/eval/check.hpp>
 
 #include <asio/post.hpp>
-#include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <cstdlib>
 #include <exception>
+#include <functional>
 #include <type_traits>
 #include <utility>
 
@@ -50,28 +50,46 @@ inline vu::vu(detail::shard_context& shard, detail::scenario_context& scenario, 
       id_{scenario.first_vu_id + id_in_scenario},
       id_in_scenario_{id_in_scenario},
       tags_id_{shard.rec.intern(scenario.tags)},
+      tags_{&shard.rec.tags(tags_id_)},
       rng_{shard.run->seed, scenario.first_vu_id + id_in_scenario} {}
 
 inline vu::~vu() = default;
 
 inline const std::string& vu::scenario() const noexcept { return scenario_->name; }
 
-inline const tag_set& vu::tags() const noexcept { return own_tags_ ? *own_tags_ : scenario_->tags; }
+inline const tag_set& vu::tags() const noexcept { return *tags_; }
 
 inline void vu::set_tag(std::string key, std::string value) {
   if (key == system_tag::scenario || key == system_tag::group) {
     throw usage_error("vu::set_tag: \"" + key + "\" is set by stampede and cannot be changed");
   }
   if (key.empty()) throw usage_error("vu::set_tag: a tag key cannot be empty");
-  if (!own_tags_) own_tags_ = std::make_unique<tag_set>(scenario_->tags);
-  own_tags_->set(std::move(key), std::move(value));
-  retag();
+  tag_set changed = tags();
+  changed.set(std::move(key), std::move(value));
+  set_tags(shard_->rec.intern(changed));
 }
 
-inline void vu::retag() {
-  tags_id_ = shard_->rec.intern(tags());
-  // tags() may now live elsewhere (a group's copy): the client reads it at every request.
-  if (http_) http_->set_metrics({&shard_->rec, &tags(), shard_->run->start});
+inline void vu::set_tags(tag_set_id id) {
+  tags_id_ = id;
+  tags_ = &shard_->rec.tags(id);
+  // The client reads the VU's tags at every request, and they now live elsewhere.
+  if (http_) http_->set_metrics({&shard_->rec, tags_, shard_->run->start});
+}
+
+// What stampede::check records, without its per-call copy and intern of the tags: the id of
+// (these tags, check:<name>) comes from the shard's cache.
+inline void vu::record_check(std::string_view name, bool passed) {
+  const auto with_check = shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::check, name);
+  shard_->rec.add(shard_->ids.checks, passed ? 1.0 : 0.0, with_check, now());
+}
+
+inline metric_id vu::registered(const std::string& name, metric_type type) {
+  const auto id = shard_->lookups.metric(shard_->rec.registry(), name);
+  if (!id) throw usage_error("metric " + name + " is not registered with this test; list it in load_test::metrics");
+  if (shard_->rec.registry().descriptor(*id).type != type) {
+    throw usage_error("metric " + name + " is registered with another type");
+  }
+  return *id;
 }
 
 inline http::client& vu::http() {
@@ -102,7 +120,7 @@ inline task<> vu::sleep(std::chrono::nanoseconds d) {
     co_await asio::post(shard_->io->get_executor(), asio::use_awaitable);  // still yield, as k6's sleep(0)
     co_return;
   }
-  asio::steady_timer timer{shard_->io->get_executor(), d};
+  detail::engine_timer timer{shard_->io->get_executor(), d};
   co_await timer.async_wait(asio::use_awaitable);  // interruption throws operation_aborted
 }
 
@@ -111,15 +129,20 @@ inline task<> vu::sleep(std::chrono::nanoseconds min, std::chrono::nanoseconds m
   co_await sleep(rng_.uniform(min, max));
 }
 
+// Same behaviour as stampede::check (eval/check.hpp): the name is checked before the predicate
+// runs, and an exception from the predicate records nothing.
 template <typename T, std::predicate<const T&> Predicate>
 bool vu::check(const T& value, std::string_view name, Predicate&& predicate) {
-  return stampede::check(shard_->rec, value, name, std::forward<Predicate>(predicate), tags(), now());
+  if (name.empty()) throw usage_error("a check needs a name");
+  const bool passed = std::invoke(std::forward<Predicate>(predicate), value);
+  record_check(name, passed);
+  return passed;
 }
 
 template <typename T, describing_predicate<T> Predicate>
 bool vu::check(const T& value, const Predicate& predicate) {
   const std::string name = predicate.describe();
-  return stampede::check(shard_->rec, value, name, predicate, tags(), now());
+  return check(value, name, predicate);
 }
 
 template <typename Body>
@@ -129,22 +152,22 @@ task<> vu::group(std::string name, Body body) {
     throw usage_error("vu::group: group name \"" + name + "\" holds \"::\", which separates nested groups");
   }
   // Enter: the group path and the tags change together; leave restores both, also when the
-  // body throws (an interrupted iteration unwinds through here).
+  // body throws (an interrupted iteration unwinds through here). Tags set inside the group
+  // are dropped on leaving it. The path shrinks back in place and the tag ids come from the
+  // shard's cache, so a group entered again allocates nothing here.
   struct scope {
     vu& u;
-    std::string outer_group;
-    std::unique_ptr<tag_set> outer_tags;
+    std::size_t outer_length;
+    tag_set_id outer_tags;
     ~scope() {
-      u.group_ = std::move(outer_group);
-      u.own_tags_ = std::move(outer_tags);
-      u.retag();
+      u.group_.resize(outer_length);
+      u.set_tags(outer_tags);
     }
   };
-  scope restore{*this, group_, own_tags_ ? std::make_unique<tag_set>(*own_tags_) : nullptr};
-  group_ += "::" + name;
-  if (!own_tags_) own_tags_ = std::make_unique<tag_set>(scenario_->tags);
-  own_tags_->set(std::string{system_tag::group}, group_);
-  retag();
+  scope restore{*this, group_.size(), tags_id_};
+  group_ += "::";
+  group_ += name;
+  set_tags(shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::group, group_));
   const auto start = now();
   co_await detail::call_group_body(body, *this);
   shard_->rec.add(shard_->ids.group_duration, static_cast<double>((now() - start).count()), tags_id_, now());
@@ -152,16 +175,9 @@ task<> vu::group(std::string name, Body body) {
 
 template <metric_type Type>
 void vu::record(const metric<Type>& m, double value, const tag_set& extra) {
-  if (extra.empty()) {
-    const auto id = shard_->rec.registry().find(m.name());
-    if (!id) throw usage_error("metric " + m.name() + " is not registered with this test; list it in load_test::metrics");
-    if (shard_->rec.registry().descriptor(*id).type != Type) {
-      throw usage_error("metric " + m.name() + " is registered with another type");
-    }
-    shard_->rec.add(*id, value, tags_id_, now());
-    return;
-  }
-  shard_->rec.add(m, value, tags().merged_with(extra), now());
+  const auto id = registered(m.name(), Type);
+  const auto sample_tags = extra.empty() ? tags_id_ : shard_->rec.intern(tags().merged_with(extra));
+  shard_->rec.add(id, value, sample_tags, now());
 }
 
 template <typename T>
@@ -180,9 +196,7 @@ task<T> vu::timed(const trend& t, task<T> op, tag_set extra) {
     }
   };
   // Fail before the operation for an unregistered metric, not silently after it.
-  if (!shard_->rec.registry().find(t.name())) {
-    throw usage_error("metric " + t.name() + " is not registered with this test; list it in load_test::metrics");
-  }
+  (void)registered(t.name(), metric_type::trend);
   recording rec{*this, t, extra, start};
   co_return co_await std::move(op);
 }

@@ -34,7 +34,7 @@ inline std::size_t recorder::tag_set_hash::operator()(const tag_set& tags) const
 inline tag_set_id recorder::intern(const tag_set& tags) {
   const auto [it, inserted] = tag_ids_.try_emplace(tags, static_cast<tag_set_id>(tag_sets_.size()));
   if (inserted) {
-    tag_sets_.push_back(tags);
+    tag_sets_.push_back(&it->first);
     routes_.resize(routes_.size() + metric_count_);  // the new tag set's row, all unseen
   }
   return it->second;
@@ -52,7 +52,7 @@ inline recorder::route recorder::make_route(metric_id id, tag_set_id tags) {
   // First sample of this pair: decide once which sub-metrics it belongs to.
   const auto first = route_series_.size();
   route_series_.push_back(id);
-  const auto& sample_tags = tag_sets_[tags];
+  const auto& sample_tags = *tag_sets_[tags];
   for (const auto index : registry_->submetrics_of(id)) {
     if (registry_->descriptor(index).filter.matches(sample_tags)) {
       route_series_.push_back(static_cast<std::uint32_t>(index));
