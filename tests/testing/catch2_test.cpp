@@ -5,6 +5,8 @@
 
 #include <stampede/testing/catch2.hpp>
 
+#include "support/matcher_fixtures.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -13,58 +15,9 @@
 namespace sp = stampede;
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
+using namespace stampede::testing::fixtures;
 
 namespace {
-
-// A threshold evaluated as if the run had observed `values` ("metric aggregation" → value).
-sp::threshold_result evaluated(const sp::threshold& t, std::vector<std::pair<std::string, double>> values) {
-  return t.evaluate([values = std::move(values)](const sp::metric_aggregate& a) {
-    for (const auto& [key, value] : values) {
-      if (key == a.metric.display_name() + " " + a.aggregation_name()) return std::vector<double>{value};
-    }
-    return std::vector<double>{};
-  });
-}
-
-sp::result run_of(std::vector<sp::threshold_result> thresholds) {
-  sp::result r;
-  r.thresholds = std::move(thresholds);
-  r.scenarios = {sp::scenario_outcome{.name = "default", .description = "", .complete = 1000, .interrupted = 2, .max_vus = 10}};
-  r.duration = 10s;
-  return r;
-}
-
-// p(95) 312.4 ms against a 200 ms bound; 0.2% failed requests against 1%.
-sp::result failing_run() {
-  return run_of({evaluated(sp::http_req_duration.p(95) < 200ms, {{"http_req_duration p(95)", 312.5e6}}),
-                 evaluated(sp::http_req_failed.rate() < 0.01, {{"http_req_failed rate", 0.002}})});
-}
-
-sp::result passing_run() {
-  return run_of({evaluated(sp::http_req_duration.p(95) < 200ms, {{"http_req_duration p(95)", 120e6}}),
-                 evaluated(sp::http_req_failed.rate() < 0.01, {{"http_req_failed rate", 0.002}})});
-}
-
-sp::study_point at(double replicas, double rps) {
-  sp::measurement m;
-  m.window = 10s;
-  m.requests = static_cast<std::uint64_t>(rps * 10);
-  m.requests_per_second = rps;
-  m.p50 = 10ms;
-  m.p95 = 20ms;
-  m.p99 = 30ms;
-  return sp::study_point{sp::configuration{{"replicas", replicas}}, {m}, m};
-}
-
-// Nearly linear up to 8 replicas.
-sp::curve scaling_curve() {
-  return sp::curve{{"replicas"}, {at(1, 1000), at(2, 1980), at(4, 3900), at(8, 7600)}};
-}
-
-// Efficiency 0.75 at 4 replicas, and 8 replicas slower than 4: the seed's puzzle.
-sp::curve retrograde_curve() {
-  return sp::curve{{"replicas"}, {at(1, 1000), at(2, 1800), at(4, 3000), at(8, 2500)}};
-}
 
 // What a failed REQUIRE_THAT/CHECK_THAT shows "with expansion": Catch2 v2 and v3 both write
 // the value under test, a space and the matcher's description (after calling match on it).
