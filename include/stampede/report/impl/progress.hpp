@@ -1,6 +1,7 @@
 // Bodies of the progress lines (included by report/progress.hpp).
 #pragma once
 
+#include <stampede/core/detail/text_width.hpp>
 #include <stampede/core/units.hpp>
 
 #include <fmt/format.h>
@@ -13,11 +14,6 @@ namespace stampede {
 namespace detail::progress {
 
 inline std::size_t digits(std::int64_t n) { return fmt::format("{}", std::max<std::int64_t>(n, 0)).size(); }
-
-inline std::size_t text_width(const std::string& text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 }  // namespace detail::progress
 
@@ -45,7 +41,7 @@ inline std::string format_progress_status(const run_progress& p) {
 inline std::vector<std::string> format_progress_bars(const run_progress& p) {
   constexpr std::size_t cells = 38;
   std::size_t name_width = 0;
-  for (const auto& s : p.scenarios) name_width = std::max(name_width, detail::progress::text_width(s.name));
+  for (const auto& s : p.scenarios) name_width = std::max(name_width, detail::text_width(s.name));
   std::vector<std::string> lines;
   for (const auto& s : p.scenarios) {
     double share = 0;
@@ -71,7 +67,7 @@ inline std::vector<std::string> format_progress_bars(const run_progress& p) {
                              : fmt::format("{}/{}", format_progress_time(s.elapsed, s.duration),
                                            format_progress_time(s.duration, s.duration));
     std::string name = s.name;
-    name.append(name_width - detail::progress::text_width(s.name), ' ');
+    name.append(name_width - detail::text_width(s.name), ' ');
     auto line = fmt::format("{} {} [{}] {}  {}", name, s.done ? "✓" : " ", bar, vu_text, time);
     if (!s.detail.empty()) line += "  " + s.detail;
     lines.push_back(std::move(line));

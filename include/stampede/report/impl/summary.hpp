@@ -2,6 +2,7 @@
 // summary code: the same column widths, dot leaders, marks and check tree.
 #pragma once
 
+#include <stampede/core/detail/text_width.hpp>
 #include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 
@@ -41,17 +42,11 @@ namespace detail::summary {
 inline constexpr std::string_view pass_mark = "✓";
 inline constexpr std::string_view fail_mark = "✗";
 
-// Columns a terminal gives the text: one per code point (the summary's µ, ✓ and ✗ are
-// single-width).
-inline std::size_t width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
+using detail::text_width;
 
 inline std::string pad(std::string_view text, std::size_t to) {
   std::string out{text};
-  const auto w = width(text);
+  const auto w = text_width(text);
   if (w < to) out.append(to - w, ' ');
   return out;
 }
@@ -290,14 +285,14 @@ inline std::string format_summary(const snapshot& metrics, const std::vector<thr
   std::size_t name_max = 0, value_max = 0;
   std::vector<std::size_t> extra_max(2, 0), trend_max(options.trend_stats.size(), 0);
   for (const auto& l : lines) {
-    name_max = std::max(name_max, (l.metric.is_submetric() ? 2U : 0U) + d::width(d::display_name(l.metric)));
+    name_max = std::max(name_max, (l.metric.is_submetric() ? 2U : 0U) + d::text_width(d::display_name(l.metric)));
     if (l.empty) continue;
     if (l.trend) {
-      for (std::size_t i = 0; i < l.cells.size(); ++i) trend_max[i] = std::max(trend_max[i], d::width(l.cells[i]));
+      for (std::size_t i = 0; i < l.cells.size(); ++i) trend_max[i] = std::max(trend_max[i], d::text_width(l.cells[i]));
     } else {
-      value_max = std::max(value_max, d::width(l.cells[0]));
+      value_max = std::max(value_max, d::text_width(l.cells[0]));
       for (std::size_t i = 1; i < l.cells.size(); ++i) {
-        extra_max[i - 1] = std::max(extra_max[i - 1], d::width(l.cells[i]));
+        extra_max[i - 1] = std::max(extra_max[i - 1], d::text_width(l.cells[i]));
       }
     }
   }
@@ -308,15 +303,15 @@ inline std::string format_summary(const snapshot& metrics, const std::vector<thr
       for (std::size_t i = 0; i < l.cells.size(); ++i) {
         if (i > 0) data += ' ';
         data += options.trend_stats[i] + "=" + paint(l.cells[i], d::cyan) +
-                std::string(trend_max[i] - d::width(l.cells[i]), ' ');
+                std::string(trend_max[i] - d::text_width(l.cells[i]), ' ');
       }
     } else {
-      data = paint(l.cells[0], d::cyan) + std::string(value_max - std::min(value_max, d::width(l.cells[0])), ' ');
+      data = paint(l.cells[0], d::cyan) + std::string(value_max - std::min(value_max, d::text_width(l.cells[0])), ' ');
       if (l.cells.size() == 2) {
         data += " " + paint(l.cells[1], d::cyan_faint);
       } else {
         for (std::size_t i = 1; i < l.cells.size(); ++i) {
-          data += " " + paint(l.cells[i], d::cyan_faint) + std::string(extra_max[i - 1] - d::width(l.cells[i]), ' ');
+          data += " " + paint(l.cells[i], d::cyan_faint) + std::string(extra_max[i - 1] - d::text_width(l.cells[i]), ' ');
         }
       }
     }
@@ -330,7 +325,7 @@ inline std::string format_summary(const snapshot& metrics, const std::vector<thr
     }
     const auto colored = [&](const std::string& text) { return mark == " " ? text : paint(text, mark_color); };
     out.push_back(indent + sub_indent + colored(mark) + " " + colored(name) +
-                  paint(std::string(name_max - d::width(name) - sub_indent.size() + 3, '.') + ":", d::faint) + " " +
+                  paint(std::string(name_max - d::text_width(name) - sub_indent.size() + 3, '.') + ":", d::faint) + " " +
                   data);
   }
 

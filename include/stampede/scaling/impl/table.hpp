@@ -3,6 +3,7 @@
 
 #include <stampede/core/charconv.hpp>
 #include <stampede/core/csv.hpp>
+#include <stampede/core/detail/text_width.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/json_string.hpp>
 
@@ -32,25 +33,14 @@ inline const table_cell& table::at(std::size_t row, std::string_view column) con
   return rows_[row][static_cast<std::size_t>(it - columns_.begin())];
 }
 
-namespace detail {
-
-// Display width of UTF-8 text: one per code point (the tables hold µ, σ, κ and ASCII).
-inline std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
-}
-
-
-}  // namespace detail
-
 inline std::string table::to_text() const {
   std::vector<std::size_t> widths(columns_.size());
   std::vector<bool> numeric(columns_.size(), true);
   for (std::size_t c = 0; c < columns_.size(); ++c) {
-    widths[c] = detail::display_width(columns_[c]);
+    widths[c] = detail::text_width(columns_[c]);
     bool any = false;
     for (const auto& row : rows_) {
-      widths[c] = std::max(widths[c], detail::display_width(row[c].text));
+      widths[c] = std::max(widths[c], detail::text_width(row[c].text));
       if (!row[c].empty()) any = true;
       if (!row[c].empty() && !row[c].number) numeric[c] = false;
     }
@@ -61,7 +51,7 @@ inline std::string table::to_text() const {
     std::string text;
     for (std::size_t c = 0; c < columns_.size(); ++c) {
       const std::string_view cell = cell_text(c);
-      const auto pad = std::string(widths[c] - detail::display_width(cell), ' ');
+      const auto pad = std::string(widths[c] - detail::text_width(cell), ' ');
       if (c > 0) text += "  ";
       text += numeric[c] ? pad + std::string{cell} : std::string{cell} + (c + 1 < columns_.size() ? pad : "");
     }
@@ -77,7 +67,7 @@ inline std::string table::to_markdown() const {
   std::string out = "|";
   for (const auto& c : columns_) out += " " + c + " |";
   out += "\n|";
-  for (const auto& c : columns_) out += std::string(detail::display_width(c) + 2, '-') + "|";
+  for (const auto& c : columns_) out += std::string(detail::text_width(c) + 2, '-') + "|";
   out += '\n';
   for (const auto& row : rows_) {
     out += "|";
