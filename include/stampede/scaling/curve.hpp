@@ -127,9 +127,13 @@ class curve {
   std::vector<study_point> points_;
 };
 
-/// The value of `f` at a point (throughput in its unit, latencies in ms, errors in %);
+/// The value of `f` in a measurement (throughput in its unit, latencies in ms, errors in %);
 /// empty when not measured.
-[[nodiscard]] std::optional<double> value_of(const study_point& point, figure f);
+[[nodiscard]] std::optional<double> value_of(const measurement& m, figure f);
+/// The value of `f` in a point's median.
+[[nodiscard]] inline std::optional<double> value_of(const study_point& point, figure f) { return value_of(point.median, f); }
+/// `f` in a measurement as a table cell, with the decimals the seed's tables use.
+[[nodiscard]] table_cell figure_cell(const measurement& m, figure f);
 
 /// A level as tables show it: `4`, `0.5`, `1500`.
 [[nodiscard]] std::string format_level(double level);

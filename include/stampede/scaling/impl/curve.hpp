@@ -91,8 +91,7 @@ inline std::string_view to_string(figure f) noexcept {
   return "?";
 }
 
-inline std::optional<double> value_of(const study_point& point, figure f) {
-  const auto& m = point.median;
+inline std::optional<double> value_of(const measurement& m, figure f) {
   const auto ms = [](const std::optional<std::chrono::nanoseconds>& d) -> std::optional<double> {
     if (!d) return std::nullopt;
     return std::chrono::duration<double, std::milli>(*d).count();
@@ -233,8 +232,11 @@ inline std::string column_title(std::string_view parameter) {
   return t;
 }
 
-inline table_cell figure_cell(const study_point& p, figure f) {
-  const auto v = value_of(p, f);
+
+}  // namespace detail
+
+inline table_cell figure_cell(const measurement& m, figure f) {
+  const auto v = value_of(m, f);
   if (!v) return {};
   switch (f) {
     case figure::throughput: return table_cell::of(*v, 1);
@@ -243,8 +245,6 @@ inline table_cell figure_cell(const study_point& p, figure f) {
     default: return table_cell::of(*v, 2);
   }
 }
-
-}  // namespace detail
 
 inline table curve::to_table() const {
   const bool repeated = std::any_of(points_.begin(), points_.end(), [](const auto& p) { return p.runs.size() > 1; });
@@ -269,7 +269,7 @@ inline table curve::to_table() const {
   for (const auto& p : points_) {
     std::vector<table_cell> row;
     for (const auto& [name, value] : p.config.values()) row.push_back({format_level(value), value});
-    for (const auto f : figures) row.push_back(detail::figure_cell(p, f));
+    for (const auto f : figures) row.push_back(figure_cell(p.median, f));
     if (repeated) row.push_back(table_cell::of(p.spread() * 100, 1));
     if (saturated) row.push_back(table_cell::of(p.median.generator.saturated ? "saturated: " + p.median.generator.reason : "ok"));
     t.add_row(std::move(row));
@@ -308,7 +308,7 @@ inline table curve::pivot(std::string_view rows, std::string_view columns, figur
       const auto it = std::find_if(points_.begin(), points_.end(), [&](const study_point& p) {
         return p.config.values()[ri].second == r && p.config.values()[ci].second == c;
       });
-      row.push_back(it == points_.end() ? table_cell{} : detail::figure_cell(*it, value));
+      row.push_back(it == points_.end() ? table_cell{} : figure_cell(it->median, value));
     }
     t.add_row(std::move(row));
   }

@@ -22,16 +22,14 @@ const Sink* find_sink(const snapshot& s, const metric_descriptor& m) {
 }
 
 inline std::optional<std::chrono::nanoseconds> percentile_of(const snapshot& s, const metric_descriptor& m, double p) {
-  const auto* t = find_sink<trend_sink>(s, m);
-  if (t == nullptr) return std::nullopt;
-  const auto v = t->value(aggregation_kind::percentile, p);
-  if (!v) return std::nullopt;
-  return std::chrono::nanoseconds{static_cast<std::int64_t>(std::llround(*v))};
+  const auto v = s.values(metric_aggregate{m, aggregation_kind::percentile, p});
+  if (v.empty()) return std::nullopt;
+  return std::chrono::nanoseconds{static_cast<std::int64_t>(std::llround(v.front()))};
 }
 
 inline std::uint64_t counter_of(const snapshot& s, const metric_descriptor& m) {
-  const auto* c = find_sink<counter_sink>(s, m);
-  return c != nullptr ? static_cast<std::uint64_t>(std::llround(c->sum)) : 0;
+  const auto v = s.values(metric_aggregate{m, aggregation_kind::count});
+  return v.empty() ? 0 : static_cast<std::uint64_t>(std::llround(v.front()));
 }
 
 template <class T>

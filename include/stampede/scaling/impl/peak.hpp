@@ -14,14 +14,12 @@ namespace stampede {
 inline table peak_result::to_table() const {
   table t{{"Rate", "Passed", "RPS", "Median (ms)", "P95 (ms)", "P99 (ms)", "Failures (%)", "Why"}};
   for (const auto& a : attempts) {
-    study_point p{configuration{{"rate", a.rate}}, {a.figures}, a.figures};
     std::vector<table_cell> row{table_cell::of(a.rate, 1),
                                 table_cell::of(std::string{a.passed ? "yes" : "no"} + (a.confirmation ? " (confirmation)" : ""))};
-    for (const auto f : {figure::throughput, figure::median_latency, figure::p95_latency, figure::p99_latency}) {
-      const auto v = value_of(p, f);
-      row.push_back(v ? table_cell::of(*v, f == figure::throughput ? 1 : 2) : table_cell{});
+    for (const auto f : {figure::throughput, figure::median_latency, figure::p95_latency, figure::p99_latency,
+                         figure::error_rate}) {
+      row.push_back(figure_cell(a.figures, f));
     }
-    row.push_back(table_cell::of(a.figures.error_rate * 100, 2));
     row.push_back(table_cell::of(a.why));
     t.add_row(std::move(row));
   }

@@ -47,12 +47,11 @@ inline void validate_levels(std::string_view parameter, const std::vector<double
 }
 
 // Runs one configuration's repetitions and makes its point.
-inline study_point run_point(const configuration& config, load_test first_test,
-                             const std::function<load_test()>& make_test, const study_options& o, bool last_point) {
+inline study_point run_point(const configuration& config, const std::function<load_test()>& make_test,
+                             const study_options& o, bool last_point) {
   study_point point{config, {}, {}};
   for (int rep = 1; rep <= o.repetitions; ++rep) {
-    const load_test test = rep == 1 ? std::move(first_test) : make_test();
-    auto run = measure_run(test, o);
+    auto run = measure_run(make_test(), o);
     point.runs.push_back(std::move(run.figures));
     if (o.on_result) o.on_result(config, rep, run.run);
     if (o.cooldown > std::chrono::nanoseconds{0} && !(last_point && rep == o.repetitions)) {
@@ -101,7 +100,7 @@ inline curve sweep::run() const {
     const double level = levels[i];
     if (prepare) prepare(level);
     const auto make = [this, level] { return test(level); };
-    points.push_back(detail::run_point(configuration{{parameter, level}}, make(), make, options, i + 1 == levels.size()));
+    points.push_back(detail::run_point(configuration{{parameter, level}}, make, options, i + 1 == levels.size()));
   }
   return curve{{parameter}, std::move(points)};
 }
@@ -142,7 +141,7 @@ inline curve matrix::run() const {
     const auto& config = configs[i];
     if (prepare) prepare(config);
     const auto make = [this, &config] { return test(config); };
-    points.push_back(detail::run_point(config, make(), make, options, i + 1 == configs.size()));
+    points.push_back(detail::run_point(config, make, options, i + 1 == configs.size()));
   }
   return curve{std::move(names), std::move(points)};
 }
