@@ -48,7 +48,7 @@ const std::string& chunked_response() {
 void parse(benchmark::State& state, std::string_view bytes, std::size_t split) {
   http::detail::response_parser parser;
   http::headers headers;
-  std::string body;
+  stampede::http::detail::recycled_string body;
   for (auto _ : state) {
     parser.start(false, true, {}, &headers, &body);
     if (split == 0 || split >= bytes.size()) {
@@ -81,7 +81,7 @@ BENCHMARK(response_parser_chunked_1k);
 void response_parser_small_discard_body(benchmark::State& state) {
   http::detail::response_parser parser;
   http::headers headers;
-  std::string body;
+  stampede::http::detail::recycled_string body;
   for (auto _ : state) {
     parser.start(false, false, {}, &headers, &body);
     parser.feed(small_response);

@@ -49,7 +49,7 @@ sp::task<> plain_nesting(Body body) {
 
 TEST_CASE("a VU's checks and records allocate nothing in steady state") {
 #if !STAMPEDE_COUNT_ALLOCATIONS
-  SUCCEED("skipped: a sanitizer owns operator new in this build");
+  SUCCEED("skipped: a sanitizer owns malloc in this build");
 #else
   sp::testing::manual_shard shard{one_vu_test()};
   sp::vu u{shard.context(), shard.scenario(0), 1};
@@ -87,7 +87,7 @@ TEST_CASE("a VU's checks and records allocate nothing in steady state") {
 
 TEST_CASE("a VU entering a group again allocates nothing but its coroutine frames in steady state") {
 #if !STAMPEDE_COUNT_ALLOCATIONS
-  SUCCEED("skipped: a sanitizer owns operator new in this build");
+  SUCCEED("skipped: a sanitizer owns malloc in this build");
 #else
   sp::testing::manual_shard shard{one_vu_test()};
   sp::vu u{shard.context(), shard.scenario(0), 1};
@@ -123,9 +123,11 @@ TEST_CASE("a VU entering a group again allocates nothing but its coroutine frame
   REQUIRE(done);
   if (failure) std::rethrow_exception(failure);
   INFO("group: " << counted << ", the same coroutines without it: " << frames_alone);
-  // The group's own work allocates nothing; whether Asio's per-thread frame cache holds all
-  // three nested frames depends on their sizes, so allow it one frame per round.
-  CHECK(counted <= rounds);
+  // The group's own work allocates nothing: it costs what the same three nested coroutines
+  // cost without it. Those frames are Asio's: its per-thread cache keeps two, so a nest of
+  // three allocates each round (frames_alone counts that; it is not zero).
+  CHECK(frames_alone > 0);
+  CHECK(counted <= frames_alone);
   CHECK(u.group().empty());
   // The plain calls check outside the group, and fail.
   const auto checks = sp::check_results(shard.rec().take(1s));

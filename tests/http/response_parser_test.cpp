@@ -14,7 +14,7 @@ using stampede::http::detail::response_parser;
 
 struct parsed {
   headers h;
-  std::string body;
+  stampede::http::detail::recycled_string body;
   std::size_t consumed = 0;
 };
 

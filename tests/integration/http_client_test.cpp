@@ -467,3 +467,50 @@ TEST_CASE("client rejects bad input with usage errors naming the problem") {
   stampede::testing::run_coroutine(body);
   CHECK(server.requests() == 1);
 }
+
+TEST_CASE("client runs one request at a time: a request made before the last one ran is an error, the last one works") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto first = c.get(server.url("/ok"));
+    auto second = c.get(server.url("/chunked"));  // takes the client's state before `first` ran
+    bool thrown = false;
+    try {
+      co_await std::move(first);
+    } catch (const stampede::usage_error& e) {
+      thrown = true;
+      CHECK(std::string_view{e.what()}.find("one request at a time") != std::string_view::npos);
+    }
+    CHECK(thrown);
+    const auto res = co_await std::move(second);
+    CHECK(res.status() == 200);
+    CHECK(res.body() == "hello, world");
+    // A request that is never awaited leaves nothing behind.
+    { auto dropped = c.get(server.url("/ok")); }
+    const auto after = co_await c.get(server.url("/ok"));
+    CHECK(after.status() == 200);
+    CHECK(after.body() == "ok");
+  };
+  stampede::testing::run_coroutine(body);
+  CHECK(server.requests() == 2);
+}
+
+TEST_CASE("client sends a body larger than the socket's buffer and reads a response larger than its read buffer") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    // 4 MiB does not fit a loopback socket's send buffer: the first write takes part of it and
+    // an asynchronous write the rest. The echo sends it all back: many 8 KiB reads.
+    std::string big(std::size_t{4} << 20, 'x');
+    for (std::size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>('a' + (i / 4096) % 26);
+    for (int round = 0; round < 2; ++round) {  // the second on the pooled connection
+      auto res = co_await c.post(server.url("/echo"), big);
+      REQUIRE(res.status() == 200);
+      const std::string expected = "POST /echo\n" + big;
+      CHECK(res.body().size() == expected.size());
+      CHECK(res.body() == expected);
+    }
+    CHECK(c.connections_opened() == 1);
+  };
+  stampede::testing::run_coroutine(body, 30s);
+}

@@ -7,6 +7,7 @@
 #include <stampede/http/cookie_jar.hpp>
 #include <stampede/http/detail/connection.hpp>
 #include <stampede/http/detail/request_metrics.hpp>
+#include <stampede/http/detail/request_state.hpp>
 #include <stampede/http/detail/tls.hpp>
 #include <stampede/http/dns_cache.hpp>
 #include <stampede/http/metrics_target.hpp>
@@ -15,8 +16,11 @@
 #include <stampede/http/url.hpp>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/buffer.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace stampede::http {
@@ -96,10 +101,28 @@ class client {
   [[nodiscard]] std::uint64_t connections_opened() const noexcept { return connections_opened_; }
 
  private:
-  struct hop;  // one request on the wire (a redirect makes several)
-
-  task<void> exchange(hop* h);
-  void build_request(const hop& h);
+  // The request on the wire, hop after hop (redirects), on the state in `current_`.
+  task<response> perform(std::uint64_t ticket);
+  task<bool> open_connection();
+  // Its steps that do not suspend, in the order perform() takes them.
+  void begin_hop();     // request head, clock, a pooled connection if one is idle
+  void attach();        // a new connection if needed; arms the deadline
+  bool needs_lookup();  // addresses from `hosts`, a literal or the cache; else DNS is asked
+  void looked_up(const std::error_code& ec, const asio::ip::tcp::resolver::results_type& results);
+  bool connected(const std::error_code& ec);
+#if STAMPEDE_WITH_TLS
+  void begin_tls();
+  bool handshaken(const std::error_code& ec);
+#endif
+  std::size_t write_now(std::error_code& ec);  // plain TCP: a non-blocking write of the request
+  [[nodiscard]] std::array<asio::const_buffer, 2> unsent(std::size_t written) const noexcept;
+  bool retry_pooled();  // a pooled connection failed before any response: on with a new one
+  bool wrote(const std::error_code& ec);
+  bool took(std::size_t n, const std::error_code& ec);  // feeds a read to the parser; false when done
+  void read_failed();
+  void end_hop();   // timings, pooling, metrics, cookies
+  bool next_hop();  // follows a redirect, or finishes the response
+  void build_request();
   std::shared_ptr<detail::connection> take_idle(std::string_view origin);
 
   asio::any_io_executor executor_;
@@ -109,6 +132,7 @@ class client {
   std::vector<std::shared_ptr<detail::connection>> idle_;
   std::shared_ptr<dns_cache> dns_;
   cookie_jar cookies_;
+  detail::request_state current_;
   std::string request_buf_;    // reused for each request's head
   std::string origin_buf_;     // reused for pool lookups
   std::vector<asio::ip::address> addresses_;
@@ -116,7 +140,6 @@ class client {
   std::unique_ptr<asio::ssl::context> tls_context_;  // made at the first https:// request
 #endif
   std::uint64_t connections_opened_ = 0;
-  bool busy_ = false;
 };
 
 }  // namespace stampede::http

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include <stampede/http/detail/small_vector.hpp>
+#include <stampede/http/detail/recycling_allocator.hpp>
 
 namespace stampede::http {
 
@@ -21,9 +21,9 @@ struct header_view {
   std::string_view value;
 };
 
-/// Header fields in the order they were added, names compared without regard to case. The
-/// first 1 KiB of names and values and the first 24 fields live inside the object, so a
-/// typical response's headers cost no allocation.
+/// Header fields in the order they were added, names compared without regard to case. Names
+/// and values share one buffer; both buffers come from the thread's `block_cache`, so a
+/// response's headers reuse those of the responses before it instead of allocating.
 ///
 /// ```cpp
 /// stampede::http::headers h{{"Accept", "application/json"}, {"X-Trace", "1"}};
@@ -86,13 +86,16 @@ class headers {
   [[nodiscard]] std::size_t text_size() const noexcept { return text_.size(); }
 
  private:
+  void append_text(std::string_view piece);
+
   struct field {
     std::uint32_t name_begin, name_size, value_begin, value_size;
   };
   // No std::string: its small buffer points into the object itself, and g++ 12 relocates
-  // temporaries inside `co_await` (a braced `request_params`) bit by bit.
-  detail::small_vector<char, 1024> text_;
-  detail::small_vector<field, 24> fields_;
+  // temporaries inside `co_await` (a braced `request_params`) bit by bit; a vector has no
+  // pointer into itself.
+  std::vector<char, detail::recycling_allocator<char>> text_;
+  std::vector<field, detail::recycling_allocator<field>> fields_;
 };
 
 }  // namespace stampede::http

@@ -1,6 +1,7 @@
 // What one HTTP request produced: a status, headers, body and timings, or a classified failure.
 #pragma once
 
+#include <stampede/http/detail/recycling_allocator.hpp>
 #include <stampede/http/error.hpp>
 #include <stampede/http/headers.hpp>
 #include <stampede/http/timings.hpp>
@@ -27,7 +28,7 @@ class response {
   response() = default;
   /// A response made by hand, for tests of code that reads responses (predicates, checks).
   explicit response(int status, http::headers headers = {}, std::string body = {}, http::timings timings = {})
-      : status_{status}, headers_{std::move(headers)}, body_{std::move(body)}, timings_{timings} {}
+      : status_{status}, headers_{std::move(headers)}, body_{body.data(), body.size()}, timings_{timings} {}
 
   /// The status code; 0 when the request failed.
   [[nodiscard]] int status() const noexcept { return status_; }
@@ -61,7 +62,7 @@ class response {
   friend class client;
   int status_ = 0;
   http::headers headers_;
-  std::string body_;
+  detail::recycled_string body_;  // from the thread's block_cache, like the headers' buffers
   http::timings timings_;
   http::error error_;
   std::string remote_address_;

@@ -83,6 +83,10 @@ class scenario_driver {
   void on_done(vu& u) noexcept;
   task<> loop(vu& u);
   task<> iteration(vu& u);
+  // An iteration's bookkeeping around the call of the scenario's function: loop() calls it
+  // in its own frame rather than through iteration()'s, one coroutine frame less per iteration.
+  nanoseconds iteration_started(vu& u);
+  void iteration_ended(vu& u, nanoseconds start, const std::exception_ptr& failure);
   void interrupt(vu& u);
   void interrupt_all();
   void begin_ending() noexcept;
@@ -344,7 +348,14 @@ inline task<> scenario_driver::loop(vu& u) {
   while (accepting_ && vu_access::wanted(u) && !vu_access::interrupted(u)) {
     if (shared != nullptr && sc_.shared_next.fetch_add(1, std::memory_order_relaxed) >= shared->iterations) break;
     if (per_vu != nullptr && u.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
-    co_await iteration(u);
+    const auto start = iteration_started(u);
+    std::exception_ptr failure;
+    try {
+      co_await def().exec(u);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    iteration_ended(u, start, failure);
     if (vu_access::interrupted(u) || !accepting_) break;
     // Let the shard's other VUs, timers and the ticker in between iterations: an iteration
     // that never suspends would otherwise hold the thread.
@@ -353,26 +364,42 @@ inline task<> scenario_driver::loop(vu& u) {
 }
 
 inline task<> scenario_driver::iteration(vu& u) {
-  enum class outcome : std::uint8_t { complete, interrupted };
-  auto result = outcome::complete;
-  vu_access::in_iteration(u) = true;
-  const auto start = shard_.run->elapsed();
+  const auto start = iteration_started(u);
+  std::exception_ptr failure;
   try {
     co_await def().exec(u);
-  } catch (const iteration_end&) {
-  } catch (const test_abort& abort) {
-    shard_.run->abort_test(abort.reason.empty() ? "test aborted" : abort.reason);
-    result = outcome::interrupted;
-  } catch (const std::system_error& e) {
-    if (vu_access::interrupted(u) && e.code() == asio::error::operation_aborted) {
-      result = outcome::interrupted;
-    } else {
-      shard_.run->errors.add(sc_.name, e.what());
-    }
-  } catch (const std::exception& e) {
-    shard_.run->errors.add(sc_.name, e.what());
   } catch (...) {
-    shard_.run->errors.add(sc_.name, "an exception that is not a std::exception");
+    failure = std::current_exception();
+  }
+  iteration_ended(u, start, failure);
+}
+
+inline std::chrono::nanoseconds scenario_driver::iteration_started(vu& u) {
+  vu_access::in_iteration(u) = true;
+  return shard_.run->elapsed();
+}
+
+inline void scenario_driver::iteration_ended(vu& u, std::chrono::nanoseconds start, const std::exception_ptr& failure) {
+  enum class outcome : std::uint8_t { complete, interrupted };
+  auto result = outcome::complete;
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const iteration_end&) {
+    } catch (const test_abort& abort) {
+      shard_.run->abort_test(abort.reason.empty() ? "test aborted" : abort.reason);
+      result = outcome::interrupted;
+    } catch (const std::system_error& e) {
+      if (vu_access::interrupted(u) && e.code() == asio::error::operation_aborted) {
+        result = outcome::interrupted;
+      } else {
+        shard_.run->errors.add(sc_.name, e.what());
+      }
+    } catch (const std::exception& e) {
+      shard_.run->errors.add(sc_.name, e.what());
+    } catch (...) {
+      shard_.run->errors.add(sc_.name, "an exception that is not a std::exception");
+    }
   }
   if (vu_access::interrupted(u)) result = outcome::interrupted;
   vu_access::in_iteration(u) = false;
@@ -380,7 +407,7 @@ inline task<> scenario_driver::iteration(vu& u) {
   const auto end = shard_.run->elapsed();
   if (result == outcome::interrupted) {
     sc_.interrupted.fetch_add(1, std::memory_order_relaxed);
-    co_return;
+    return;
   }
   sc_.complete.fetch_add(1, std::memory_order_relaxed);
   const auto tags = vu_access::tags_id(u);

@@ -28,6 +28,7 @@ struct request_sample {
   std::string_view name{};        ///< the `name` tag: the request's, else the URL
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
+  std::chrono::steady_clock::time_point at{};  ///< when it ended; the epoch: now
 };
 
 /// Records k6's HTTP metrics (`http_reqs`, `http_req_*`, `data_sent`, `data_received`) for one
@@ -140,7 +141,7 @@ inline void request_metrics::record(const request_sample& s, const response& res
   if (!target_.rec || !ids_) return;
   auto& rec = *target_.rec;
   const auto& ids = *ids_;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = s.at != std::chrono::steady_clock::time_point{} ? s.at : std::chrono::steady_clock::now();
   const auto at = now > target_.run_start ? std::chrono::duration_cast<std::chrono::nanoseconds>(now - target_.run_start)
                                           : std::chrono::nanoseconds{0};
   const auto tags = tags_for(s, res, expected);

@@ -2,12 +2,15 @@
 // skips 1xx, knows HEAD, enforces header and body limits, classifies what it rejects.
 #pragma once
 
+#include <stampede/http/detail/recycling_allocator.hpp>
 #include <stampede/http/error.hpp>
 #include <stampede/http/headers.hpp>
 
 #include <llhttp.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -32,7 +35,7 @@ class response_parser {
   /// Gets ready for the response to a new request. `head` says the request was HEAD (the
   /// response has no body whatever its headers say). With `keep_body` false the body is
   /// counted but not stored. `headers` and `body` are cleared and receive the response.
-  void start(bool head, bool keep_body, limits lim, http::headers* headers, std::string* body) noexcept;
+  void start(bool head, bool keep_body, limits lim, http::headers* headers, recycled_string* body) noexcept;
 
   /// Parses `bytes` and returns how many it used: all of them unless the response ended (or
   /// the parser failed) before their end.
@@ -63,7 +66,7 @@ class response_parser {
 
   llhttp_t parser_{};
   http::headers* headers_ = nullptr;
-  std::string* body_ = nullptr;
+  recycled_string* body_ = nullptr;
   limits limits_{};
   std::size_t header_bytes_ = 0;
   std::size_t body_bytes_ = 0;
@@ -118,7 +121,15 @@ inline const llhttp_settings_t& response_parser::settings() noexcept {
       // 1 tells llhttp the message has no body. Responses to HEAD, 1xx, 204 and 304 never have
       // one (RFC 9110 6.3), whatever Content-Length says; llhttp alone would read it.
       const int st = me.status_;
-      return me.head_ || st < 200 || st == 204 || st == 304 ? 1 : 0;
+      const bool no_body = me.head_ || st < 200 || st == 204 || st == 304;
+      // A body of announced length is stored with one allocation (up to 1 MiB ahead: a
+      // Content-Length alone, which a server may not keep, does not reserve more).
+      if (!no_body && me.keep_body_ && me.body_ && (p->flags & F_CONTENT_LENGTH) != 0) {
+        constexpr std::uint64_t most_ahead = std::uint64_t{1} << 20;
+        const auto ahead = std::min({p->content_length, most_ahead, std::uint64_t{me.limits_.max_body_bytes}});
+        me.body_->reserve(static_cast<std::size_t>(ahead));
+      }
+      return no_body ? 1 : 0;
     };
     out.on_body = [](llhttp_t* p, const char* at, std::size_t n) -> int {
       auto& me = self(p);
@@ -149,7 +160,7 @@ inline const llhttp_settings_t& response_parser::settings() noexcept {
 }
 
 inline void response_parser::start(bool head, bool keep_body, limits lim, http::headers* headers,
-                                   std::string* body) noexcept {
+                                   recycled_string* body) noexcept {
   llhttp_init(&parser_, HTTP_RESPONSE, &settings());
   parser_.data = this;
   head_ = head;

@@ -18,17 +18,6 @@ namespace stampede::http {
 
 // ---- pieces that are not coroutines ---------------------------------------------------------
 
-struct client::hop {
-  const http::url* target = nullptr;
-  std::string_view method;
-  const http::body* body = nullptr;
-  const request_params* params = nullptr;
-  std::chrono::steady_clock::time_point deadline;
-  response* res = nullptr;
-  std::uint64_t bytes_sent = 0;
-  std::uint64_t bytes_received = 0;
-};
-
 namespace detail {
 
 inline error connect_error(const std::error_code& ec) {
@@ -65,6 +54,20 @@ inline void strip_credentials(headers& hs) {
 inline bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
+
+inline error timeout_error() { return {error_kind::timeout, k6_error::request_timeout, "request timeout"}; }
+
+inline constexpr std::string_view one_request_at_a_time =
+    "an http::client runs one request at a time; use one client per concurrent task";
+
+// Clears a flag when the request's coroutine ends, however it ends.
+struct in_flight_guard {
+  bool& flag;
+  explicit in_flight_guard(bool& f) noexcept : flag{f} {}
+  in_flight_guard(const in_flight_guard&) = delete;
+  in_flight_guard& operator=(const in_flight_guard&) = delete;
+  ~in_flight_guard() { flag = false; }
+};
 
 }  // namespace detail
 
@@ -104,12 +107,14 @@ inline std::shared_ptr<detail::connection> client::take_idle(std::string_view or
   return nullptr;
 }
 
-inline void client::build_request(const hop& h) {
-  const auto& u = *h.target;
-  const auto& hs = h.params->headers;
+inline void client::build_request() {
+  const auto& s = current_;
+  const auto& u = s.target;
+  const auto& hs = s.req.params.headers;
+  const std::string_view method = s.req.method;
   auto& out = request_buf_;
   out.clear();
-  out.append(h.method).append(" ").append(u.target()).append(" HTTP/1.1\r\n");
+  out.append(method).append(" ").append(u.target()).append(" HTTP/1.1\r\n");
   if (!hs.contains("host")) out.append("Host: ").append(u.authority()).append("\r\n");
   if (!options_.user_agent.empty() && !hs.contains("user-agent")) {
     out.append("User-Agent: ").append(options_.user_agent).append("\r\n");
@@ -119,11 +124,11 @@ inline void client::build_request(const hop& h) {
     if (detail::iequals_ascii(f.name, "content-length") || detail::iequals_ascii(f.name, "transfer-encoding")) continue;
     out.append(f.name).append(": ").append(f.value).append("\r\n");
   }
-  const auto& b = *h.body;
+  const auto& b = s.req.body;
   if (!b.content_type().empty() && !hs.contains("content-type")) {
     out.append("Content-Type: ").append(b.content_type()).append("\r\n");
   }
-  if (!b.empty() || h.method == "POST" || h.method == "PUT" || h.method == "PATCH") {
+  if (!b.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
     out.append("Content-Length: ");
     detail::append_number(out, b.size());
     out.append("\r\n");
@@ -139,6 +144,336 @@ inline void client::build_request(const hop& h) {
     }
   }
   out.append("\r\n");
+}
+
+// ---- the request's steps that do not suspend, in the order perform() takes them -------------
+
+inline void client::begin_hop() {
+  using clock = std::chrono::steady_clock;
+  auto& s = current_;
+  s.res = response{};
+  s.failure = {};
+  s.read_error = {};
+  s.times = {};
+  s.bytes_sent = s.bytes_received = 0;
+  s.reused = s.leftover = s.retried = false;
+  build_request();
+  s.times.start = clock::now();
+  // One deadline for the whole chain of redirects, as k6's request context has.
+  if (s.redirects == 0) {
+    s.deadline = s.times.start + std::chrono::duration_cast<clock::duration>(
+                                     s.req.params.timeout.value_or(options_.timeout));
+  }
+  origin_buf_.clear();
+  origin_buf_.append(s.target.scheme()).append("://").append(s.target.host()).append(":");
+  detail::append_number(origin_buf_, s.target.port());
+  s.conn = take_idle(origin_buf_);
+  if (s.conn) {
+    // A pooled connection the server closed, or sent unsolicited bytes on (a 408 before an
+    // idle close), is not used: a non-blocking peek must find nothing to read (peeking, not
+    // reading, so a TLS record would stay where it is).
+    std::error_code ec;
+    s.conn->socket.receive(asio::buffer(s.conn->buffer.data(), 1), asio::socket_base::message_peek, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      s.reused = true;
+    } else {
+      s.conn->abort();
+      s.conn.reset();
+    }
+  }
+}
+
+inline void client::attach() {
+  auto& s = current_;
+  if (!s.conn) {
+    s.conn = std::make_shared<detail::connection>(executor_);
+    s.conn->origin = origin_buf_;
+  }
+  s.conn->timed_out = false;
+  deadline_.expires_at(s.deadline);
+  deadline_.async_wait(detail::deadline_handler{s.conn, ++s.conn->generation});
+}
+
+inline bool client::needs_lookup() {
+  auto& s = current_;
+  const auto host = s.target.host();
+  s.port = s.target.port();
+  if (const auto o = options_.hosts.find(host); o != options_.hosts.end()) {
+    const auto lit = dns_cache::literal(o->second);
+    if (!lit) {
+      s.failure = {error_kind::dns, k6_error::dns, "hosts entry for " + std::string{host} + " is not an IP address: " + o->second};
+      return false;
+    }
+    addresses_.assign(1, lit->address);
+    if (lit->port) s.port = *lit->port;
+    return false;
+  }
+  if (const auto lit = dns_cache::literal(host)) {
+    addresses_.assign(1, lit->address);
+    return false;
+  }
+  return !dns_->find(host, std::chrono::steady_clock::now(), addresses_);
+}
+
+inline void client::looked_up(const std::error_code& ec, const asio::ip::tcp::resolver::results_type& results) {
+  auto& s = current_;
+  const auto host = s.target.host();
+  if (s.conn->timed_out) {
+    s.failure = detail::timeout_error();
+    return;
+  }
+  if (ec || results.empty()) {
+    s.failure = ec == asio::error::host_not_found || results.empty()
+                    ? http::error{error_kind::dns, k6_error::dns_no_such_host, "lookup " + std::string{host} + ": no such host"}
+                    : http::error{error_kind::dns, k6_error::dns, "lookup " + std::string{host} + ": " + ec.message()};
+    return;
+  }
+  addresses_.clear();
+  for (const auto& r : results) addresses_.push_back(r.endpoint().address());
+  if (options_.dns_ttl > std::chrono::nanoseconds::zero()) {
+    const auto now = std::chrono::steady_clock::now();
+    dns_->put(host, addresses_, dns_cache::expiry(now, options_.dns_ttl));
+  }
+}
+
+inline bool client::connected(const std::error_code& ec) {
+  auto& s = current_;
+  s.times.connect_end = std::chrono::steady_clock::now();
+  if (s.conn->timed_out) {
+    s.failure = detail::timeout_error();
+    return false;
+  }
+  if (ec) {
+    s.failure = detail::connect_error(ec);
+    return false;
+  }
+  ++connections_opened_;
+  auto& c = *s.conn;
+  std::error_code ignored;
+  c.socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // Non-blocking for the idle check, the first write and the reads after readiness; Asio's
+  // own asynchronous operations are unaffected.
+  c.socket.non_blocking(true, ignored);
+  const auto remote = c.socket.remote_endpoint(ignored);
+  c.remote_address = remote.address().is_v6() ? "[" + remote.address().to_string() + "]" : remote.address().to_string();
+  c.remote_address += ':';
+  detail::append_number(c.remote_address, remote.port());
+  return true;
+}
+
+#if STAMPEDE_WITH_TLS
+inline void client::begin_tls() {
+  auto& s = current_;
+  if (!tls_context_) tls_context_ = detail::make_tls_context({});
+  s.conn->tls.emplace(s.conn->socket, *tls_context_);
+  detail::configure_tls(*s.conn->tls, s.target.host(), options_.insecure_skip_tls_verify);
+  s.times.tls_start = std::chrono::steady_clock::now();
+}
+
+inline bool client::handshaken(const std::error_code& ec) {
+  auto& s = current_;
+  s.times.tls_end = std::chrono::steady_clock::now();
+  if (s.conn->timed_out) {
+    s.failure = detail::timeout_error();
+    return false;
+  }
+  if (ec) {
+    s.failure = detail::tls_error(s.conn->tls->native_handle(), ec);
+    return false;
+  }
+  s.conn->tls_version = detail::tls_version_name(s.conn->tls->native_handle());
+  return true;
+}
+#endif
+
+inline std::array<asio::const_buffer, 2> client::unsent(std::size_t written) const noexcept {
+  const std::string_view head = request_buf_;
+  const std::string_view body = current_.req.body.data();
+  if (written >= head.size()) return {asio::const_buffer{}, asio::buffer(body.substr(written - head.size()))};
+  return {asio::buffer(head.substr(written)), asio::buffer(body)};
+}
+
+inline std::size_t client::write_now(std::error_code& ec) {
+  auto& c = *current_.conn;
+#if STAMPEDE_WITH_TLS
+  if (c.tls) return 0;
+#endif
+  // A request that fits the socket's send buffer (nearly all do) is sent at once: no
+  // asynchronous operation, no trip through the scheduler.
+  const std::size_t n = c.socket.write_some(unsent(0), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec.clear();
+    return 0;
+  }
+  return ec ? 0 : n;
+}
+
+inline bool client::retry_pooled() {
+  auto& s = current_;
+  // Once, and only for a pooled connection that the server closed as it was reused (the
+  // request could not have been processed): the hop goes on with a new connection.
+  if (!s.reused || s.retried || s.conn->timed_out) return false;
+  s.conn->abort();
+  s.conn.reset();
+  s.reused = false;
+  s.retried = true;
+  const auto start = s.times.start;
+  s.times = {};
+  s.times.start = start;
+  return true;
+}
+
+inline bool client::wrote(const std::error_code& ec) {
+  auto& s = current_;
+  if (s.conn->timed_out) {
+    s.failure = detail::timeout_error();
+    return false;
+  }
+  if (ec) {
+    s.failure = detail::io_error(ec, "write");
+    return false;
+  }
+  s.times.wrote = std::chrono::steady_clock::now();
+  auto& c = *s.conn;
+  const detail::response_parser::limits limits{options_.max_response_header_bytes, options_.max_response_body_bytes};
+  c.parser.start(s.req.method == "HEAD", !s.req.params.discard_body, limits, &s.res.headers_, &s.res.body_);
+  return true;
+}
+
+inline bool client::took(std::size_t n, const std::error_code& ec) {
+  auto& s = current_;
+  auto& parser = s.conn->parser;
+  if (n > 0) {
+    if (s.times.first_byte == std::chrono::steady_clock::time_point{}) s.times.first_byte = std::chrono::steady_clock::now();
+    s.bytes_received += n;
+    if (parser.feed({s.conn->buffer.data(), n}) < n) s.leftover = true;
+  }
+  if (parser.complete() || parser.failed()) return false;
+  if (ec == asio::error::eof) {
+    parser.finish();
+    return false;
+  }
+  if (ec) {
+    s.read_error = ec;
+    return false;
+  }
+  return true;
+}
+
+inline void client::read_failed() {
+  auto& s = current_;
+  const auto& parser = s.conn->parser;
+  if (s.conn->timed_out) {
+    s.failure = detail::timeout_error();
+  } else if (s.read_error) {
+    s.failure = detail::io_error(s.read_error, "read");
+  } else {
+    s.failure = {parser.failure(), default_k6_code(parser.failure()), parser.failure_message()};
+  }
+}
+
+inline void client::end_hop() {
+  using std::chrono::steady_clock;
+  auto& s = current_;
+  auto& res = s.res;
+  auto& tm = s.times;
+  tm.end = steady_clock::now();
+
+  // The hop is over: a deadline that fires from now on must not touch the connection.
+  deadline_.cancel();
+  if (s.conn) ++s.conn->generation;
+
+  // k6's phases (lib/netext/httpext/tracer.go); a phase a failure cut short ends at the failure.
+  const steady_clock::time_point zero{};
+  auto& t = res.timings_;
+  t.blocked = detail::since(tm.start, tm.got_conn != zero ? tm.got_conn : tm.end);
+  if (tm.connect_start != zero) t.connecting = detail::since(tm.connect_start, tm.connect_end != zero ? tm.connect_end : tm.end);
+  if (tm.tls_start != zero) t.tls_handshaking = detail::since(tm.tls_start, tm.tls_end != zero ? tm.tls_end : tm.end);
+  if (tm.got_conn != zero) t.sending = detail::since(tm.got_conn, tm.wrote != zero ? tm.wrote : tm.end);
+  if (tm.wrote != zero) t.waiting = detail::since(tm.wrote, tm.first_byte != zero ? tm.first_byte : tm.end);
+  if (tm.first_byte != zero) t.receiving = detail::since(tm.first_byte, tm.end);
+  t.duration = t.sending + t.waiting + t.receiving;
+
+  if (s.conn && tm.got_conn != zero) res.remote_address_ = s.conn->remote_address;
+  if (s.failure) {
+    res.error_ = std::move(s.failure);
+    res.status_ = 0;
+    res.headers_.clear();
+    res.body_.clear();
+    if (s.conn) s.conn->abort();
+  } else {
+    const auto& parser = s.conn->parser;
+    res.status_ = parser.status();
+    res.protocol_ = parser.protocol();
+    res.tls_version_ = s.conn->tls_version;
+    if (options_.reuse_connections && parser.keep_alive() && !s.leftover) {
+      idle_.push_back(std::move(s.conn));
+    } else {
+      s.conn->abort();
+    }
+  }
+  s.conn.reset();
+
+  const auto& params = s.req.params;
+  const auto user_name = params.tags.get(system_tag::name);
+  metrics_.record({.method = s.req.method,
+                   .url = s.target.str(),
+                   .tags = &params.tags,
+                   .name = user_name ? *user_name : std::string_view{s.target.str()},
+                   .bytes_sent = s.bytes_sent,
+                   .bytes_received = s.bytes_received,
+                   .at = tm.end},
+                  res, s.expected->contains(res.status()));
+  if (options_.cookies && !res.error()) {
+    for (const auto f : res.headers()) {
+      if (detail::iequals_ascii(f.name, "set-cookie")) cookies_.store(s.target, f.value);
+    }
+  }
+}
+
+inline bool client::next_hop() {
+  auto& s = current_;
+  auto& res = s.res;
+  const auto location = !res.error() && detail::is_redirect(res.status()) && s.redirects < s.max_redirects
+                            ? res.header("location")
+                            : std::nullopt;
+  if (!location) {
+    res.url_ = s.target.release();  // the last hop: the URL moves to the response
+    return false;
+  }
+  url next;
+  std::string problem;
+  try {
+    next = s.target.resolve(*location);
+  } catch (const usage_error& e) {
+    problem = e.what();
+  }
+  if (!problem.empty() || (next.is_https() && !STAMPEDE_WITH_TLS)) {
+    // A redirect the client cannot follow ends the chain with k6's invalid URL error.
+    response failed;
+    failed.error_ = {error_kind::invalid_url, k6_error::invalid_url,
+                     problem.empty() ? "redirect to " + next.str() + ": this build has no TLS" : problem};
+    failed.url_ = std::string{*location};
+    failed.timings_ = res.timings_;
+    res = std::move(failed);
+    return false;
+  }
+  // As Go's client (and so k6): 301, 302 and 303 turn any method but GET and HEAD into a
+  // GET and never send the body again; 307 and 308 keep both.
+  const int st = res.status();
+  auto& method = s.req.method;
+  if (st == 301 || st == 302 || st == 303) {
+    if (method != "GET" && method != "HEAD") method = "GET";
+    s.req.body = http::body{};
+  }
+  // Credentials were given to one origin: a hop to another scheme, host or port drops them,
+  // and they stay dropped for the rest of the chain, even back on the first origin (as Go's
+  // client does since the fix of CVE-2024-45336, and browsers for Authorization). The jar
+  // still adds the new origin's cookies, since the request no longer sets its own.
+  if (!same_origin(s.target, next)) detail::strip_credentials(s.req.params.headers);
+  s.target = std::move(next);
+  ++s.redirects;
+  return true;
 }
 
 // ---- coroutines -----------------------------------------------------------------------------
@@ -227,319 +562,113 @@ inline task<response> client::request(http::request req) {
     throw usage_error("cannot request " + target.str() +
                       ": this build of stampede has no TLS (STAMPEDE_WITH_TLS=0; build it with OpenSSL)");
   }
-  if (busy_) throw usage_error("an http::client runs one request at a time; use one client per concurrent task");
-  busy_ = true;
-  struct release {
-    bool& flag;
-    ~release() { flag = false; }
-  } const guard{busy_};
-
-  const auto& params = req.params;
-  const auto& expected = params.expected_statuses ? *params.expected_statuses : options_.expected_statuses;
-  const int max_redirects = params.redirects.value_or(options_.max_redirects);
-  const auto user_name = params.tags.get(system_tag::name);
-  std::string method = std::move(req.method);
-  http::body b = std::move(req.body);
-  // One deadline for the whole chain of redirects, as k6's request context has.
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            params.timeout.value_or(options_.timeout));
-
-  for (int redirects = 0;; ++redirects) {
-    response res;
-    hop h;
-    h.target = &target;
-    h.method = method;
-    h.body = &b;
-    h.params = &params;
-    h.res = &res;
-    h.deadline = deadline;
-    build_request(h);
-    co_await exchange(&h);
-    const bool ok = expected.contains(res.status());
-    metrics_.record({.method = h.method,
-                     .url = target.str(),
-                     .tags = &params.tags,
-                     .name = user_name ? *user_name : std::string_view{target.str()},
-                     .bytes_sent = h.bytes_sent,
-                     .bytes_received = h.bytes_received},
-                    res, ok);
-    if (options_.cookies && !res.error()) {
-      for (const auto f : res.headers()) {
-        if (detail::iequals_ascii(f.name, "set-cookie")) cookies_.store(target, f.value);
-      }
-    }
-    const auto location = !res.error() && detail::is_redirect(res.status()) && redirects < max_redirects
-                              ? res.header("location")
-                              : std::nullopt;
-    if (!location) {
-      res.url_ = target.release();  // the last hop: the URL moves to the response
-      co_return res;
-    }
-    url next;
-    std::string problem;
-    try {
-      next = target.resolve(*location);
-    } catch (const usage_error& e) {
-      problem = e.what();
-    }
-    if (!problem.empty() || (next.is_https() && !STAMPEDE_WITH_TLS)) {
-      // A redirect the client cannot follow ends the chain with k6's invalid URL error.
-      response failed;
-      failed.error_ = {error_kind::invalid_url, k6_error::invalid_url,
-                       problem.empty() ? "redirect to " + next.str() + ": this build has no TLS" : problem};
-      failed.url_ = std::string{*location};
-      failed.timings_ = res.timings_;
-      co_return failed;
-    }
-    // As Go's client (and so k6): 301, 302 and 303 turn any method but GET and HEAD into a
-    // GET and never send the body again; 307 and 308 keep both.
-    const int s = res.status();
-    if (s == 301 || s == 302 || s == 303) {
-      if (method != "GET" && method != "HEAD") method = "GET";
-      b = http::body{};
-    }
-    // Credentials were given to one origin: a hop to another scheme, host or port drops them,
-    // and they stay dropped for the rest of the chain, even back on the first origin (as Go's
-    // client does since the fix of CVE-2024-45336, and browsers for Authorization). The jar still adds the new origin's
-    // cookies, since the request no longer sets its own.
-    if (!same_origin(target, next)) detail::strip_credentials(req.params.headers);
-    target = std::move(next);
-  }
+  auto& s = current_;
+  if (s.in_flight) throw usage_error(std::string{detail::one_request_at_a_time});
+  s.req = std::move(req);
+  s.target = std::move(target);
+  s.expected = s.req.params.expected_statuses ? &*s.req.params.expected_statuses : &options_.expected_statuses;
+  s.max_redirects = s.req.params.redirects.value_or(options_.max_redirects);
+  s.redirects = 0;
+  return perform(++s.ticket);
 }
 
-inline task<void> client::exchange(hop* h) {
-  using clock = std::chrono::steady_clock;
-  using tcp = asio::ip::tcp;
-  response& res = *h->res;
-  const url& u = *h->target;
-  const auto zero = clock::time_point{};
-  const auto t_start = clock::now();
-  clock::time_point t_connect_start{}, t_connect_end{}, t_tls_start{}, t_tls_end{}, t_got_conn{}, t_wrote{}, t_first{};
-
-  origin_buf_.clear();
-  origin_buf_.append(u.scheme()).append("://").append(u.host()).append(":");
-  detail::append_number(origin_buf_, u.port());
-  auto conn = take_idle(origin_buf_);
-  bool reused = conn != nullptr;
-  if (reused) {
-    // A pooled connection the server closed, or sent unsolicited bytes on (a 408 before an
-    // idle close), is not used: a non-blocking peek must find nothing to read (peeking, not
-    // reading, so a TLS record would stay where it is).
-    std::error_code ec;
-    conn->socket.receive(asio::buffer(conn->buffer.data(), 1), asio::socket_base::message_peek, ec);
-    if (ec != asio::error::would_block && ec != asio::error::try_again) {
-      conn->abort();
-      conn.reset();
-      reused = false;
-    }
+// A new connection for the hop: DNS unless the address is known, TCP, and TLS for https://.
+// False, with the failure set, when one of them fails. A coroutine of its own, so that the
+// frame of perform() (and so every request on a pooled connection) has none of its locals.
+inline task<bool> client::open_connection() {
+  auto& s = current_;
+  if (needs_lookup()) {
+    auto [ec, results] = co_await s.conn->resolver.async_resolve(std::string{s.target.host()}, "", net::use_nothrow);
+    looked_up(ec, results);
   }
-
-  const bool head = h->method == "HEAD";
-  const detail::response_parser::limits limits{options_.max_response_header_bytes, options_.max_response_body_bytes};
-  http::error failure;
-  bool leftover = false;
-  for (int attempt = 0;; ++attempt) {
-    failure = {};
-    if (!conn) {
-      conn = std::make_shared<detail::connection>(executor_);
-      conn->origin = origin_buf_;
-    }
-    conn->timed_out = false;
-    deadline_.expires_at(h->deadline);
-    deadline_.async_wait(detail::deadline_handler{conn, ++conn->generation});
-
-    if (!reused) {
-      // Resolve: a `hosts` override or an IP literal needs no DNS and no cache; a name is
-      // looked up in the cache (perhaps the run's, shared), then asked of DNS.
-      auto port = u.port();
-      if (const auto o = options_.hosts.find(u.host()); o != options_.hosts.end()) {
-        const auto lit = dns_cache::literal(o->second);
-        if (!lit) {
-          failure = {error_kind::dns, k6_error::dns, "hosts entry for " + std::string{u.host()} + " is not an IP address: " + o->second};
-          break;
-        }
-        addresses_.assign(1, lit->address);
-        if (lit->port) port = *lit->port;
-      } else if (const auto lit = dns_cache::literal(u.host())) {
-        addresses_.assign(1, lit->address);
-      } else if (!dns_->find(u.host(), clock::now(), addresses_)) {
-        auto [ec, results] = co_await conn->resolver.async_resolve(std::string{u.host()}, "", net::use_nothrow);
-        if (conn->timed_out) {
-          failure = {error_kind::timeout, k6_error::request_timeout, "request timeout"};
-          break;
-        }
-        if (ec || results.empty()) {
-          failure = ec == asio::error::host_not_found || results.empty()
-                        ? http::error{error_kind::dns, k6_error::dns_no_such_host, "lookup " + std::string{u.host()} + ": no such host"}
-                        : http::error{error_kind::dns, k6_error::dns, "lookup " + std::string{u.host()} + ": " + ec.message()};
-          break;
-        }
-        addresses_.clear();
-        for (const auto& r : results) addresses_.push_back(r.endpoint().address());
-        if (options_.dns_ttl > std::chrono::nanoseconds::zero()) {
-          dns_->put(u.host(), addresses_, dns_cache::expiry(clock::now(), options_.dns_ttl));
-        }
-      }
-
-      t_connect_start = clock::now();
-      std::error_code cec = asio::error::host_not_found;
-      for (const auto& address : addresses_) {
-        std::error_code ignored;
-        conn->socket.close(ignored);
-        auto [ec] = co_await conn->socket.async_connect(tcp::endpoint{address, port}, net::use_nothrow);
-        cec = ec;
-        if (!ec || conn->timed_out) break;
-      }
-      t_connect_end = clock::now();
-      if (conn->timed_out) {
-        failure = {error_kind::timeout, k6_error::request_timeout, "request timeout"};
-        break;
-      }
-      if (cec) {
-        failure = detail::connect_error(cec);
-        break;
-      }
-      ++connections_opened_;
-      std::error_code ignored;
-      conn->socket.set_option(tcp::no_delay(true), ignored);
-      conn->socket.non_blocking(true, ignored);  // for the idle check above; async I/O is unaffected
-      const auto remote = conn->socket.remote_endpoint(ignored);
-      conn->remote_address = remote.address().is_v6() ? "[" + remote.address().to_string() + "]" : remote.address().to_string();
-      conn->remote_address += ':';
-      detail::append_number(conn->remote_address, remote.port());
+  if (s.failure) co_return false;
+  s.times.connect_start = std::chrono::steady_clock::now();
+  std::error_code connect_ec = asio::error::host_not_found;
+  for (const auto& address : addresses_) {
+    std::error_code ignored;
+    s.conn->socket.close(ignored);
+    auto [ec] = co_await s.conn->socket.async_connect(asio::ip::tcp::endpoint{address, s.port}, net::use_nothrow);
+    connect_ec = ec;
+    if (!ec || s.conn->timed_out) break;
+  }
+  if (!connected(connect_ec)) co_return false;
 #if STAMPEDE_WITH_TLS
-      if (u.is_https()) {
-        if (!tls_context_) tls_context_ = detail::make_tls_context({});
-        conn->tls.emplace(conn->socket, *tls_context_);
-        detail::configure_tls(*conn->tls, u.host(), options_.insecure_skip_tls_verify);
-        t_tls_start = clock::now();
-        auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
-        t_tls_end = clock::now();
-        if (conn->timed_out) {
-          failure = {error_kind::timeout, k6_error::request_timeout, "request timeout"};
-          break;
-        }
-        if (hec) {
-          failure = detail::tls_error(conn->tls->native_handle(), hec);
-          break;
-        }
-        conn->tls_version = detail::tls_version_name(conn->tls->native_handle());
-      }
+  if (s.target.is_https()) {
+    begin_tls();
+    auto [ec] = co_await s.conn->tls->async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
+    if (!handshaken(ec)) co_return false;
+  }
 #endif
-    }
-    t_got_conn = clock::now();
+  co_return true;
+}
 
-    const std::array<asio::const_buffer, 2> out{asio::buffer(request_buf_), asio::buffer(h->body->data())};
-    std::error_code wec;
-    std::size_t written = 0;
+// The request made on the wire, hop after hop. Its locals are few and small on purpose (the
+// state lives in current_): see detail::request_state.
+inline task<response> client::perform(std::uint64_t ticket) {
+  auto& s = current_;
+  // Another request() call since this one took the state, or this one's coroutine runs already.
+  if (s.ticket != ticket || s.in_flight) throw usage_error(std::string{detail::one_request_at_a_time});
+  s.in_flight = true;
+  const detail::in_flight_guard guard{s.in_flight};
+  for (;;) {
+    begin_hop();
+    for (;;) {  // attempts: a pooled connection the server closed is replaced once
+      attach();
+      if (!s.reused && !co_await open_connection()) break;
+      s.times.got_conn = std::chrono::steady_clock::now();
+
+      std::error_code write_ec;
+      std::size_t written = write_now(write_ec);
+      if (!write_ec && written < request_buf_.size() + s.req.body.size()) {
+        std::size_t n = 0;
 #if STAMPEDE_WITH_TLS
-    if (conn->tls) {
-      std::tie(wec, written) = co_await asio::async_write(*conn->tls, out, net::use_nothrow);
-    } else
+        if (s.conn->tls) {
+          std::tie(write_ec, n) = co_await asio::async_write(*s.conn->tls, unsent(written), net::use_nothrow);
+        } else
 #endif
-    {
-      std::tie(wec, written) = co_await asio::async_write(conn->socket, out, net::use_nothrow);
-    }
-    h->bytes_sent += written;
-    if (wec && !conn->timed_out && reused && attempt == 0) {
-      // The server closed the idle connection as we reused it: once more on a new one.
-      conn->abort();
-      conn.reset();
-      reused = false;
-      continue;
-    }
-    if (conn->timed_out) {
-      failure = {error_kind::timeout, k6_error::request_timeout, "request timeout"};
+        {
+          std::tie(write_ec, n) = co_await asio::async_write(s.conn->socket, unsent(written), net::use_nothrow);
+        }
+        written += n;
+      }
+      s.bytes_sent += written;
+      if (write_ec && retry_pooled()) continue;
+      if (!wrote(write_ec)) break;
+
+      // Plain TCP waits until the socket is readable and then reads without blocking. A read
+      // started at once (Asio tries one first after a read that returned data) would find
+      // nothing right after the request and cost a failed recvfrom; a read after readiness
+      // costs one epoll_ctl (Asio re-arms the descriptor for a wait) and no failed call.
+      // After a read that filled the buffer more may be waiting, so the next read goes first.
+      for (bool drained = true;;) {
+        std::error_code ec;
+        std::size_t n = 0;
+#if STAMPEDE_WITH_TLS
+        if (s.conn->tls) {
+          std::tie(ec, n) = co_await s.conn->tls->async_read_some(asio::buffer(s.conn->buffer), net::use_nothrow);
+          // A server that closes without TLS's close_notify ends a read-to-close body all the same.
+          if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
+        } else
+#endif
+        {
+          if (drained) std::tie(ec) = co_await s.conn->socket.async_wait(asio::socket_base::wait_read, net::use_nothrow);
+          if (!ec) n = s.conn->socket.read_some(asio::buffer(s.conn->buffer), ec);
+          if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            drained = true;
+            continue;
+          }
+          drained = n < s.conn->buffer.size();
+        }
+        if (!took(n, ec)) break;
+      }
+      if (s.conn->parser.complete()) break;
+      // Nothing came back on a pooled connection: the server closed it as it was reused.
+      if (!s.conn->parser.started() && retry_pooled()) continue;
+      read_failed();
       break;
     }
-    if (wec) {
-      failure = detail::io_error(wec, "write");
-      break;
-    }
-    t_wrote = clock::now();
-
-    auto& parser = conn->parser;
-    parser.start(head, !h->params->discard_body, limits, &res.headers_, &res.body_);
-    std::error_code rec;
-    for (;;) {
-      std::error_code ec;
-      std::size_t n = 0;
-#if STAMPEDE_WITH_TLS
-      if (conn->tls) {
-        std::tie(ec, n) = co_await conn->tls->async_read_some(asio::buffer(conn->buffer), net::use_nothrow);
-        // A server that closes without TLS's close_notify ends a read-to-close body all the same.
-        if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
-      } else
-#endif
-      {
-        std::tie(ec, n) = co_await conn->socket.async_read_some(asio::buffer(conn->buffer), net::use_nothrow);
-      }
-      if (n > 0) {
-        if (t_first == zero) t_first = clock::now();
-        h->bytes_received += n;
-        if (parser.feed({conn->buffer.data(), n}) < n) leftover = true;
-      }
-      if (parser.complete() || parser.failed()) break;
-      if (ec == asio::error::eof) {
-        parser.finish();
-        break;
-      }
-      if (ec) {
-        rec = ec;
-        break;
-      }
-    }
-    if (parser.complete()) break;
-    const bool nothing_back = !parser.started();
-    if (!conn->timed_out && reused && attempt == 0 && nothing_back) {
-      conn->abort();
-      conn.reset();
-      reused = false;
-      t_connect_start = t_connect_end = t_tls_start = t_tls_end = t_got_conn = t_wrote = t_first = zero;
-      continue;
-    }
-    if (conn->timed_out) {
-      failure = {error_kind::timeout, k6_error::request_timeout, "request timeout"};
-    } else if (rec) {
-      failure = detail::io_error(rec, "read");
-    } else {
-      failure = {parser.failure(), default_k6_code(parser.failure()), parser.failure_message()};
-    }
-    break;
-  }
-  const auto t_end = clock::now();
-
-  // The request is over: a deadline that fires from now on must not touch the connection.
-  deadline_.cancel();
-  if (conn) ++conn->generation;
-
-  // k6's phases (lib/netext/httpext/tracer.go); a phase a failure cut short ends at the failure.
-  auto& t = res.timings_;
-  t.blocked = detail::since(t_start, t_got_conn != zero ? t_got_conn : t_end);
-  if (t_connect_start != zero) t.connecting = detail::since(t_connect_start, t_connect_end != zero ? t_connect_end : t_end);
-  if (t_tls_start != zero) t.tls_handshaking = detail::since(t_tls_start, t_tls_end != zero ? t_tls_end : t_end);
-  if (t_got_conn != zero) t.sending = detail::since(t_got_conn, t_wrote != zero ? t_wrote : t_end);
-  if (t_wrote != zero) t.waiting = detail::since(t_wrote, t_first != zero ? t_first : t_end);
-  if (t_first != zero) t.receiving = detail::since(t_first, t_end);
-  t.duration = t.sending + t.waiting + t.receiving;
-
-  if (conn && t_got_conn != zero) res.remote_address_ = conn->remote_address;
-  if (failure) {
-    res.error_ = std::move(failure);
-    res.status_ = 0;
-    res.headers_.clear();
-    res.body_.clear();
-    if (conn) conn->abort();
-    co_return;
-  }
-  res.status_ = conn->parser.status();
-  res.protocol_ = conn->parser.protocol();
-  res.tls_version_ = conn->tls_version;
-  if (options_.reuse_connections && conn->parser.keep_alive() && !leftover) {
-    idle_.push_back(std::move(conn));
-  } else {
-    conn->abort();
+    end_hop();
+    if (!next_hop()) co_return std::move(s.res);
   }
 }
 
