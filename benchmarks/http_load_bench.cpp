@@ -22,17 +22,18 @@ using namespace std::chrono_literals;
 namespace {
 
 // One request, as a k6 script's default function would do it; the URL is read per iteration,
-// like `__ENV.URL` in k6 (about 0.1 µs, under 1% of a loopback request).
+// like `__ENV.URL` in k6 (one string copy, under 1% of a loopback request), and moved into
+// the request.
 sp::task<> get_url(sp::vu& u) {
-  const auto url = u.env("URL", "http://127.0.0.1:8080/");
-  auto res = co_await u.http().get(url);
+  auto url = u.env("URL", "http://127.0.0.1:8080/");
+  auto res = co_await u.http().get(std::move(url));
   (void)res;
 }
 
 // The same with a think time: what a connected but mostly idle user costs.
 sp::task<> get_url_then_think(sp::vu& u) {
-  const auto url = u.env("URL", "http://127.0.0.1:8080/");
-  auto res = co_await u.http().get(url);
+  auto url = u.env("URL", "http://127.0.0.1:8080/");
+  auto res = co_await u.http().get(std::move(url));
   (void)res;
   const auto think = sp::parse_duration(u.env("THINK", "1s"));
   co_await u.sleep(think);
