@@ -42,6 +42,33 @@ TEST_CASE("url parses the parts of absolute http and https URLs") {
   }
 }
 
+TEST_CASE("url takes a known URL's parse for the same text and parses any other") {
+  for (const std::string_view text : {"http://example.com", "HTTP://Example.com:8080/a/b?x=1&y=2", "https://127.0.0.1/api",
+                                      "http://[::1]:8080/x", "http://h?q=1", "http://h/p#fragment"}) {
+    INFO(text);
+    const auto known = url::parse(std::string{text});
+    const auto again = url::parse(std::string{text}, known);
+    CHECK(again == known);
+    CHECK(again.host() == known.host());
+    CHECK(again.authority() == known.authority());
+    CHECK(again.target() == known.target());
+    CHECK(again.path() == known.path());
+    CHECK(again.port() == known.port());
+    CHECK(again.is_https() == known.is_https());
+
+    const auto other = url::parse("https://other.example:8443/z?k=v", known);
+    CHECK(other.host() == "other.example");
+    CHECK(other.authority() == "other.example:8443");
+    CHECK(other.target() == "/z?k=v");
+    CHECK(other.port() == 8443);
+    CHECK(other.is_https());
+    CHECK_THROWS_AS(url::parse("ftp://h/", known), stampede::usage_error);
+  }
+  const auto fresh = url::parse("http://h:1/x", url{});  // an empty known URL matches nothing
+  CHECK(fresh.port() == 1);
+  CHECK(fresh.path() == "/x");
+}
+
 TEST_CASE("url rejects unusable URLs with a message naming the problem") {
   const std::pair<std::string_view, std::string_view> rows[] = {
       {"", "empty"},

@@ -37,6 +37,9 @@ class url {
  public:
   /// Parses `text`; throws `usage_error` if it is not a usable absolute http(s) URL.
   [[nodiscard]] static url parse(std::string text);
+  /// Parses `text` as `parse(text)` does, but takes the parse of `known` when `text` is its
+  /// text: a client that sends one URL over and over parses it once.
+  [[nodiscard]] static url parse(std::string text, const url& known);
   /// Parses `text`; on failure returns false, sets `problem` and leaves `text` as it was (no
   /// exception). On success `text` is moved into `out`.
   [[nodiscard]] static bool try_parse(std::string&& text, url& out, std::string& problem);
@@ -72,6 +75,8 @@ class url {
   friend bool operator==(const url& a, const url& b) noexcept { return a.text_ == b.text_; }
 
  private:
+  url with_text(std::string text) const;  // this URL's parse over `text`, which must match it
+
   std::string text_;
   std::uint32_t host_begin_ = 0, host_end_ = 0;  // host() without IPv6 brackets
   std::uint32_t authority_end_ = 0;              // authority() is [after "//", authority_end_)

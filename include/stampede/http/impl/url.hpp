@@ -159,6 +159,26 @@ inline url url::parse(std::string text) {
   return out;
 }
 
+inline url url::parse(std::string text, const url& known) {
+  if (known.text_.empty() || text != known.text_) return parse(std::move(text));
+  return known.with_text(std::move(text));
+}
+
+inline url url::with_text(std::string text) const {
+  url out;
+  out.text_ = std::move(text);
+  out.host_begin_ = host_begin_;
+  out.host_end_ = host_end_;
+  out.authority_end_ = authority_end_;
+  out.authority_begin_ = authority_begin_;
+  out.path_begin_ = path_begin_;
+  out.query_begin_ = query_begin_;
+  out.port_ = port_;
+  out.https_ = https_;
+  out.default_port_ = default_port_;
+  return out;
+}
+
 inline url url::with_query(const std::vector<query_param>& params) const {
   if (params.empty()) return *this;
   std::string text = text_;
