@@ -4,9 +4,11 @@
 
 #include "support/catch_compat.hpp"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace sp = stampede;
@@ -71,6 +73,27 @@ TEST_CASE("constant_vus loops for its duration and interrupts iterations past th
   CHECK(r.complete_iterations() == 8);
   CHECK(r.interrupted_iterations() == 4);
   CHECK(took < 2s);
+}
+
+TEST_CASE("VUs whose iterations never wait share their thread and stop on time") {
+  // Iterations that make no request and never sleep: the VU loop gives the thread back
+  // between them, so the other VU and the duration's timer run. Should a VU hold the thread,
+  // it aborts the test after a bounded number of iterations rather than spin for ever.
+  std::array<std::atomic<std::uint64_t>, 3> per_vu{};
+  sp::load_test test{.scenarios = {{.exec = [&per_vu](sp::vu& u) -> sp::task<> {
+                                      const auto mine = ++per_vu.at(u.id());
+                                      const auto other = per_vu.at(u.id() == 1 ? 2 : 1).load();
+                                      if (mine > other + 10'000) u.abort_test("VU " + std::to_string(u.id()) + " held the thread");
+                                      co_return;
+                                    },
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 200ms}}}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK(r.status == sp::run_status::finished);
+  CHECK(per_vu[1].load() > 0);
+  CHECK(per_vu[2].load() > 0);
+  CHECK(r.complete_iterations() == per_vu[1].load() + per_vu[2].load());
 }
 
 TEST_CASE("a graceful stop lets running iterations finish") {

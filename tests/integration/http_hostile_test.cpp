@@ -127,3 +127,39 @@ TEST_CASE("client retries once when a reused connection turns out closed") {
   };
   stampede::testing::run_coroutine(body);
 }
+
+TEST_CASE("client sends a request again after a reused connection dropped it only if it may") {
+  // As Go's transport (k6's): a request that went out on a pooled connection which then
+  // closed without an answer goes again on a new one if it is a GET (or another request that
+  // can be sent twice), and fails otherwise, since the server may have acted on it.
+  hostile_server server{misbehaviour::none};
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex};
+    auto res = co_await c.get(server.url("/ok-then-drop"));
+    CHECK(res.status() == 200);
+    res = co_await c.post(server.url("/echo"), http::body::text("once"));  // read, then dropped
+    CHECK(res.status() == 0);
+    CHECK(res.error().kind == http::error_kind::closed);
+    CHECK(server.requests() == 2);  // the POST went out once
+    CHECK(c.connections_opened() == 1);
+
+    res = co_await c.get(server.url("/ok-then-drop"));
+    CHECK(res.status() == 200);
+    res = co_await c.get(server.url("/ok"));  // read, dropped, and sent again on a new connection
+    CHECK(res.status() == 200);
+    CHECK(server.requests() == 5);
+    CHECK(c.connections_opened() == 3);
+
+    // (Named requests: g++ 12 destroys a braced temporary in a co_await expression twice.)
+    http::request plain{.method = "POST", .url = server.url("/ok-then-drop"), .body = http::body::text("a")};
+    res = co_await c.request(std::move(plain));
+    CHECK(res.status() == 200);
+    http::request keyed{.method = "POST", .url = server.url("/ok"), .body = http::body::text("b")};
+    keyed.params.headers.set("Idempotency-Key", "42");  // a POST the server can tell apart
+    res = co_await c.request(std::move(keyed));
+    CHECK(res.status() == 200);
+    CHECK(server.requests() == 8);
+    CHECK(c.connections_opened() == 4);
+  };
+  stampede::testing::run_coroutine(body);
+}

@@ -53,6 +53,8 @@ enum class misbehaviour {
 /// client's work). Routes when behaving:
 ///   /ok            200 "ok"
 ///   /ok-then-close 200 "ok" (keep-alive by its headers), then the server closes
+///   /ok-then-drop  200 "ok" (keep-alive); the connection's next request is read, then closed
+///                  unanswered
 ///   /echo          200, body "METHOD target\n" + request body; X-Content-Type, X-Cookie,
 ///                  X-Host, X-User-Agent, X-Connection echo request headers
 ///   /chunked       200 chunked "hello, world"
@@ -170,14 +172,16 @@ class hostile_server {
         if (ec) co_return;
       }
     }
-    for (;;) {
+    for (bool drop_next = false;;) {
       auto req = co_await read_request(s, in);
       if (!req) co_return;
       ++requests_;
+      if (drop_next) co_return;  // read, then closed unanswered
       if (m != misbehaviour::none) {
         co_await misbehave(std::move(s), m);
         co_return;
       }
+      drop_next = req->target == "/ok-then-drop";
       if (!co_await route(s, *req)) co_return;
     }
   }
@@ -271,7 +275,7 @@ class hostile_server {
     const std::string_view path{r.target};
     const bool head = r.method == "HEAD";
     const auto body = [&](std::string text) { return head ? std::string{} : std::move(text); };
-    if (path == "/ok") co_return co_await send(s, respond(200, "OK", "ok"));
+    if (path == "/ok" || path == "/ok-then-drop") co_return co_await send(s, respond(200, "OK", "ok"));
     if (path == "/ok-then-close") {  // keep-alive by its headers, yet closed: a stale pooled connection
       co_await send(s, respond(200, "OK", "ok"));
       co_return false;

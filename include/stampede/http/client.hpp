@@ -116,7 +116,7 @@ class client {
 #endif
   std::size_t write_now(std::error_code& ec);  // plain TCP: a non-blocking write of the request
   [[nodiscard]] std::array<asio::const_buffer, 2> unsent(std::size_t written) const noexcept;
-  bool retry_pooled();  // a pooled connection failed before any response: on with a new one
+  bool retry_pooled(bool nothing_written);  // a pooled connection failed before any response
   bool wrote(const std::error_code& ec);
   bool took(std::size_t n, const std::error_code& ec);  // feeds a read to the parser; false when done
   void read_failed();
@@ -135,6 +135,7 @@ class client {
   detail::request_state current_;
   std::string request_buf_;    // reused for each request's head
   std::string origin_buf_;     // reused for pool lookups
+  url last_url_;               // the last URL parsed, whose parse the next request may take
   std::vector<asio::ip::address> addresses_;
 #if STAMPEDE_WITH_TLS
   std::unique_ptr<asio::ssl::context> tls_context_;  // made at the first https:// request

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stampede/core/asio.hpp>
+#include <stampede/core/detail/suspensions.hpp>
 #include <stampede/exec/detail/context.hpp>
 #include <stampede/exec/executors.hpp>
 #include <stampede/exec/plan.hpp>
@@ -349,6 +350,7 @@ inline task<> scenario_driver::loop(vu& u) {
     if (shared != nullptr && sc_.shared_next.fetch_add(1, std::memory_order_relaxed) >= shared->iterations) break;
     if (per_vu != nullptr && u.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
     const auto start = iteration_started(u);
+    const auto suspended_before = detail::suspensions;
     std::exception_ptr failure;
     try {
       co_await def().exec(u);
@@ -357,9 +359,10 @@ inline task<> scenario_driver::loop(vu& u) {
     }
     iteration_ended(u, start, failure);
     if (vu_access::interrupted(u) || !accepting_) break;
-    // Let the shard's other VUs, timers and the ticker in between iterations: an iteration
-    // that never suspends would otherwise hold the thread.
-    co_await asio::post(*shard_.io, asio::use_awaitable);
+    // An iteration that never gave the thread back (no request, no sleep, or only the user's
+    // own Asio operations, which stampede does not see) lets the shard's other VUs, timers and
+    // the ticker in before the next; one that did has let them in already.
+    if (detail::suspensions == suspended_before) co_await asio::post(*shard_.io, asio::use_awaitable);
   }
 }
 

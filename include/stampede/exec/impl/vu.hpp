@@ -1,6 +1,7 @@
 // Bodies of vu (included by exec/vu.hpp).
 #pragma once
 
+#include <stampede/core/detail/suspensions.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/eval/check.hpp>
 
@@ -117,10 +118,12 @@ inline asio::any_io_executor vu::executor() const noexcept { return shard_->io->
 
 inline task<> vu::sleep(std::chrono::nanoseconds d) {
   if (d <= std::chrono::nanoseconds::zero()) {
+    ++detail::suspensions;
     co_await asio::post(shard_->io->get_executor(), asio::use_awaitable);  // still yield, as k6's sleep(0)
     co_return;
   }
   detail::engine_timer timer{shard_->io->get_executor(), d};
+  ++detail::suspensions;
   co_await timer.async_wait(asio::use_awaitable);  // interruption throws operation_aborted
 }
 

@@ -12,9 +12,19 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <system_error>
 
 namespace stampede::http::detail {
+
+/// Whether a request may go out a second time after a pooled connection failed with part of
+/// it written, by Go's rule (k6's transport): GET, HEAD, OPTIONS and TRACE, and any request
+/// with an `Idempotency-Key` or `X-Idempotency-Key` field.
+inline bool replayable(const http::request& r) noexcept {
+  const std::string_view m = r.method;
+  return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" ||
+         r.params.headers.contains("idempotency-key") || r.params.headers.contains("x-idempotency-key");
+}
 
 /// The clock readings of one hop, from which k6's phases are computed; a zero time point is a
 /// phase that did not happen (or did not end, when a failure cut it short).

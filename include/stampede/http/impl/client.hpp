@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stampede/core/asio.hpp>
+#include <stampede/core/detail/suspensions.hpp>
 #include <stampede/core/error.hpp>
 
 #include <asio/buffer.hpp>
@@ -226,7 +227,8 @@ inline task<response> client::request(http::request req) {
   if (req.params.timeout && *req.params.timeout <= std::chrono::nanoseconds{0}) {
     throw usage_error("request_params::timeout must be positive");
   }
-  auto target = url::parse(std::move(req.url));
+  auto target = url::parse(std::move(req.url), last_url_);
+  if (target.str() != last_url_.str()) last_url_ = target;  // into the capacity it has
   if (!req.params.query.empty()) target = target.with_query(req.params.query);
   if (target.is_https() && !STAMPEDE_WITH_TLS) {
     throw usage_error("cannot request " + target.str() +
@@ -248,6 +250,7 @@ inline task<response> client::request(http::request req) {
 inline task<bool> client::open_connection() {
   auto& s = current_;
   if (needs_lookup()) {
+    ++stampede::detail::suspensions;
     auto [ec, results] = co_await s.conn->resolver.async_resolve(std::string{s.target.host()}, "", net::use_nothrow);
     looked_up(ec, results);
   }
@@ -257,6 +260,7 @@ inline task<bool> client::open_connection() {
   for (const auto& address : addresses_) {
     std::error_code ignored;
     s.conn->socket.close(ignored);
+    ++stampede::detail::suspensions;
     auto [ec] = co_await s.conn->socket.async_connect(asio::ip::tcp::endpoint{address, s.port}, net::use_nothrow);
     connect_ec = ec;
     if (!ec || s.conn->timed_out) break;
@@ -265,6 +269,7 @@ inline task<bool> client::open_connection() {
 #if STAMPEDE_WITH_TLS
   if (s.target.is_https()) {
     begin_tls();
+    ++stampede::detail::suspensions;
     auto [ec] = co_await s.conn->tls->async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
     if (!handshaken(ec)) co_return false;
   }
@@ -291,6 +296,7 @@ inline task<response> client::perform(std::uint64_t ticket) {
       std::size_t written = write_now(write_ec);
       if (!write_ec && written < request_buf_.size() + s.req.body.size()) {
         std::size_t n = 0;
+        ++stampede::detail::suspensions;
 #if STAMPEDE_WITH_TLS
         if (s.conn->tls) {
           std::tie(write_ec, n) = co_await asio::async_write(*s.conn->tls, unsent(written), net::use_nothrow);
@@ -302,7 +308,7 @@ inline task<response> client::perform(std::uint64_t ticket) {
         written += n;
       }
       s.bytes_sent += written;
-      if (write_ec && retry_pooled()) continue;
+      if (write_ec && retry_pooled(written == 0)) continue;
       if (!wrote(write_ec)) break;
 
       // Plain TCP waits until the socket is readable and then reads without blocking. A read
@@ -315,13 +321,17 @@ inline task<response> client::perform(std::uint64_t ticket) {
         std::size_t n = 0;
 #if STAMPEDE_WITH_TLS
         if (s.conn->tls) {
+          ++stampede::detail::suspensions;
           std::tie(ec, n) = co_await s.conn->tls->async_read_some(asio::buffer(s.conn->buffer), net::use_nothrow);
           // A server that closes without TLS's close_notify ends a read-to-close body all the same.
           if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
         } else
 #endif
         {
-          if (drained) std::tie(ec) = co_await s.conn->socket.async_wait(asio::socket_base::wait_read, net::use_nothrow);
+          if (drained) {
+            ++stampede::detail::suspensions;
+            std::tie(ec) = co_await s.conn->socket.async_wait(asio::socket_base::wait_read, net::use_nothrow);
+          }
           if (!ec) n = s.conn->socket.read_some(asio::buffer(s.conn->buffer), ec);
           if (ec == asio::error::would_block || ec == asio::error::try_again) {
             drained = true;
@@ -333,7 +343,7 @@ inline task<response> client::perform(std::uint64_t ticket) {
       }
       if (s.conn->parser.complete()) break;
       // Nothing came back on a pooled connection: the server closed it as it was reused.
-      if (!s.conn->parser.started() && retry_pooled()) continue;
+      if (s.bytes_received == 0 && retry_pooled(false)) continue;
       read_failed();
       break;
     }

@@ -34,19 +34,20 @@ inline void client::begin_hop() {
   origin_buf_.append(s.target.scheme()).append("://").append(s.target.host()).append(":");
   detail::append_number(origin_buf_, s.target.port());
   s.conn = take_idle(origin_buf_);
-  if (s.conn) {
-    // A pooled connection the server closed, or sent unsolicited bytes on (a 408 before an
-    // idle close), is not used: a non-blocking peek must find nothing to read (peeking, not
-    // reading, so a TLS record would stay where it is).
+  if (s.conn && (s.times.start - s.conn->idle_since >= detail::idle_check_after || !detail::replayable(s.req))) {
+    // A pooled connection the server closed as idle, or sent unsolicited bytes on (a 408
+    // before an idle close), is not used: a non-blocking peek must find nothing to read
+    // (peeking, not reading, so a TLS record would stay where it is). A request that can be
+    // sent twice skips the check (a syscall) on a connection idle for less than a second:
+    // should the server have closed it anyway, the request goes again on a new one.
     std::error_code ec;
     s.conn->socket.receive(asio::buffer(s.conn->buffer.data(), 1), asio::socket_base::message_peek, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      s.reused = true;
-    } else {
+    if (ec != asio::error::would_block && ec != asio::error::try_again) {
       s.conn->abort();
       s.conn.reset();
     }
   }
+  s.reused = s.conn != nullptr;
 }
 
 inline void client::attach() {
@@ -174,11 +175,14 @@ inline std::size_t client::write_now(std::error_code& ec) {
   return ec ? 0 : n;
 }
 
-inline bool client::retry_pooled() {
+inline bool client::retry_pooled(bool nothing_written) {
   auto& s = current_;
-  // Once, and only for a pooled connection that the server closed as it was reused (the
-  // request could not have been processed): the hop goes on with a new connection.
+  // Once, and only for a pooled connection that failed before any response came back: the
+  // hop goes on with a new connection. As Go's transport (k6's) decides: always when none of
+  // the request went out, otherwise only for a request that can be sent twice (GET, HEAD,
+  // OPTIONS, TRACE, or one with an Idempotency-Key), since the server may have acted on it.
   if (!s.reused || s.retried || s.conn->timed_out) return false;
+  if (!nothing_written && !detail::replayable(s.req)) return false;
   s.conn->abort();
   s.conn.reset();
   s.reused = false;
@@ -273,6 +277,7 @@ inline void client::end_hop() {
     res.protocol_ = parser.protocol();
     res.tls_version_ = s.conn->tls_version;
     if (options_.reuse_connections && parser.keep_alive() && !s.leftover) {
+      s.conn->idle_since = tm.end;
       idle_.push_back(std::move(s.conn));
     } else {
       s.conn->abort();
