@@ -136,6 +136,8 @@ class client {
   std::string request_buf_;    // reused for each request's head
   std::string origin_buf_;     // reused for pool lookups
   url last_url_;               // the last URL parsed, whose parse the next request may take
+  bool head_reusable_ = false;  // request_buf_ and origin_buf_ hold a plain request's, as made for
+  std::string head_method_;     // this method and last_url_
   std::vector<asio::ip::address> addresses_;
 #if STAMPEDE_WITH_TLS
   std::unique_ptr<asio::ssl::context> tls_context_;  // made at the first https:// request

@@ -86,8 +86,10 @@ class scenario_driver {
   task<> iteration(vu& u);
   // An iteration's bookkeeping around the call of the scenario's function: loop() calls it
   // in its own frame rather than through iteration()'s, one coroutine frame less per iteration.
-  nanoseconds iteration_started(vu& u);
-  void iteration_ended(vu& u, nanoseconds start, const std::exception_ptr& failure);
+  // The iteration's start: `now` when the caller has just read the clock, else a new reading.
+  nanoseconds iteration_started(vu& u, std::optional<nanoseconds> now = std::nullopt);
+  // Records the iteration; returns when it ended.
+  nanoseconds iteration_ended(vu& u, nanoseconds start, const std::exception_ptr& failure);
   void interrupt(vu& u);
   void interrupt_all();
   void begin_ending() noexcept;
@@ -346,10 +348,11 @@ inline void scenario_driver::on_done(vu& u) noexcept {
 inline task<> scenario_driver::loop(vu& u) {
   const auto* shared = std::get_if<shared_iterations>(&def().executor);
   const auto* per_vu = std::get_if<per_vu_iterations>(&def().executor);
+  std::optional<nanoseconds> last_end;  // the last iteration's end, when this one follows at once
   while (accepting_ && vu_access::wanted(u) && !vu_access::interrupted(u)) {
     if (shared != nullptr && sc_.shared_next.fetch_add(1, std::memory_order_relaxed) >= shared->iterations) break;
     if (per_vu != nullptr && u.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
-    const auto start = iteration_started(u);
+    const auto start = iteration_started(u, last_end);
     const auto suspended_before = detail::suspensions;
     std::exception_ptr failure;
     try {
@@ -357,12 +360,15 @@ inline task<> scenario_driver::loop(vu& u) {
     } catch (...) {
       failure = std::current_exception();
     }
-    iteration_ended(u, start, failure);
+    last_end = iteration_ended(u, start, failure);
     if (vu_access::interrupted(u) || !accepting_) break;
     // An iteration that never gave the thread back (no request, no sleep, or only the user's
     // own Asio operations, which stampede does not see) lets the shard's other VUs, timers and
     // the ticker in before the next; one that did has let them in already.
-    if (detail::suspensions == suspended_before) co_await asio::post(*shard_.io, asio::use_awaitable);
+    if (detail::suspensions == suspended_before) {
+      co_await asio::post(*shard_.io, asio::use_awaitable);
+      last_end.reset();
+    }
   }
 }
 
@@ -374,15 +380,15 @@ inline task<> scenario_driver::iteration(vu& u) {
   } catch (...) {
     failure = std::current_exception();
   }
-  iteration_ended(u, start, failure);
+  (void)iteration_ended(u, start, failure);
 }
 
-inline std::chrono::nanoseconds scenario_driver::iteration_started(vu& u) {
+inline std::chrono::nanoseconds scenario_driver::iteration_started(vu& u, std::optional<nanoseconds> now) {
   vu_access::in_iteration(u) = true;
-  return shard_.run->elapsed();
+  return now ? *now : shard_.run->elapsed();
 }
 
-inline void scenario_driver::iteration_ended(vu& u, std::chrono::nanoseconds start, const std::exception_ptr& failure) {
+inline std::chrono::nanoseconds scenario_driver::iteration_ended(vu& u, std::chrono::nanoseconds start, const std::exception_ptr& failure) {
   enum class outcome : std::uint8_t { complete, interrupted };
   auto result = outcome::complete;
   if (failure) {
@@ -410,7 +416,7 @@ inline void scenario_driver::iteration_ended(vu& u, std::chrono::nanoseconds sta
   const auto end = shard_.run->elapsed();
   if (result == outcome::interrupted) {
     sc_.interrupted.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return end;
   }
   sc_.complete.fetch_add(1, std::memory_order_relaxed);
   const auto tags = vu_access::tags_id(u);
@@ -422,6 +428,7 @@ inline void scenario_driver::iteration_ended(vu& u, std::chrono::nanoseconds sta
             tags, end);
     rec.add(shard_.ids.iteration_latency, static_cast<double>((end - *intended).count()), tags, end);
   }
+  return end;
 }
 
 }  // namespace stampede::detail

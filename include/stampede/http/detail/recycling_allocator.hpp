@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <new>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace stampede::http::detail {
 
@@ -62,6 +64,17 @@ class recycling_allocator {
     return static_cast<T*>(block_cache::allocate(n * sizeof(T)));
   }
   void deallocate(T* p, std::size_t n) noexcept { block_cache::deallocate(p, n * sizeof(T)); }
+
+  // Construction without a value default-initialises: the headers' `resize` of their text
+  // before a memcpy over the new bytes then leaves those bytes alone instead of zeroing them.
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
 
   template <typename U>
   friend bool operator==(const recycling_allocator&, const recycling_allocator<U>&) noexcept {

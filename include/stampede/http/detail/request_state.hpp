@@ -58,6 +58,7 @@ struct request_state {
   std::error_code read_error;  // why the last read failed, if it did
   std::uint16_t port = 0;  // the port to connect to (a `hosts` entry may set its own)
   bool reused = false;     // `conn` came from the pool
+  bool same_url = false;   // the URL (with no query added) is the one the client parsed last
   bool leftover = false;   // the server sent bytes after the response
   bool retried = false;    // a pooled connection failed and the hop went on with a new one
 };

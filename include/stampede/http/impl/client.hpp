@@ -228,7 +228,9 @@ inline task<response> client::request(http::request req) {
     throw usage_error("request_params::timeout must be positive");
   }
   auto target = url::parse(std::move(req.url), last_url_);
-  if (target.str() != last_url_.str()) last_url_ = target;  // into the capacity it has
+  const bool known = target.str() == last_url_.str();
+  if (!known) last_url_ = target;  // into the capacity it has
+  const bool same_url = known && req.params.query.empty();
   if (!req.params.query.empty()) target = target.with_query(req.params.query);
   if (target.is_https() && !STAMPEDE_WITH_TLS) {
     throw usage_error("cannot request " + target.str() +
@@ -238,6 +240,7 @@ inline task<response> client::request(http::request req) {
   if (s.in_flight) throw usage_error(std::string{detail::one_request_at_a_time});
   s.req = std::move(req);
   s.target = std::move(target);
+  s.same_url = same_url;
   s.expected = s.req.params.expected_statuses ? &*s.req.params.expected_statuses : &options_.expected_statuses;
   s.max_redirects = s.req.params.redirects.value_or(options_.max_redirects);
   s.redirects = 0;

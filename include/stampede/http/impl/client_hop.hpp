@@ -23,16 +23,26 @@ inline void client::begin_hop() {
   s.times = {};
   s.bytes_sent = s.bytes_received = 0;
   s.reused = s.leftover = s.retried = false;
-  build_request();
+  // The last request's head and pool key still hold for a request made of nothing else than
+  // theirs: the same method and URL, with no header fields, body or cookies of its own.
+  const auto& body = s.req.body;
+  const bool plain = s.redirects == 0 && s.same_url && s.req.params.headers.empty() && body.empty() &&
+                     body.content_type().empty() && cookies_.empty();
+  const bool rebuild = !plain || !head_reusable_ || head_method_ != s.req.method;
+  if (rebuild) {
+    build_request();
+    origin_buf_.clear();
+    origin_buf_.append(s.target.scheme()).append("://").append(s.target.host()).append(":");
+    detail::append_number(origin_buf_, s.target.port());
+    head_reusable_ = plain;
+    if (plain) head_method_ = s.req.method;
+  }
   s.times.start = clock::now();
   // One deadline for the whole chain of redirects, as k6's request context has.
   if (s.redirects == 0) {
     s.deadline = s.times.start + std::chrono::duration_cast<clock::duration>(
                                      s.req.params.timeout.value_or(options_.timeout));
   }
-  origin_buf_.clear();
-  origin_buf_.append(s.target.scheme()).append("://").append(s.target.host()).append(":");
-  detail::append_number(origin_buf_, s.target.port());
   s.conn = take_idle(origin_buf_);
   if (s.conn && (s.times.start - s.conn->idle_since >= detail::idle_check_after || !detail::replayable(s.req))) {
     // A pooled connection the server closed as idle, or sent unsolicited bytes on (a 408
