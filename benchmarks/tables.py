@@ -178,7 +178,7 @@ def efficiency(a, facts):
             TOOL_NAMES[tool],
             median_range([r["rps"] for r in runs], thousands),
             median_range([r["cpu_us"] for r in runs], lambda v: f"{v:.2f}"),
-            median_range(ratios, lambda v: f"{v:.2f}×") if ratios else "—",
+            "1.00×" if tool == "wrk" else median_range(ratios, lambda v: f"{v:.2f}×") if ratios else "—",
             f"{statistics.median([r['user_us'] for r in runs]):.2f} / {statistics.median([r['sys_us'] for r in runs]):.2f}",
             f"{statistics.median([r['busy'] for r in runs]):.0f}%",
             f"{statistics.median([r['server'] for r in runs]):.0f}%",
