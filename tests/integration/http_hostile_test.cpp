@@ -6,6 +6,9 @@
 #include "support/hostile_server.hpp"
 #include "support/run_coroutine.hpp"
 
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
 
 #include <chrono>
 #include <optional>
@@ -162,4 +165,73 @@ TEST_CASE("client sends a request again after a reused connection dropped it onl
     CHECK(c.connections_opened() == 4);
   };
   stampede::testing::run_coroutine(body);
+}
+
+TEST_CASE("a client that keeps its deadline armed still times each request out at its own deadline") {
+  // keep_deadline_armed() leaves one timer wait pending across requests (the engine's VUs):
+  // a wait armed for a later deadline is replaced, one that fires early waits again, and a
+  // request that is answered in time is not cut short by a wait armed for an earlier one.
+  hostile_server good{misbehaviour::none};
+  hostile_server silent{misbehaviour::never_answer, 100};
+  std::chrono::steady_clock::duration run_took{};
+  const http::client_options options{.timeout = 30s};
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex, options};
+    c.keep_deadline_armed();
+    http::request_params long_wait;
+    long_wait.timeout = 2s;
+    auto res = co_await c.get(good.url("/ok"), std::move(long_wait));  // armed for +2 s
+    CHECK(res.status() == 200);
+
+    http::request_params short_wait;
+    short_wait.timeout = 200ms;  // earlier than the pending wait: armed again, for it
+    auto start = std::chrono::steady_clock::now();
+    res = co_await c.get(silent.url("/x"), std::move(short_wait));
+    auto took = std::chrono::steady_clock::now() - start;
+    CHECK(res.error().kind == http::error_kind::timeout);
+    CHECK(took >= 200ms);
+    CHECK(took < 1500ms);
+
+    http::request_params quick;
+    quick.timeout = 100ms;
+    res = co_await c.get(good.url("/ok"), std::move(quick));  // answered; its wait stays armed
+    CHECK(res.status() == 200);
+    http::request_params later;
+    later.timeout = 500ms;  // the pending wait fires first, finds this request, waits again
+    start = std::chrono::steady_clock::now();
+    res = co_await c.get(silent.url("/y"), std::move(later));
+    took = std::chrono::steady_clock::now() - start;
+    CHECK(res.error().kind == http::error_kind::timeout);
+    CHECK(took >= 500ms);
+    CHECK(took < 1800ms);
+
+    res = co_await c.get(good.url("/ok"));  // 30 s: armed until long after this test
+    CHECK(res.status() == 200);
+  };
+  // The client goes with the coroutine and cancels its wait: the io_context runs out of work
+  // at once rather than 30 s later.
+  const auto start = std::chrono::steady_clock::now();
+  stampede::testing::run_coroutine(body);
+  run_took = std::chrono::steady_clock::now() - start;
+  CHECK(run_took < 5s);
+}
+
+TEST_CASE("closing an idle client that keeps its deadline armed lets the io_context finish") {
+  hostile_server good{misbehaviour::none};
+  asio::io_context io{1};
+  const http::client_options options{.timeout = 30s};
+  http::client c{io.get_executor(), options};  // outlives the coroutine
+  c.keep_deadline_armed();
+  bool done = false;
+  auto requests = [&]() -> asio::awaitable<void> {
+    auto res = co_await c.get(good.url("/ok"));
+    CHECK(res.status() == 200);
+    c.close();  // no request in flight: the wait goes
+    done = true;
+  };
+  asio::co_spawn(io, requests(), asio::detached);
+  const auto start = std::chrono::steady_clock::now();
+  io.run_for(20s);  // returns when the work runs out
+  CHECK(done);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
 }

@@ -88,6 +88,14 @@ class client {
   /// iterations). Requests after it connect anew.
   void close() noexcept;
 
+  /// Keeps the request deadline's timer wait armed between requests rather than cancelling it
+  /// when each request ends, which saves two timer operations and a handler per request. The
+  /// armed wait is work for the io_context: `run()` does not return before it fires (the
+  /// request timeout after the last request, when it finds nothing to do), the client is
+  /// closed or the client is destroyed. The engine does this for its VUs, whose io_contexts
+  /// it stops itself.
+  void keep_deadline_armed(bool keep = true) noexcept;
+
   /// The options the client was made with.
   [[nodiscard]] const client_options& config() const noexcept { return options_; }
   /// Where metrics go; the engine may point it at another VU's tags between iterations.
@@ -128,7 +136,8 @@ class client {
   asio::any_io_executor executor_;
   client_options options_;
   detail::request_metrics metrics_;
-  asio::steady_timer deadline_;
+  std::shared_ptr<detail::deadline_watch> deadline_;
+  bool keep_deadline_armed_ = false;
   std::vector<std::shared_ptr<detail::connection>> idle_;
   std::shared_ptr<dns_cache> dns_;
   cookie_jar cookies_;

@@ -168,6 +168,7 @@ std::optional<std::string> run_hook(asio::io_context& io, shard_context& shard, 
   asio::co_spawn(io, hook(u),
                  asio::bind_cancellation_slot(vu_access::interrupt(u).slot(), [&](const std::exception_ptr& e) {
                    done = true;
+                   io.stop();  // the VU's HTTP client keeps a deadline armed: the work never runs out
                    if (!e) return;
                    try {
                      std::rethrow_exception(e);

@@ -98,6 +98,7 @@ inline http::client& vu::http() {
     http_ = std::make_unique<http::client>(shard_->io->get_executor(), shard_->run->http_options,
                                            http::metrics_target{&shard_->rec, &tags(), shard_->run->start},
                                            shard_->run->dns);
+    http_->keep_deadline_armed();  // the runner stops the shard's io_context itself
   }
   return *http_;
 }

@@ -7,6 +7,7 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 #if STAMPEDE_WITH_TLS
 #  include <asio/ssl/stream.hpp>
 #endif
@@ -30,12 +31,12 @@ namespace stampede::http::detail {
 /// 75 s, Apache and Node.js 5 s); one that was busy a moment ago is used without the syscall.
 inline constexpr std::chrono::milliseconds idle_check_after{1000};
 
-/// Two blocks for the waits of a request's deadline, in the connection the deadline watches,
-/// so that arming it allocates nothing and leaves Asio's per-thread recycler (two blocks
-/// shared by all the thread's operations, taken first-fit) to the socket's operations. A
-/// request cancels its wait when it ends, and Asio frees the cancelled wait only when its
-/// handler runs, after the next request on the connection has armed a new one: two are alive
-/// at once. A wait that finds no free slot, or is larger than one, uses operator new.
+/// Two blocks for the waits of a client's request deadline, in the `deadline_watch`, so that
+/// arming it allocates nothing and leaves Asio's per-thread recycler (two blocks shared by all
+/// the thread's operations, taken first-fit) to the socket's operations. A client that
+/// cancels its wait when a request ends has two alive at once: Asio frees the cancelled wait
+/// only when its handler runs, after the next request armed a new one. A wait that finds no
+/// free slot, or is larger than one, uses operator new.
 class deadline_memory {
  public:
   [[nodiscard]] void* allocate(std::size_t bytes) {
@@ -82,8 +83,7 @@ struct deadline_allocator {
   }
 };
 
-/// A connection to one origin. Held by `shared_ptr` so that the request's deadline handler,
-/// which may run after the request is over, can still look at it safely.
+/// A connection to one origin, held by `shared_ptr` between the pool and the request using it.
 struct connection {
   explicit connection(const asio::any_io_executor& ex) : socket{ex}, resolver{ex} {}
 
@@ -104,33 +104,68 @@ struct connection {
   response_parser parser;
   std::string origin;          // "http://host:port": the pool's key
   std::string remote_address;  // "ip:port"
-  std::uint64_t generation = 0;  // which request the armed deadline belongs to
-  bool timed_out = false;
+  bool timed_out = false;  // the request's deadline closed it
   std::chrono::steady_clock::time_point idle_since{};  // when it went back to the pool
-  deadline_memory deadline_waits;
   // What a read takes at most: 8 KiB, as wrk reads. Most of what a connected VU costs; a
   // response larger than it takes several reads, one after the other without waiting.
   std::array<char, 8 * 1024> buffer{};
 };
 
-/// Closes the connection when the request's deadline passes, unless the request it was armed
-/// for is over (`generation` moved on) or the wait was cancelled.
-struct deadline_handler {
-  deadline_handler(std::shared_ptr<connection> c, std::uint64_t g) noexcept
-      : conn{std::move(c)}, generation{g}, memory{&conn->deadline_waits} {}
+/// A client's request deadline: one timer wait, armed when a request needs it and left armed
+/// across requests, since arming and cancelling a wait per request cost more than the rest
+/// of a pooled request's client-side work. A hop sets `conn` and `at`; when the wait fires
+/// it closes `conn` if `at` has passed, waits again for `at` if it has not, and stays
+/// unarmed when no hop is in flight. Shared with the wait's handler, which a client that is
+/// gone leaves with `conn` null.
+struct deadline_watch {
+  using time_point = std::chrono::steady_clock::time_point;
+  explicit deadline_watch(const asio::any_io_executor& ex) : timer{ex} {}
 
-  std::shared_ptr<connection> conn;
-  std::uint64_t generation;
-  // Asio frees the wait through this allocator while the handler it moved out of the wait
-  // still holds `conn`, so the memory outlives its use.
-  deadline_memory* memory;
-  using allocator_type = deadline_allocator<void>;
-  [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator_type{memory}; }
-  void operator()(const std::error_code& ec) const noexcept {
-    if (ec || conn->generation != generation) return;
-    conn->timed_out = true;
-    conn->abort();
+  asio::steady_timer timer;
+  connection* conn = nullptr;  // the connection of the hop in flight, or null
+  time_point at{};             // that hop's deadline
+  time_point armed_until{};    // when the pending wait fires
+  std::uint64_t wait = 0;      // which wait is pending: a handler for an older one does nothing
+  bool armed = false;          // a wait is pending
+  deadline_memory waits;       // where the waits are allocated
+
+  /// Waits until `t`, replacing a pending wait.
+  static void arm(const std::shared_ptr<deadline_watch>& w, time_point t);
+  /// Cancels a pending wait (its handler runs, and does nothing).
+  void disarm() noexcept {
+    armed = false;
+    ++wait;
+    timer.cancel();
   }
 };
+
+/// The handler of a deadline's wait.
+struct deadline_handler {
+  std::shared_ptr<deadline_watch> watch;
+  std::uint64_t wait;
+  // Asio frees the wait through this allocator while the handler it moved out of the wait
+  // still holds `watch`, so the memory outlives its use.
+  using allocator_type = deadline_allocator<void>;
+  [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator_type{&watch->waits}; }
+  void operator()(const std::error_code& ec) const {
+    auto& w = *watch;
+    if (ec || wait != w.wait) return;  // cancelled, or replaced by a newer wait
+    w.armed = false;
+    if (w.conn == nullptr) return;  // nothing in flight: the next request arms it again
+    if (std::chrono::steady_clock::now() < w.at) {
+      deadline_watch::arm(watch, w.at);  // armed for an earlier request: wait for this one's
+      return;
+    }
+    w.conn->timed_out = true;
+    w.conn->abort();
+  }
+};
+
+inline void deadline_watch::arm(const std::shared_ptr<deadline_watch>& w, time_point t) {
+  w->armed = true;
+  w->armed_until = t;
+  w->timer.expires_at(t);  // cancels a pending wait, whose handler then does nothing
+  w->timer.async_wait(deadline_handler{w, ++w->wait});
+}
 
 }  // namespace stampede::http::detail

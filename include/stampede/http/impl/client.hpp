@@ -77,7 +77,7 @@ inline client::client(asio::any_io_executor ex, client_options opts, metrics_tar
     : executor_{std::move(ex)},
       options_{std::move(opts)},
       metrics_{metrics},
-      deadline_{executor_},
+      deadline_{std::make_shared<detail::deadline_watch>(executor_)},
       dns_{dns ? std::move(dns) : std::make_shared<dns_cache>()} {
   if (options_.timeout <= std::chrono::nanoseconds{0}) throw usage_error("client_options::timeout must be positive");
   if (options_.max_redirects < 0) throw usage_error("client_options::max_redirects must not be negative");
@@ -87,13 +87,24 @@ inline client::client(asio::any_io_executor ex, client_options opts, metrics_tar
 #endif
 }
 
-inline client::~client() { close(); }
+inline client::~client() {
+  // A deadline handler that runs later finds no connection to close (it keeps the watch).
+  deadline_->conn = nullptr;
+  deadline_->disarm();
+  close();
+}
 
 inline void client::set_metrics(metrics_target metrics) { metrics_.set_target(metrics); }
+
+inline void client::keep_deadline_armed(bool keep) noexcept {
+  keep_deadline_armed_ = keep;
+  if (!keep && deadline_->conn == nullptr) deadline_->disarm();
+}
 
 inline void client::close() noexcept {
   for (auto& c : idle_) c->abort();
   idle_.clear();
+  if (deadline_->conn == nullptr) deadline_->disarm();  // no request in flight: no work left
 }
 
 inline std::shared_ptr<detail::connection> client::take_idle(std::string_view origin) {

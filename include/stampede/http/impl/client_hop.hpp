@@ -67,8 +67,11 @@ inline void client::attach() {
     s.conn->origin = origin_buf_;
   }
   s.conn->timed_out = false;
-  deadline_.expires_at(s.deadline);
-  deadline_.async_wait(detail::deadline_handler{s.conn, ++s.conn->generation});
+  auto& w = *deadline_;
+  w.conn = s.conn.get();
+  w.at = s.deadline;
+  // A pending wait that fires by the deadline serves: when it fires early it waits again.
+  if (!w.armed || w.armed_until > s.deadline) detail::deadline_watch::arm(deadline_, s.deadline);
 }
 
 inline bool client::needs_lookup() {
@@ -193,6 +196,7 @@ inline bool client::retry_pooled(bool nothing_written) {
   // OPTIONS, TRACE, or one with an Idempotency-Key), since the server may have acted on it.
   if (!s.reused || s.retried || s.conn->timed_out) return false;
   if (!nothing_written && !detail::replayable(s.req)) return false;
+  deadline_->conn = nullptr;  // until attach() gives it the new connection
   s.conn->abort();
   s.conn.reset();
   s.reused = false;
@@ -260,8 +264,8 @@ inline void client::end_hop() {
   tm.end = steady_clock::now();
 
   // The hop is over: a deadline that fires from now on must not touch the connection.
-  deadline_.cancel();
-  if (s.conn) ++s.conn->generation;
+  deadline_->conn = nullptr;
+  if (!keep_deadline_armed_) deadline_->disarm();
 
   // k6's phases (lib/netext/httpext/tracer.go); a phase a failure cut short ends at the failure.
   const steady_clock::time_point zero{};
