@@ -5,7 +5,10 @@
 #include <stampede/testbed/server.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/hostile_server.hpp"
 
+#include <any>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -81,6 +84,41 @@ TEST_CASE("a refused connection is a recorded failure, not an exception, and the
   CHECK(std::get<sp::rate_sink>(*failed).nonzero == 6);
   CHECK_FALSE(r.thresholds_passed());
   CHECK(r.exit_code() == 99);
+}
+
+TEST_CASE("a VU's requests time out at their own deadlines, and setup's request does not hold the run") {
+  // VUs keep their client's deadline armed across requests: a silent server's request still
+  // ends at its 300 ms timeout, the next request goes through, and neither setup's request
+  // (60 s timeout) nor the VUs' keep the run from ending on time.
+  stampede::testing::hostile_server silent{stampede::testing::misbehaviour::never_answer, 1000};
+  stampede::testing::hostile_server good{};
+  const auto slow = silent.url("/x");
+  const auto ok = good.url("/ok");
+  std::atomic<int> timed_out{0}, answered{0};
+  sp::load_test test{.scenarios = {{.exec = [&, slow, ok](sp::vu& u) -> sp::task<> {
+                                      sp::http::request_params impatient;
+                                      impatient.timeout = 300ms;
+                                      auto res = co_await u.http().get(slow, std::move(impatient));
+                                      if (res.error().kind == sp::http::error_kind::timeout &&
+                                          res.timings().duration >= 250ms) {
+                                        ++timed_out;
+                                      }
+                                      res = co_await u.http().get(ok);
+                                      if (res.status() == 200) ++answered;
+                                    },
+                                    .executor = sp::per_vu_iterations{.vus = 2, .iterations = 2}}},
+                     .setup = [ok](sp::vu& u) -> sp::task<std::any> {
+                       auto res = co_await u.http().get(ok);
+                       co_return res.status();
+                     }};
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(r.errors.empty());
+  CHECK(r.complete_iterations() == 4);
+  CHECK(timed_out.load() == 4);
+  CHECK(answered.load() == 4);
+  CHECK(took < 10s);  // two 300 ms timeouts per VU, not a 60 s deadline left armed
 }
 
 TEST_CASE("requests inside a group carry the group tag, and those after it do not") {
