@@ -111,9 +111,10 @@ struct connection {
   std::array<char, 8 * 1024> buffer{};
 };
 
-/// A client's request deadline: one timer wait, armed when a request needs it and left armed
-/// across requests, since arming and cancelling a wait per request cost more than the rest
-/// of a pooled request's client-side work. A hop sets `conn` and `at`; when the wait fires
+/// A client's request deadline: one timer wait, armed when a request needs it and, for a client
+/// that keeps it armed, left pending across requests: arming and cancelling a wait per request
+/// (a timer-queue insertion and removal, and a handler run for the cancelled wait) showed as
+/// 1.4% of the benchmark's CPU. A hop sets `conn` and `at`; when the wait fires
 /// it closes `conn` if `at` has passed, waits again for `at` if it has not, and stays
 /// unarmed when no hop is in flight. Shared with the wait's handler, which a client that is
 /// gone leaves with `conn` null.
