@@ -33,7 +33,20 @@ void append_percent_encoded(std::string& out, std::string_view text);
 /// u.str();     // "http://127.0.0.1:8080/api/todos?q=milk%20%26%20eggs&limit=10"
 /// u.target();  // "/api/todos?q=milk%20%26%20eggs&limit=10"
 /// ```
-class url {
+namespace detail {
+/// Where a url's parts lie in its text: all that a parse finds besides the text itself.
+struct url_layout {
+  std::uint32_t host_begin_ = 0, host_end_ = 0;  // host() without IPv6 brackets
+  std::uint32_t authority_end_ = 0;              // authority() is [after "//", authority_end_)
+  std::uint32_t authority_begin_ = 0;
+  std::uint32_t path_begin_ = 0, query_begin_ = 0;  // target() is [path_begin_, size)
+  std::uint16_t port_ = 80;
+  bool https_ = false;
+  bool default_port_ = true;
+};
+}  // namespace detail
+
+class url : private detail::url_layout {
  public:
   /// Parses `text`; throws `usage_error` if it is not a usable absolute http(s) URL.
   [[nodiscard]] static url parse(std::string text);
@@ -75,16 +88,7 @@ class url {
   friend bool operator==(const url& a, const url& b) noexcept { return a.text_ == b.text_; }
 
  private:
-  url with_text(std::string text) const;  // this URL's parse over `text`, which must match it
-
   std::string text_;
-  std::uint32_t host_begin_ = 0, host_end_ = 0;  // host() without IPv6 brackets
-  std::uint32_t authority_end_ = 0;              // authority() is [after "//", authority_end_)
-  std::uint32_t authority_begin_ = 0;
-  std::uint32_t path_begin_ = 0, query_begin_ = 0;  // target() is [path_begin_, size)
-  std::uint16_t port_ = 80;
-  bool https_ = false;
-  bool default_port_ = true;
 };
 
 /// Whether `a` and `b` have the same origin: scheme, host (compared without regard to case)

@@ -161,21 +161,9 @@ inline url url::parse(std::string text) {
 
 inline url url::parse(std::string text, const url& known) {
   if (known.text_.empty() || text != known.text_) return parse(std::move(text));
-  return known.with_text(std::move(text));
-}
-
-inline url url::with_text(std::string text) const {
   url out;
+  static_cast<detail::url_layout&>(out) = known;  // the same text: the same layout, no copy of it
   out.text_ = std::move(text);
-  out.host_begin_ = host_begin_;
-  out.host_end_ = host_end_;
-  out.authority_end_ = authority_end_;
-  out.authority_begin_ = authority_begin_;
-  out.path_begin_ = path_begin_;
-  out.query_begin_ = query_begin_;
-  out.port_ = port_;
-  out.https_ = https_;
-  out.default_port_ = default_port_;
   return out;
 }
 
