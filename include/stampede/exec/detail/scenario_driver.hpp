@@ -380,7 +380,7 @@ inline task<> scenario_driver::iteration(vu& u) {
   } catch (...) {
     failure = std::current_exception();
   }
-  (void)iteration_ended(u, start, failure);
+  iteration_ended(u, start, failure);
 }
 
 inline std::chrono::nanoseconds scenario_driver::iteration_started(vu& u, std::optional<nanoseconds> now) {

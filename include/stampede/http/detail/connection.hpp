@@ -132,8 +132,10 @@ struct deadline_watch {
 
   /// Waits until `t`, replacing a pending wait.
   static void arm(const std::shared_ptr<deadline_watch>& w, time_point t);
-  /// Cancels a pending wait (its handler runs, and does nothing).
+  /// Cancels a pending wait (its handler runs, and does nothing). A wait that fired stays
+  /// armed until its handler runs, so an unarmed watch has nothing to cancel.
   void disarm() noexcept {
+    if (!armed) return;
     armed = false;
     ++wait;
     timer.cancel();
