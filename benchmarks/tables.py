@@ -170,7 +170,6 @@ def efficiency(a, facts):
         if not runs:
             rows.append([TOOL_NAMES[tool], "failed", "", "", "", "", "", ""])
             continue
-        facts[f"cpu_{tool}"] = statistics.median([r["cpu_us"] for r in runs])
         ratios = [r["cpu_us"] / wrk_by_rep[r["rep"]] for r in runs if r["rep"] in wrk_by_rep]
         if ratios:
             facts[f"ratio_{tool}"] = statistics.median(ratios)
