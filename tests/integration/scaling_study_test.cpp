@@ -162,7 +162,7 @@ TEST_CASE("a sweep rejects a bad definition before running anything") {
                     "the matrix lists the parameter \"a\" twice");
 }
 
-TEST_CASE("a peak search finds the arrival rate one 2 ms slot serves within its p99 target") {
+TEST_CASE("a peak search finds the arrival rate one 2 ms slot serves within its p99 target", "[timing]") {
   // One slot of 2 ms serves at most 500 requests/s; above that the queue, and p(99), grow
   // for as long as the run lasts.
   tb::server server{{.replicas = tb::replica_model{.replicas = 1, .service_time = 2ms}}};
