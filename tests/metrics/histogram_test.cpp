@@ -539,6 +539,30 @@ TEST_CASE("reset forgets the values and keeps the config") {
   REQUIRE(h.min() == 12);
 }
 
+TEST_CASE("reset and merge reach the first and the last bucket") {
+  // Both only visit the buckets from min's to max's; values in the extreme buckets must
+  // still be merged and forgotten.
+  histogram a;
+  a.record(0);
+  a.record(one_hour_ns * 2);  // clamped into the last bucket
+  histogram b;
+  b.record(1'000);
+  b.merge(a);
+  histogram expected;
+  expected.record(0);
+  expected.record(1'000);
+  expected.record(one_hour_ns * 2);
+  REQUIRE(b == expected);
+  REQUIRE(b.value_at_percentile(100) == histogram{}.config().highest);
+  b.reset();
+  REQUIRE(b == histogram{});
+  b.merge(histogram{});  // an empty histogram merges as nothing
+  REQUIRE(b == histogram{});
+  b.record(5);
+  REQUIRE(b.value_at_percentile(0) == 5);
+  REQUIRE(b.value_at_percentile(100) == 5);
+}
+
 TEST_CASE("histogram memory is fixed at construction and stated for the default") {
   histogram h;
   // The figure the class documentation states: 33,792 buckets of 8 bytes.

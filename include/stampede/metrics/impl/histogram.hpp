@@ -193,7 +193,10 @@ inline void histogram::merge(const histogram& other) {
                                 detail::describe(config_) + " and the other is " +
                                 detail::describe(other.config_));
   }
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  if (other.total_count_ > 0) {  // the other's non-empty buckets lie from its min's to its max's
+    const auto last = other.layout_.index_of(other.max_);
+    for (auto i = other.layout_.index_of(other.min_); i <= last; ++i) counts_[i] += other.counts_[i];
+  }
   total_count_ += other.total_count_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
@@ -202,7 +205,13 @@ inline void histogram::merge(const histogram& other) {
 }
 
 inline void histogram::reset() noexcept {
-  std::fill(counts_.begin(), counts_.end(), std::uint64_t{0});
+  // Only the buckets from min's to max's can be non-empty: a latency's few kilobytes of the
+  // default 264 KiB, so a recorder can reuse its histograms every tick for next to nothing.
+  if (total_count_ > 0) {
+    const auto first = counts_.begin() + static_cast<std::ptrdiff_t>(layout_.index_of(min_));
+    const auto last = counts_.begin() + static_cast<std::ptrdiff_t>(layout_.index_of(max_)) + 1;
+    std::fill(first, last, std::uint64_t{0});
+  }
   total_count_ = 0;
   min_ = UINT64_MAX;
   max_ = 0;
