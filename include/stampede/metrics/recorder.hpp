@@ -7,6 +7,7 @@
 #include <stampede/metrics/snapshot.hpp>
 #include <stampede/metrics/tags.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -63,6 +64,18 @@ class recorder {
   /// afresh.
   [[nodiscard]] snapshot take(std::chrono::nanoseconds now);
 
+  /// Gives back a snapshot `take` returned, once it has been read: its sinks are emptied
+  /// and put in place of those the next take hands out, so a warm recorder takes without
+  /// allocating. A fresh trend sink is a 264 KiB histogram whose first touch faults its
+  /// pages in: on a virtual machine 0.85 ms each, and a shard with 20 of them stalled for
+  /// 17 ms every tick before it recycled. Entries this recorder has no series for, or
+  /// whose series already has a sink waiting, are dropped.
+  void recycle(snapshot&& taken);
+
+  /// Sinks given back by `recycle` that wait for a take to put them in place.
+  [[nodiscard]] std::size_t spare_sinks() const noexcept {
+    return static_cast<std::size_t>(std::count(spare_ready_.begin(), spare_ready_.end(), char{1}));
+  }
   /// Samples recorded since the previous take.
   [[nodiscard]] std::uint64_t pending_samples() const noexcept { return pending_; }
   [[nodiscard]] const metric_registry& registry() const noexcept { return *registry_; }
@@ -94,6 +107,8 @@ class recorder {
   std::vector<std::uint32_t> route_series_;  // series indices of every route, back to back
   std::vector<sink> sinks_;    // per series: the registry's, then this recorder's breakdowns
   std::vector<char> touched_;  // per series: got a sample since the last take
+  std::vector<sink> spares_;   // per series: an emptied sink for the next take, if spare_ready_
+  std::vector<char> spare_ready_;
   std::vector<metric_descriptor> breakdowns_;  // series registry.series().size() + i
   std::unordered_map<std::string, std::uint32_t> breakdown_index_;  // by display name
   std::chrono::nanoseconds since_{0};

@@ -37,10 +37,15 @@ class snapshot {
   void add(metric_descriptor metric, sink data);
   /// Folds `other` in: entries merge, the span becomes the union of both.
   void merge(const snapshot& other);
+  /// The same, moving `other`'s sinks where this snapshot has no entry for them (no copy of
+  /// their histograms); `other` is left without entries.
+  void merge(snapshot&& other);
 
   /// The entry's sink for a metric or sub-metric (matched by name and filter), if present.
   [[nodiscard]] const sink* find(const metric_descriptor& metric) const;
   [[nodiscard]] const std::vector<snapshot_entry>& entries() const noexcept { return entries_; }
+  /// The entries, moved out (to reuse their sinks); the snapshot is left without any.
+  [[nodiscard]] std::vector<snapshot_entry> release_entries() && { return std::move(entries_); }
   [[nodiscard]] std::chrono::nanoseconds start() const noexcept { return start_; }
   [[nodiscard]] std::chrono::nanoseconds end() const noexcept { return end_; }
   [[nodiscard]] std::chrono::nanoseconds duration() const noexcept { return end_ - start_; }
@@ -56,6 +61,8 @@ class snapshot {
   std::chrono::nanoseconds start_{0};
   std::chrono::nanoseconds end_{0};
   std::vector<snapshot_entry> entries_;
+
+  void widen(const snapshot& other);
 };
 
 }  // namespace stampede

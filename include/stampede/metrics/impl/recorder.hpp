@@ -4,6 +4,7 @@
 #include <stampede/core/error.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -18,6 +19,8 @@ inline recorder::recorder(std::shared_ptr<const metric_registry> registry)
   sinks_.reserve(registry_->series().size());
   for (const auto& d : registry_->series()) sinks_.push_back(make_sink(d));
   touched_.assign(sinks_.size(), 0);
+  spares_.resize(sinks_.size());
+  spare_ready_.assign(sinks_.size(), 0);
 }
 
 inline std::size_t recorder::tag_set_hash::operator()(const tag_set& tags) const noexcept {
@@ -72,6 +75,8 @@ inline recorder::route recorder::make_route(metric_id id, tag_set_id tags) {
       if (inserted) {
         sinks_.push_back(make_sink(d));
         touched_.push_back(0);
+        spares_.emplace_back();
+        spare_ready_.push_back(0);
         breakdowns_.push_back(std::move(d));
       }
       route_series_.push_back(slot->second);
@@ -133,12 +138,36 @@ inline snapshot recorder::take(std::chrono::nanoseconds now) {
   for (std::size_t i = 0; i < sinks_.size(); ++i) {
     if (!touched_[i]) continue;
     const auto& d = descriptor(i);
-    delta.add(d, std::exchange(sinks_[i], make_sink(d)));
+    sink fresh = spare_ready_[i] ? std::move(spares_[i]) : make_sink(d);
+    spare_ready_[i] = 0;
+    delta.add(d, std::exchange(sinks_[i], std::move(fresh)));
     touched_[i] = 0;
   }
   since_ = now;
   pending_ = 0;
   return delta;
+}
+
+inline void recorder::recycle(snapshot&& taken) {
+  for (auto& e : std::move(taken).release_entries()) {
+    auto index = registry_->find_series(e.metric);
+    if (!index && !e.metric.filter.empty()) {
+      if (const auto it = breakdown_index_.find(e.metric.display_name()); it != breakdown_index_.end()) index = it->second;
+    }
+    if (!index || *index >= sinks_.size() || spare_ready_[*index]) continue;
+    auto& live = sinks_[*index];
+    if (e.data.index() != live.index()) continue;
+    if (auto* taken_trend = std::get_if<trend_sink>(&e.data)) {
+      const auto& own = std::get<trend_sink>(live);
+      if (taken_trend->contains != own.contains || taken_trend->samples.config() != own.samples.config()) continue;
+      taken_trend->samples.reset();
+      taken_trend->rejected = 0;
+      spares_[*index] = std::move(*taken_trend);
+    } else {
+      spares_[*index] = make_sink(descriptor(*index));
+    }
+    spare_ready_[*index] = 1;
+  }
 }
 
 }  // namespace stampede

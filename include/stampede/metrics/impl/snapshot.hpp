@@ -4,6 +4,7 @@
 #include <stampede/core/error.hpp>
 
 #include <algorithm>
+#include <utility>
 
 namespace stampede {
 
@@ -26,7 +27,7 @@ inline void snapshot::add(metric_descriptor metric, sink data) {
   }
 }
 
-inline void snapshot::merge(const snapshot& other) {
+inline void snapshot::widen(const snapshot& other) {
   if (entries_.empty() && start_ == end_) {
     start_ = other.start_;
     end_ = other.end_;
@@ -34,7 +35,21 @@ inline void snapshot::merge(const snapshot& other) {
     start_ = std::min(start_, other.start_);
     end_ = std::max(end_, other.end_);
   }
+}
+
+inline void snapshot::merge(const snapshot& other) {
+  widen(other);
   for (const auto& e : other.entries_) add(e.metric, e.data);
+}
+
+inline void snapshot::merge(snapshot&& other) {
+  if (&other == this) {
+    merge(std::as_const(other));
+    return;
+  }
+  widen(other);
+  for (auto& e : other.entries_) add(std::move(e.metric), std::move(e.data));
+  other.entries_.clear();
 }
 
 inline const sink* snapshot::find(const metric_descriptor& metric) const {
