@@ -252,3 +252,28 @@ TEST_CASE("recycle drops sinks that do not fit the recorder's series") {
   rec.recycle(std::move(foreign));
   CHECK(rec.spare_sinks() == 0);
 }
+
+TEST_CASE("merging a snapshot by move equals merging a copy, and leaves the moved one empty") {
+  auto registry = registry_with_expected_response();
+  sp::recorder a{registry}, b{registry};
+  record_requests(a, 50);
+  record_requests(b, 70, 50);
+  const auto from_a = a.take(2s);
+  auto from_b = b.take(3s);
+  sp::snapshot copied{1s, 2s};
+  copied.merge(from_a);
+  copied.merge(from_b);
+  sp::snapshot moved{1s, 2s};
+  auto a_copy = from_a;
+  moved.merge(std::move(a_copy));  // into an empty snapshot: every sink moves
+  moved.merge(std::move(from_b));  // into existing entries: they merge
+  CHECK(moved == copied);
+  CHECK(a_copy.entries().empty());  // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(moved.start() == 0s);
+  CHECK(moved.end() == 3s);
+  auto self = copied;
+  self.merge(std::move(self));  // NOLINT(bugprone-use-after-move): merging itself doubles it
+  auto doubled = copied;
+  doubled.merge(copied);
+  CHECK(self == doubled);
+}
