@@ -2,16 +2,20 @@
 // methods and bodies, framing, redirects, cookies, hosts, metrics.
 #include <stampede/http/client.hpp>
 #include <stampede/metrics/recorder.hpp>
+#include <stampede/testbed/server.hpp>
 
 #include "support/catch_compat.hpp"
 #include "support/run_coroutine.hpp"
 #include "support/hostile_server.hpp"
 
 #include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/this_coro.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
@@ -513,4 +517,48 @@ TEST_CASE("client sends a body larger than the socket's buffer and reads a respo
     CHECK(c.connections_opened() == 1);
   };
   stampede::testing::run_coroutine(body, 30s);
+}
+
+TEST_CASE("client reads a response first when the thread has other work, and waits for one that is not there yet") {
+  auto& policy = http::detail::this_thread_read_first;
+  stampede::testbed::server server;  // /delay/{ms} answers after a timer on the server's own thread
+
+  SECTION("one client whose responses come 1 ms late: first reads miss, then the thread waits") {
+    policy = {};
+    auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+      http::client c{ex};
+      for (std::uint32_t i = 0; i < http::detail::read_first::window; ++i) {
+        auto res = co_await c.get(server.url("/delay/1"));
+        REQUIRE(res.status() == 200);  // found after a failed first read, by waiting for it
+      }
+      CHECK(policy.first_reads() == http::detail::read_first::window);
+      CHECK(policy.first_misses() > http::detail::read_first::most_misses);
+      CHECK(policy.pausing());
+      auto res = co_await c.get(server.url("/delay/1"));
+      CHECK(res.status() == 200);
+      CHECK(policy.first_reads() == http::detail::read_first::window);  // waited for, not read first
+    };
+    stampede::testing::run_coroutine(body, 30s);
+  }
+
+  SECTION("fifty clients on one thread: each response is read a round of the others after its request") {
+    policy = {};
+    constexpr int clients = 50;
+    constexpr int requests = 20;
+    int ok = 0;
+    auto one_client = [&]() -> asio::awaitable<void> {
+      const auto ex = co_await asio::this_coro::executor;  // named: see docs/http.md on g++ 12
+      http::client c{ex};
+      for (int r = 0; r < requests; ++r) {
+        auto res = co_await c.get(server.url("/"));
+        if (res.status() == 200 && res.body() == "ok") ++ok;
+      }
+    };
+    asio::io_context io{1};
+    for (int i = 0; i < clients; ++i) asio::co_spawn(io, one_client(), asio::detached);
+    io.run_for(30s);
+    CHECK(ok == clients * requests);
+    CHECK(policy.first_reads() > 0);
+    CHECK(policy.first_misses() < policy.first_reads());  // some found their response at once
+  }
 }

@@ -6,6 +6,7 @@
 #include <stampede/http/client_options.hpp>
 #include <stampede/http/cookie_jar.hpp>
 #include <stampede/http/detail/connection.hpp>
+#include <stampede/http/detail/read_first.hpp>
 #include <stampede/http/detail/request_metrics.hpp>
 #include <stampede/http/detail/request_state.hpp>
 #include <stampede/http/detail/tls.hpp>

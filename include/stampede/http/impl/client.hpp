@@ -7,6 +7,8 @@
 
 #include <asio/buffer.hpp>
 #include <asio/error.hpp>
+#include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
 #include <algorithm>
@@ -325,11 +327,11 @@ inline task<response> client::perform(std::uint64_t ticket) {
       if (write_ec && retry_pooled(written == 0)) continue;
       if (!wrote(write_ec)) break;
 
-      // Plain TCP waits until the socket is readable and then reads without blocking. A read
-      // started at once (Asio tries one first after a read that returned data) would find
-      // nothing right after the request and cost a failed recvfrom; a read after readiness
-      // costs one epoll_ctl (Asio re-arms the descriptor for a wait) and no failed call.
-      // After a read that filled the buffer more may be waiting, so the next read goes first.
+      // Plain TCP reads without blocking, either after the shard's other ready work has run
+      // (see detail::read_first) or once the socket is readable. A read started at once (as
+      // Asio's async_read_some tries) would find nothing right after the request. After a read
+      // that filled the buffer more may be waiting, so the next read goes first.
+      bool look_first = !s.target.is_https() && detail::this_thread_read_first.wanted();
       for (bool drained = true;;) {
         std::error_code ec;
         std::size_t n = 0;
@@ -342,12 +344,20 @@ inline task<response> client::perform(std::uint64_t ticket) {
         } else
 #endif
         {
-          if (drained) {
+          if (look_first) {
+            ++stampede::detail::suspensions;
+            co_await asio::post(executor_, asio::use_awaitable);
+          } else if (drained) {
             ++stampede::detail::suspensions;
             std::tie(ec) = co_await s.conn->socket.async_wait(asio::socket_base::wait_read, net::use_nothrow);
           }
           if (!ec) n = s.conn->socket.read_some(asio::buffer(s.conn->buffer), ec);
-          if (ec == asio::error::would_block || ec == asio::error::try_again) {
+          const bool nothing_yet = ec == asio::error::would_block || ec == asio::error::try_again;
+          if (look_first) {
+            detail::this_thread_read_first.found(!nothing_yet);
+            look_first = false;
+          }
+          if (nothing_yet) {
             drained = true;
             continue;
           }
