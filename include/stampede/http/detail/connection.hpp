@@ -31,12 +31,14 @@ namespace stampede::http::detail {
 /// 75 s, Apache and Node.js 5 s); one that was busy a moment ago is used without the syscall.
 inline constexpr std::chrono::milliseconds idle_check_after{1000};
 
-/// Two blocks for the waits of a client's request deadline, in the `deadline_watch`, so that
+/// Three blocks for the waits of a client's request deadline, in the `deadline_watch`, so that
 /// arming it allocates nothing and leaves Asio's per-thread recycler (two blocks shared by all
 /// the thread's operations, taken first-fit) to the socket's operations. A client that
 /// cancels its wait when a request ends has two alive at once: Asio frees the cancelled wait
-/// only when its handler runs, after the next request armed a new one. A wait that finds no
-/// free slot, or is larger than one, uses operator new.
+/// only when its handler runs, after the next request armed a new one. When a thread's
+/// clients switch from reading responses first to waiting for them (see `read_first`), one
+/// cancelled wait's handler has been seen to run a request late, so three can be alive. A wait
+/// that finds no free slot, or is larger than one, uses operator new.
 class deadline_memory {
  public:
   [[nodiscard]] void* allocate(std::size_t bytes) {
@@ -61,7 +63,7 @@ class deadline_memory {
   }
 
  private:
-  static constexpr std::size_t slot_size = 256, slots = 2;
+  static constexpr std::size_t slot_size = 256, slots = 3;
   struct alignas(std::max_align_t) slot : std::array<unsigned char, slot_size> {};
   std::array<slot, slots> storage_{};
   std::array<bool, slots> used_{};
