@@ -11,7 +11,9 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -19,6 +21,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -541,7 +544,38 @@ TEST_CASE("client reads a response first when the thread has other work, and wai
     stampede::testing::run_coroutine(body, 30s);
   }
 
-  SECTION("fifty clients on one thread: each response is read a round of the others after its request") {
+  SECTION("one client whose thread has 5 ms of other work after each request: the first read finds the response") {
+    policy = {};
+    bool done = false;
+    int ok = 0;
+    // Always queued ahead of the client's read: it sleeps 5 ms each turn, and reposts itself.
+    auto other_work = [&]() -> asio::awaitable<void> {
+      const auto ex = co_await asio::this_coro::executor;
+      while (!done) {
+        co_await asio::post(ex, asio::use_awaitable);
+        std::this_thread::sleep_for(5ms);
+      }
+    };
+    auto one_client = [&]() -> asio::awaitable<void> {
+      const auto ex = co_await asio::this_coro::executor;  // named: see docs/http.md on g++ 12
+      http::client c{ex};
+      for (int r = 0; r < 40; ++r) {
+        auto res = co_await c.get(server.url("/"));
+        if (res.status() == 200 && res.body() == "ok") ++ok;
+      }
+      done = true;
+    };
+    asio::io_context io{1};
+    asio::co_spawn(io, other_work(), asio::detached);
+    asio::co_spawn(io, one_client(), asio::detached);
+    io.run_for(30s);
+    CHECK(done);
+    CHECK(ok == 40);
+    CHECK(policy.first_reads() == 40);
+    CHECK(policy.first_misses() < policy.first_reads());  // the server had 5 ms to answer
+  }
+
+  SECTION("fifty clients on one thread: every response arrives, read first or waited for") {
     policy = {};
     constexpr int clients = 50;
     constexpr int requests = 20;
@@ -559,6 +593,5 @@ TEST_CASE("client reads a response first when the thread has other work, and wai
     io.run_for(30s);
     CHECK(ok == clients * requests);
     CHECK(policy.first_reads() > 0);
-    CHECK(policy.first_misses() < policy.first_reads());  // some found their response at once
   }
 }
