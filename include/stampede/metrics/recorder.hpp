@@ -67,9 +67,10 @@ class recorder {
   /// Gives back a snapshot `take` returned, once it has been read: its sinks are emptied
   /// and put in place of those the next take hands out, so a warm recorder takes without
   /// allocating. A fresh trend sink is a 264 KiB histogram whose first touch faults its
-  /// pages in: on a virtual machine 0.85 ms each, and a shard with 20 of them stalled for
-  /// 17 ms every tick before it recycled. Entries this recorder has no series for, or
-  /// whose series already has a sink waiting, are dropped.
+  /// pages in: about 0.85 ms each on a 2-vCPU virtual machine, so a shard taking nine fresh
+  /// trends stalled for 3.5 ms every tick (docs/performance.md). Entries this recorder has
+  /// no series for, of another type or histogram config than its own, or whose series
+  /// already has a sink waiting, are dropped. The engine's ticker does this for every shard.
   void recycle(snapshot&& taken);
 
   /// Sinks given back by `recycle` that wait for a take to put them in place.
