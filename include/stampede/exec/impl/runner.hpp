@@ -288,13 +288,8 @@ inline result run(const load_test& test_in, const run_options& options) {
       // The first shard's sinks move into the delta and the others' merge into them, so a
       // tick copies no histogram that the delta does not already have.
       for (auto& f : futures) parts.push_back(std::make_shared<snapshot>(f.get()));
-      for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i == 0) {
-          delta.merge(std::move(*parts[0]));  // filled with the delta below
-        } else {
-          delta.merge(*parts[i]);
-        }
-      }
+      delta.merge(std::move(*parts.front()));  // given the delta itself below
+      for (std::size_t i = 1; i < parts.size(); ++i) delta.merge(*parts[i]);
     } else {
       for (auto& sh : shards) delta.merge(sh->ctx.rec.take(now));
     }

@@ -154,7 +154,7 @@ inline void recorder::recycle(snapshot&& taken) {
     if (!index && !e.metric.filter.empty()) {
       if (const auto it = breakdown_index_.find(e.metric.display_name()); it != breakdown_index_.end()) index = it->second;
     }
-    if (!index || *index >= sinks_.size() || spare_ready_[*index]) continue;
+    if (!index || spare_ready_[*index]) continue;
     auto& live = sinks_[*index];
     if (e.data.index() != live.index()) continue;
     if (auto* taken_trend = std::get_if<trend_sink>(&e.data)) {
