@@ -67,8 +67,8 @@ class recorder {
   /// Gives back a snapshot `take` returned, once it has been read: its sinks are emptied
   /// and put in place of those the next take hands out, so a warm recorder takes without
   /// allocating. A fresh trend sink is a 264 KiB histogram whose first touch faults its
-  /// pages in: about 0.85 ms each on a 2-vCPU virtual machine, so a shard taking nine fresh
-  /// trends stalled for 3.5 ms every tick (docs/performance.md). Entries this recorder has
+  /// pages in: a shard taking nine fresh trends stalled for 3.5 ms every tick on a 2-vCPU
+  /// virtual machine (docs/performance.md). Entries this recorder has
   /// no series for, of another type or histogram config than its own, or whose series
   /// already has a sink waiting, are dropped. The engine's ticker does this for every shard.
   void recycle(snapshot&& taken);
