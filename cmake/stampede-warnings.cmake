@@ -37,3 +37,10 @@ if(STAMPEDE_SANITIZE)
     target_compile_options(stampede_project_options INTERFACE -fno-sanitize=function)
   endif()
 endif()
+
+# The compiled library is stampede's own code too: same warnings and sanitizers (compile
+# options only; stampede_project_options itself is not exported with it).
+if(TARGET stampede_compiled)
+  target_compile_options(stampede_compiled PRIVATE
+    $<TARGET_PROPERTY:stampede_project_options,INTERFACE_COMPILE_OPTIONS>)
+endif()

@@ -7,6 +7,17 @@
 #  error "stampede needs C++20 (coroutines, concepts, designated initializers)"
 #endif
 
+/// Build mode. Header-only by default: every body is compiled in each translation unit that
+/// uses it. With STAMPEDE_SEPARATE_COMPILATION defined (the `stampede::compiled` CMake target
+/// defines it for its consumers), the non-template bodies (`impl/*.ipp`) are left out of the
+/// headers and come from the library built from `src/stampede.cpp` instead, as Asio does with
+/// ASIO_SEPARATE_COMPILATION. Templates and small inline members stay in the headers.
+#if defined(STAMPEDE_SEPARATE_COMPILATION)
+#  define STAMPEDE_DECL
+#else
+#  define STAMPEDE_DECL inline
+#endif
+
 /// 1 when https:// URLs are supported (Asio's SSL over OpenSSL). The CMake target defines it
 /// from what it found; code compiled without the target gets TLS only if it asks for it.
 #if !defined(STAMPEDE_WITH_TLS)

@@ -1,5 +1,6 @@
 // The runner end to end on real threads and timers, without a network: executors' pacing,
 // graceful stops, interrupts, errors, checks, groups, setup/teardown and stop requests.
+#include <stampede/exec/metrics.hpp>
 #include <stampede/exec/runner.hpp>
 
 #include "support/catch_compat.hpp"

@@ -3,8 +3,11 @@
 // ramp-down, graceful stops, interrupts) is asserted exactly and nothing sleeps.
 #pragma once
 
+#include <stampede/exec/detail/run_setup.hpp>
+#include <stampede/exec/detail/scenario_driver.hpp>
 #include <stampede/exec/runner.hpp>
 
+#include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
 #include <chrono>

@@ -36,4 +36,6 @@ namespace stampede {
 
 }  // namespace stampede
 
-#include <stampede/cli/impl/main.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/cli/impl/main.ipp>
+#endif

@@ -91,4 +91,6 @@ void apply_cli(const cli_options& options, load_test& test);
 
 }  // namespace stampede
 
-#include <stampede/cli/impl/options.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/cli/impl/options.ipp>
+#endif

@@ -131,4 +131,6 @@ class json_ref {
 
 }  // namespace stampede
 
-#include <stampede/core/impl/json.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/core/impl/json.ipp>
+#endif

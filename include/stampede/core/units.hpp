@@ -62,4 +62,6 @@ struct fmt::formatter<stampede::byte_count> : fmt::formatter<std::string_view> {
   }
 };
 
-#include <stampede/core/impl/units.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/core/impl/units.ipp>
+#endif

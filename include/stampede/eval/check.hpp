@@ -50,3 +50,6 @@ struct check_result {
 }  // namespace stampede
 
 #include <stampede/eval/impl/check.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/eval/impl/check.ipp>
+#endif

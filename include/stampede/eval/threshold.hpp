@@ -168,4 +168,6 @@ template <threshold_bound B>
 
 }  // namespace stampede
 
-#include <stampede/eval/impl/threshold.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/eval/impl/threshold.ipp>
+#endif

@@ -69,4 +69,6 @@ class window_tracker {
 
 }  // namespace stampede
 
-#include <stampede/eval/impl/window_tracker.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/eval/impl/window_tracker.ipp>
+#endif

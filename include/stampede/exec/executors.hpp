@@ -138,4 +138,6 @@ void validate(const executor& e, std::string_view scenario_name);
 
 }  // namespace stampede
 
-#include <stampede/exec/impl/executors.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/exec/impl/executors.ipp>
+#endif

@@ -135,4 +135,6 @@ class arrival_schedule {
 
 }  // namespace stampede
 
-#include <stampede/exec/impl/plan.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/exec/impl/plan.ipp>
+#endif

@@ -129,4 +129,6 @@ struct result {
 
 }  // namespace stampede
 
-#include <stampede/exec/impl/result.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/exec/impl/result.ipp>
+#endif

@@ -36,4 +36,6 @@ void validate(const load_test& test);
 
 }  // namespace stampede
 
-#include <stampede/exec/impl/runner.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/exec/impl/runner.ipp>
+#endif

@@ -97,4 +97,6 @@ class stage_list {
 
 }  // namespace stampede
 
-#include <stampede/exec/impl/stage.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/exec/impl/stage.ipp>
+#endif

@@ -186,3 +186,6 @@ class vu {
 }  // namespace stampede
 
 #include <stampede/exec/impl/vu.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/exec/impl/vu.ipp>
+#endif

@@ -157,4 +157,6 @@ class client {
 
 }  // namespace stampede::http
 
-#include <stampede/http/impl/client.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/http/impl/client.ipp>
+#endif

@@ -70,4 +70,6 @@ class cookie_jar {
 
 }  // namespace stampede::http
 
-#include <stampede/http/impl/cookie_jar.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/http/impl/cookie_jar.ipp>
+#endif

@@ -71,4 +71,6 @@ class dns_cache {
 
 }  // namespace stampede::http
 
-#include <stampede/http/impl/dns_cache.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/http/impl/dns_cache.ipp>
+#endif

@@ -100,4 +100,6 @@ class headers {
 
 }  // namespace stampede::http
 
-#include <stampede/http/impl/headers.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/http/impl/headers.ipp>
+#endif

@@ -58,4 +58,6 @@ void validate_header(std::string_view name, std::string_view value);
 
 }  // namespace stampede::http
 
-#include <stampede/http/impl/request.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/http/impl/request.ipp>
+#endif

@@ -97,4 +97,6 @@ class url : private detail::url_layout {
 
 }  // namespace stampede::http
 
-#include <stampede/http/impl/url.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/http/impl/url.ipp>
+#endif

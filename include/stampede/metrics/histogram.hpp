@@ -215,3 +215,6 @@ class histogram {
 }  // namespace stampede
 
 #include <stampede/metrics/impl/histogram.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/histogram.ipp>
+#endif

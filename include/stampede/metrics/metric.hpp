@@ -159,3 +159,6 @@ using trend = metric<metric_type::trend>;
 }  // namespace stampede
 
 #include <stampede/metrics/impl/metric.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/metric.ipp>
+#endif

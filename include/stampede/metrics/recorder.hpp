@@ -119,3 +119,6 @@ class recorder {
 }  // namespace stampede
 
 #include <stampede/metrics/impl/recorder.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/recorder.ipp>
+#endif

@@ -91,4 +91,6 @@ class metric_registry {
 
 }  // namespace stampede
 
-#include <stampede/metrics/impl/registry.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/registry.ipp>
+#endif

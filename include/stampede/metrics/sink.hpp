@@ -105,4 +105,6 @@ void merge(sink& into, const sink& from);
 
 }  // namespace stampede
 
-#include <stampede/metrics/impl/sink.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/sink.ipp>
+#endif

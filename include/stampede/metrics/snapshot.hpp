@@ -67,4 +67,6 @@ class snapshot {
 
 }  // namespace stampede
 
-#include <stampede/metrics/impl/snapshot.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/snapshot.ipp>
+#endif

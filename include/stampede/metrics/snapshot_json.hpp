@@ -36,4 +36,6 @@ namespace stampede {
 
 }  // namespace stampede
 
-#include <stampede/metrics/impl/snapshot_json.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/snapshot_json.ipp>
+#endif

@@ -109,4 +109,6 @@ class tag_filter {
 
 }  // namespace stampede
 
-#include <stampede/metrics/impl/tags.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/tags.ipp>
+#endif

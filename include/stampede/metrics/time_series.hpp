@@ -159,4 +159,6 @@ class time_series {
 
 }  // namespace stampede
 
-#include <stampede/metrics/impl/time_series.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/metrics/impl/time_series.ipp>
+#endif

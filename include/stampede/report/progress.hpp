@@ -54,4 +54,6 @@ struct run_progress {
 
 }  // namespace stampede
 
-#include <stampede/report/impl/progress.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/report/impl/progress.ipp>
+#endif

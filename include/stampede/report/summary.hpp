@@ -50,4 +50,6 @@ void validate_trend_stat(const std::string& stat);
 
 }  // namespace stampede
 
-#include <stampede/report/impl/summary.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/report/impl/summary.ipp>
+#endif

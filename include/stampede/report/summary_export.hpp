@@ -36,4 +36,6 @@ namespace stampede {
 
 }  // namespace stampede
 
-#include <stampede/report/impl/summary_export.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/report/impl/summary_export.ipp>
+#endif

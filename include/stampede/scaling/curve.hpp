@@ -140,4 +140,6 @@ class curve {
 
 }  // namespace stampede
 
-#include <stampede/scaling/impl/curve.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/curve.ipp>
+#endif

@@ -110,4 +110,6 @@ struct expectations_report {
 
 }  // namespace stampede
 
-#include <stampede/scaling/impl/expect.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/expect.ipp>
+#endif

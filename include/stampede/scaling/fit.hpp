@@ -128,3 +128,6 @@ template <scaling_point_range R>
 }  // namespace stampede
 
 #include <stampede/scaling/impl/fit.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/fit.ipp>
+#endif

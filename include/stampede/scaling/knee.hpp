@@ -45,3 +45,6 @@ template <latency_point_range R>
 }  // namespace stampede
 
 #include <stampede/scaling/impl/knee.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/knee.ipp>
+#endif

@@ -74,4 +74,6 @@ struct measurement {
 
 }  // namespace stampede
 
-#include <stampede/scaling/impl/measurement.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/measurement.ipp>
+#endif

@@ -74,4 +74,6 @@ struct peak_search {
 
 }  // namespace stampede
 
-#include <stampede/scaling/impl/peak.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/peak.ipp>
+#endif

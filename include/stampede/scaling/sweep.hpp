@@ -98,4 +98,6 @@ struct measured_run {
 
 }  // namespace stampede
 
-#include <stampede/scaling/impl/sweep.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/sweep.ipp>
+#endif

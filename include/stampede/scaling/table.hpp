@@ -67,4 +67,6 @@ class table {
 
 }  // namespace stampede
 
-#include <stampede/scaling/impl/table.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/scaling/impl/table.ipp>
+#endif

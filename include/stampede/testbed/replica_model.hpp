@@ -45,4 +45,6 @@ inline constexpr int max_replicas = 4096;
 
 }  // namespace stampede::testbed
 
-#include <stampede/testbed/impl/replica_model.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/testbed/impl/replica_model.ipp>
+#endif

@@ -55,4 +55,6 @@ struct route_match {
 
 }  // namespace stampede::testbed
 
-#include <stampede/testbed/impl/route.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/testbed/impl/route.ipp>
+#endif

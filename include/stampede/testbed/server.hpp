@@ -71,4 +71,6 @@ class server {
 
 }  // namespace stampede::testbed
 
-#include <stampede/testbed/impl/server.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/testbed/impl/server.ipp>
+#endif

@@ -53,4 +53,6 @@ struct server_options {
 
 }  // namespace stampede::testbed
 
-#include <stampede/testbed/impl/server_options.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/testbed/impl/server_options.ipp>
+#endif

@@ -61,4 +61,6 @@ class service_time {
 
 }  // namespace stampede::testbed
 
-#include <stampede/testbed/impl/service_time.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/testbed/impl/service_time.ipp>
+#endif

@@ -61,4 +61,6 @@ class slot_scheduler {
 
 }  // namespace stampede::testbed
 
-#include <stampede/testbed/impl/slot_scheduler.hpp>
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/testbed/impl/slot_scheduler.ipp>
+#endif

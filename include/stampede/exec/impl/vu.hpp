@@ -1,18 +1,14 @@
-// Bodies of vu (included by exec/vu.hpp).
+// Template bodies of exec/vu.hpp, needed in both build modes (the rest is in vu.ipp).
 #pragma once
 
-#include <stampede/core/detail/suspensions.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/eval/check.hpp>
 
-#include <asio/post.hpp>
-#include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
-
-#include <cstdlib>
-#include <exception>
+#include <any>
 #include <functional>
+#include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 namespace stampede {
@@ -44,95 +40,6 @@ task<> call_group_body(Body& body, vu& u) {
 }
 
 }  // namespace detail
-
-inline vu::vu(detail::shard_context& shard, detail::scenario_context& scenario, std::uint64_t id_in_scenario)
-    : shard_{&shard},
-      scenario_{&scenario},
-      id_{scenario.first_vu_id + id_in_scenario},
-      id_in_scenario_{id_in_scenario},
-      tags_id_{shard.rec.intern(scenario.tags)},
-      tags_{&shard.rec.tags(tags_id_)},
-      rng_{shard.run->seed, scenario.first_vu_id + id_in_scenario} {}
-
-inline vu::~vu() = default;
-
-inline const std::string& vu::scenario() const noexcept { return scenario_->name; }
-
-inline const tag_set& vu::tags() const noexcept { return *tags_; }
-
-inline void vu::set_tag(std::string key, std::string value) {
-  if (key == system_tag::scenario || key == system_tag::group) {
-    throw usage_error("vu::set_tag: \"" + key + "\" is set by stampede and cannot be changed");
-  }
-  if (key.empty()) throw usage_error("vu::set_tag: a tag key cannot be empty");
-  tag_set changed = tags();
-  changed.set(std::move(key), std::move(value));
-  set_tags(shard_->rec.intern(changed));
-}
-
-inline void vu::set_tags(tag_set_id id) {
-  tags_id_ = id;
-  tags_ = &shard_->rec.tags(id);
-  // The client reads the VU's tags at every request, and they now live elsewhere.
-  if (http_) http_->set_metrics({&shard_->rec, tags_, shard_->run->start});
-}
-
-// What stampede::check records, without its per-call copy and intern of the tags: the id of
-// (these tags, check:<name>) comes from the shard's cache.
-inline void vu::record_check(std::string_view name, bool passed) {
-  const auto with_check = shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::check, name);
-  shard_->rec.add(shard_->ids.checks, passed ? 1.0 : 0.0, with_check, now());
-}
-
-inline metric_id vu::registered(const std::string& name, metric_type type) {
-  const auto id = shard_->lookups.metric(shard_->rec.registry(), name);
-  if (!id) throw usage_error("metric " + name + " is not registered with this test; list it in load_test::metrics");
-  if (shard_->rec.registry().descriptor(*id).type != type) {
-    throw usage_error("metric " + name + " is registered with another type");
-  }
-  return *id;
-}
-
-inline http::client& vu::http() {
-  if (!http_) {
-    http_ = std::make_unique<http::client>(shard_->io->get_executor(), shard_->run->http_options,
-                                           http::metrics_target{&shard_->rec, &tags(), shard_->run->start},
-                                           shard_->run->dns);
-    http_->keep_deadline_armed();  // the runner stops the shard's io_context itself
-  }
-  return *http_;
-}
-
-inline std::string vu::env(std::string_view key, std::string_view fallback) const {
-  if (const auto it = scenario_->env.find(key); it != scenario_->env.end()) return it->second;
-  if (const auto it = shard_->run->env.find(key); it != shard_->run->env.end()) return it->second;
-  const std::string name{key};
-  // getenv is safe to call concurrently as long as nobody calls setenv, which stampede does not.
-  if (const char* value = std::getenv(name.c_str()); value != nullptr) return value;  // NOLINT(concurrency-mt-unsafe)
-  return std::string{fallback};
-}
-
-inline std::chrono::nanoseconds vu::now() const noexcept { return shard_->run->elapsed(); }
-inline std::chrono::nanoseconds vu::elapsed() const noexcept { return now(); }
-
-inline asio::any_io_executor vu::executor() const noexcept { return shard_->io->get_executor(); }
-
-inline task<> vu::sleep(std::chrono::nanoseconds d) {
-  if (d <= std::chrono::nanoseconds::zero()) {
-    ++detail::suspensions;
-    co_await asio::post(shard_->io->get_executor(), asio::use_awaitable);  // still yield, as k6's sleep(0)
-    co_return;
-  }
-  detail::engine_timer timer{shard_->io->get_executor(), d};
-  ++detail::suspensions;
-  co_await timer.async_wait(asio::use_awaitable);  // interruption throws operation_aborted
-}
-
-inline task<> vu::sleep(std::chrono::nanoseconds min, std::chrono::nanoseconds max) {
-  if (max < min) throw usage_error("vu::sleep(min, max): max is below min");
-  co_await sleep(rng_.uniform(min, max));
-}
-
 // Same behaviour as stampede::check (eval/check.hpp): the name is checked before the predicate
 // runs, and an exception from the predicate records nothing.
 template <typename T, std::predicate<const T&> Predicate>
@@ -204,10 +111,6 @@ task<T> vu::timed(const trend& t, task<T> op, tag_set extra) {
   recording rec{*this, t, extra, start};
   co_return co_await std::move(op);
 }
-
-inline void vu::abort_test(std::string reason) { throw test_abort{std::move(reason)}; }
-
-inline void vu::end_iteration() { throw iteration_end{}; }
 
 template <typename T>
 const T& vu::setup_data() const {

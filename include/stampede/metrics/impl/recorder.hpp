@@ -1,4 +1,4 @@
-// Bodies of recorder (included by metrics/recorder.hpp).
+// Template bodies of metrics/recorder.hpp, needed in both build modes (the rest is in recorder.ipp).
 #pragma once
 
 #include <stampede/core/error.hpp>
@@ -12,115 +12,6 @@
 
 namespace stampede {
 
-inline recorder::recorder(std::shared_ptr<const metric_registry> registry)
-    : registry_{std::move(registry)} {
-  if (!registry_) throw usage_error("a recorder needs a metric registry");
-  metric_count_ = registry_->metric_count();
-  sinks_.reserve(registry_->series().size());
-  for (const auto& d : registry_->series()) sinks_.push_back(make_sink(d));
-  touched_.assign(sinks_.size(), 0);
-  spares_.resize(sinks_.size());
-  spare_ready_.assign(sinks_.size(), 0);
-}
-
-inline std::size_t recorder::tag_set_hash::operator()(const tag_set& tags) const noexcept {
-  std::size_t h = 0;
-  const std::hash<std::string_view> hash;
-  for (const auto& t : tags) {
-    // boost::hash_combine's mixing: cheap, and order-sensitive (tag sets are sorted).
-    h ^= hash(t.key) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-    h ^= hash(t.value) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  }
-  return h;
-}
-
-inline tag_set_id recorder::intern(const tag_set& tags) {
-  const auto [it, inserted] = tag_ids_.try_emplace(tags, static_cast<tag_set_id>(tag_sets_.size()));
-  if (inserted) {
-    tag_sets_.push_back(&it->first);
-    routes_.resize(routes_.size() + metric_count_);  // the new tag set's row, all unseen
-  }
-  return it->second;
-}
-
-inline const recorder::route& recorder::route_of(metric_id id, tag_set_id tags) {
-  auto& r = routes_[std::size_t{tags} * metric_count_ + id];
-  if (r.count == 0) [[unlikely]] {
-    r = make_route(id, tags);
-  }
-  return r;
-}
-
-inline recorder::route recorder::make_route(metric_id id, tag_set_id tags) {
-  // First sample of this pair: decide once which sub-metrics it belongs to.
-  const auto first = route_series_.size();
-  route_series_.push_back(id);
-  const auto& sample_tags = *tag_sets_[tags];
-  for (const auto index : registry_->submetrics_of(id)) {
-    if (registry_->descriptor(index).filter.matches(sample_tags)) {
-      route_series_.push_back(static_cast<std::uint32_t>(index));
-    }
-  }
-  if (const auto& keys = registry_->breakdown_keys(id); !keys.empty()) {
-    tag_set projected;
-    for (const auto& k : keys) {
-      if (const auto v = sample_tags.get(k)) projected.set(k, std::string{*v});
-    }
-    if (!projected.empty()) {
-      metric_descriptor d = registry_->descriptor(id);
-      d.filter = tag_filter{std::move(projected)};
-      auto name = d.display_name();
-      const auto [slot, inserted] = breakdown_index_.try_emplace(
-          std::move(name), static_cast<std::uint32_t>(sinks_.size()));
-      if (inserted) {
-        sinks_.push_back(make_sink(d));
-        touched_.push_back(0);
-        spares_.emplace_back();
-        spare_ready_.push_back(0);
-        breakdowns_.push_back(std::move(d));
-      }
-      route_series_.push_back(slot->second);
-    }
-  }
-  return route{.first = static_cast<std::uint32_t>(first),
-               .count = static_cast<std::uint32_t>(route_series_.size() - first)};
-}
-
-inline const metric_descriptor& recorder::descriptor(std::size_t index) const {
-  const auto registered = registry_->series().size();
-  return index < registered ? registry_->descriptor(index) : breakdowns_.at(index - registered);
-}
-
-inline void recorder::add(metric_id id, double value, tag_set_id tags, std::chrono::nanoseconds at) {
-  if (id >= metric_count_) {
-    throw usage_error("metric id " + std::to_string(id) + " is not in this recorder's registry");
-  }
-  if (tags >= tag_sets_.size()) {
-    throw usage_error("tag set id " + std::to_string(tags) + " was not interned by this recorder");
-  }
-  const auto r = route_of(id, tags);
-  const std::uint32_t* index = route_series_.data() + r.first;
-  const std::uint32_t* const end = index + r.count;
-  for (; index != end; ++index) {
-    std::visit(
-        [&](auto& s) {
-          using sink_type = std::decay_t<decltype(s)>;
-          if constexpr (std::is_same_v<sink_type, counter_sink>) {
-            s.add(value);
-          } else if constexpr (std::is_same_v<sink_type, gauge_sink>) {
-            s.set(value, at);
-          } else if constexpr (std::is_same_v<sink_type, rate_sink>) {
-            s.add(value != 0);
-          } else {
-            s.add(value);
-          }
-        },
-        sinks_[*index]);
-    touched_[*index] = 1;
-  }
-  ++pending_;
-}
-
 template <metric_type Type>
 void recorder::add(const metric<Type>& m, double value, const tag_set& tags, std::chrono::nanoseconds at) {
   const auto id = registry_->find(m.name());
@@ -131,43 +22,6 @@ void recorder::add(const metric<Type>& m, double value, const tag_set& tags, std
                       std::string{to_string(Type)});
   }
   add(*id, value, intern(tags), at);
-}
-
-inline snapshot recorder::take(std::chrono::nanoseconds now) {
-  snapshot delta{since_, now};
-  for (std::size_t i = 0; i < sinks_.size(); ++i) {
-    if (!touched_[i]) continue;
-    const auto& d = descriptor(i);
-    sink fresh = spare_ready_[i] ? std::move(spares_[i]) : make_sink(d);
-    spare_ready_[i] = 0;
-    delta.add(d, std::exchange(sinks_[i], std::move(fresh)));
-    touched_[i] = 0;
-  }
-  since_ = now;
-  pending_ = 0;
-  return delta;
-}
-
-inline void recorder::recycle(snapshot&& taken) {
-  for (auto& e : std::move(taken).release_entries()) {
-    auto index = registry_->find_series(e.metric);
-    if (!index && !e.metric.filter.empty()) {
-      if (const auto it = breakdown_index_.find(e.metric.display_name()); it != breakdown_index_.end()) index = it->second;
-    }
-    if (!index || spare_ready_[*index]) continue;
-    auto& live = sinks_[*index];
-    if (e.data.index() != live.index()) continue;
-    if (auto* taken_trend = std::get_if<trend_sink>(&e.data)) {
-      const auto& own = std::get<trend_sink>(live);
-      if (taken_trend->contains != own.contains || taken_trend->samples.config() != own.samples.config()) continue;
-      taken_trend->samples.reset();
-      taken_trend->rejected = 0;
-      spares_[*index] = std::move(*taken_trend);
-    } else {
-      spares_[*index] = make_sink(descriptor(*index));
-    }
-    spare_ready_[*index] = 1;
-  }
 }
 
 }  // namespace stampede

@@ -1,0 +1,190 @@
+// Bodies of main and run_cli (included by cli/main.hpp).
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/error.hpp>
+#include <stampede/exec/result.hpp>
+#include <stampede/exec/runner.hpp>
+#include <stampede/report/summary.hpp>
+#include <stampede/report/summary_export.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <exception>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace stampede {
+
+namespace detail::cli {
+
+// The run a signal stops. A lock-free atomic pointer is one of the few things a signal
+// handler may read.
+STAMPEDE_DECL std::atomic<run_control*> signal_target{nullptr};
+static_assert(std::atomic<run_control*>::is_always_lock_free, "the signal handler reads signal_target");
+
+STAMPEDE_DECL void on_stop_signal(int signal_number) {
+#if defined(_WIN32)
+  // Windows resets a handler to SIG_DFL before calling it; the second Ctrl+C must reach us too.
+  std::signal(signal_number, on_stop_signal);
+#else
+  (void)signal_number;
+#endif
+  if (auto* control = signal_target.load(std::memory_order_relaxed)) control->request_stop();
+}
+
+// Connects SIGINT and SIGTERM to a run_control for its lifetime and restores the previous
+// handlers afterwards. As Go's signal.Notify (and so k6), it takes the signals even if they
+// were ignored when the program started.
+class stop_signals {
+ public:
+  explicit stop_signals(run_control& control) {
+    signal_target.store(&control);
+#if defined(_WIN32)
+    previous_int_ = std::signal(SIGINT, on_stop_signal);
+    previous_term_ = std::signal(SIGTERM, on_stop_signal);
+#else
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, &previous_int_);
+    sigaction(SIGTERM, &action, &previous_term_);
+#endif
+  }
+  ~stop_signals() {
+#if defined(_WIN32)
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+#else
+    sigaction(SIGINT, &previous_int_, nullptr);
+    sigaction(SIGTERM, &previous_term_, nullptr);
+#endif
+    signal_target.store(nullptr);
+  }
+  stop_signals(const stop_signals&) = delete;
+  stop_signals& operator=(const stop_signals&) = delete;
+
+ private:
+#if defined(_WIN32)
+  void (*previous_int_)(int) = nullptr;
+  void (*previous_term_)(int) = nullptr;
+#else
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+#endif
+};
+
+// Writes `text` to `path`; the reason on failure.
+STAMPEDE_DECL std::optional<std::string> write_file(const std::string& path, const std::string& text) {
+  errno = 0;
+  std::ofstream file{path, std::ios::binary | std::ios::trunc};
+  if (file) file.write(text.data(), static_cast<std::streamsize>(text.size()));
+  if (file) file.close();
+  if (file) return std::nullopt;
+  const int error = errno;
+  return error != 0 ? std::generic_category().message(error) : std::string{"the write failed"};
+}
+
+STAMPEDE_DECL void print(std::FILE* stream, const std::string& text) {
+  std::fputs(text.c_str(), stream);
+  std::fflush(stream);
+}
+
+STAMPEDE_DECL int usage_failure(std::FILE* err, std::string_view program, const usage_error& e) {
+  print(err, fmt::format("error: {}\nrun '{} --help' for the flags\n", e.what(), program));
+  return exit_code::invalid_config;
+}
+
+STAMPEDE_DECL std::string program_name(int argc, char** argv) {
+  if (argc < 1 || argv == nullptr || argv[0] == nullptr || *argv[0] == '\0') return "test";
+  const std::string_view path = argv[0];
+  const auto slash = path.find_last_of("/\\");
+  return std::string{slash == std::string_view::npos ? path : path.substr(slash + 1)};
+}
+
+}  // namespace detail::cli
+
+STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_view> args, load_test test,
+                   std::FILE* out, std::FILE* err) {
+  namespace d = detail::cli;
+  try {
+    cli_options options;
+    try {
+      options = parse_cli(args);
+      if (options.help) {
+        d::print(out, format_help(program, test));
+        return exit_code::ok;
+      }
+      apply_cli(options, test);
+    } catch (const usage_error& e) {
+      return d::usage_failure(err, program, e);
+    }
+    try {
+      for (const auto& stat : test.summary.trend_stats) validate_trend_stat(stat);
+      validate(test);
+    } catch (const usage_error& e) {
+      d::print(err, fmt::format("error: {}\n", e.what()));
+      return exit_code::invalid_config;
+    }
+
+    auto run_opts = run_options_for(options);
+    run_opts.progress_stream = err;
+    // k6 --quiet drops the live progress but still says what will run.
+    if (options.quiet) d::print(err, "\n" + format_scenarios_header(test) + "\n");
+
+    run_control control;
+    run_opts.control = &control;
+    std::optional<result> outcome;
+    {
+      const d::stop_signals connected{control};
+      outcome.emplace(run(test, run_opts));
+    }
+
+    // The seed repeats the run's random choices (VU generators, Poisson arrivals).
+    if (!options.seed && !options.quiet) {
+      d::print(err, fmt::format("\n     seed: {} (--seed {} draws the same random numbers again)\n", outcome->seed,
+                                outcome->seed));
+    }
+
+    auto format = test.summary;
+    format.colors = !options.no_color && out == stdout && summary_colors_for_terminal();
+    d::print(out, "\n" + outcome->summary(format) + "\n");
+
+    if (options.summary_export) {
+      const auto json = format_summary_export(outcome->metrics, outcome->thresholds, test.summary.trend_stats);
+      if (const auto failure = d::write_file(*options.summary_export, json)) {
+        d::print(err, fmt::format("error: could not write the summary export to \"{}\": {}\n",
+                                  *options.summary_export, *failure));
+      }
+    }
+    return outcome->exit_code();
+  } catch (const usage_error& e) {
+    d::print(err, fmt::format("error: {}\n", e.what()));
+    return exit_code::invalid_config;
+  } catch (const std::exception& e) {
+    std::fprintf(err, "error: %s\n", e.what());
+    return exit_code::generic_error;
+  } catch (...) {
+    std::fputs("error: an unknown exception\n", err);
+    return exit_code::generic_error;
+  }
+}
+
+STAMPEDE_DECL int main(int argc, char** argv, load_test test) {
+  try {
+    std::vector<std::string_view> args;
+    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    return run_cli(detail::cli::program_name(argc, argv), args, std::move(test), stdout, stderr);
+  } catch (...) {
+    std::fputs("error: out of memory reading the command line\n", stderr);
+    return exit_code::generic_error;
+  }
+}
+
+}  // namespace stampede

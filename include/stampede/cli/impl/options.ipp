@@ -1,0 +1,452 @@
+// Bodies of parse_cli, apply_cli, run_options_for and format_help (included by
+// cli/options.hpp).
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/error.hpp>
+#include <stampede/exec/executors.hpp>
+#include <stampede/report/summary.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <limits>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace stampede {
+
+namespace detail::cli {
+
+// k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
+inline constexpr std::array<cli_flag, 15> flags{{
+    {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
+    {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
+    {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
+    {"stage", 's', "DURATION:TARGET", "--stage", "ramp to TARGET VUs over DURATION (ramping_vus); repeatable"},
+    {"env", 'e', "KEY=VALUE", "--env", "set an environment variable for vu::env(); repeatable"},
+    {"tag", 0, "NAME=VALUE", "--tag", "add a tag to every sample; repeatable"},
+    {"summary-export", 0, "FILE", "--summary-export", "write the end-of-test summary to FILE as k6's JSON"},
+    {"summary-trend-stats", 0, "STATS", "--summary-trend-stats",
+     "trend statistics in the summary: avg,min,med,max,p(90),p(99.9),count"},
+    {"summary-time-unit", 0, "UNIT", "--summary-time-unit", "show durations in the summary in s, ms or us"},
+    {"quiet", 'q', "", "--quiet", "no live progress"},
+    {"no-color", 0, "", "--no-color", "no colours in the summary"},
+    {"no-thresholds", 0, "", "--no-thresholds", "do not evaluate thresholds"},
+    {"threads", 0, "N", "", "shards (threads) to run VUs on; default: one per core"},
+    {"seed", 0, "N", "", "seed for the VUs' random numbers; default: random, printed after the run"},
+    {"help", 'h', "", "--help", "print this help"},
+}};
+
+STAMPEDE_DECL const cli_flag* find_long(std::string_view name) {
+  for (const auto& f : flags) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+STAMPEDE_DECL const cli_flag* find_short(char c) {
+  for (const auto& f : flags) {
+    if (f.shorthand != 0 && f.shorthand == c) return &f;
+  }
+  return nullptr;
+}
+
+// Levenshtein distance: the flag names are short, so the quadratic table is nothing.
+STAMPEDE_DECL std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "; did you mean --vus?" when a known flag is close enough to be the one meant.
+STAMPEDE_DECL std::string suggestion(std::string_view name) {
+  // A typo is one edit away in a short name, two in a long one; farther is a guess.
+  const cli_flag* best = nullptr;
+  std::size_t best_distance = std::max<std::size_t>(1, std::min<std::size_t>(2, name.size() / 3)) + 1;
+  for (const auto& f : flags) {
+    const auto d = edit_distance(name, f.name);
+    if (d < best_distance) {
+      best = &f;
+      best_distance = d;
+    }
+  }
+  return best != nullptr ? fmt::format("; did you mean --{}?", best->name) : std::string{};
+}
+
+[[noreturn]] STAMPEDE_DECL void expected(const cli_flag& f, std::string_view what, std::string_view got) {
+  throw usage_error(fmt::format("--{}: expected {}, got \"{}\"", f.name, what, got));
+}
+
+template <typename Int>
+std::optional<Int> parse_int(std::string_view text) {
+  Int value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+STAMPEDE_DECL std::int64_t at_least_one(const cli_flag& f, std::string_view text, std::string_view what) {
+  const auto n = parse_int<std::int64_t>(text);
+  if (!n || *n < 1) expected(f, fmt::format("a whole number of {}, at least 1", what), text);
+  return *n;
+}
+
+STAMPEDE_DECL std::chrono::nanoseconds positive_duration(const cli_flag& f, std::string_view text) {
+  constexpr std::string_view what = "a duration greater than 0, such as 30s, 1m30s or 500ms";
+  try {
+    const auto d = parse_duration(text);
+    if (d <= std::chrono::nanoseconds{0}) expected(f, what, text);
+    return d;
+  } catch (const parse_error& e) {
+    throw usage_error(fmt::format("--{}: expected {}, got \"{}\"\n{}", f.name, what, text, e.what()));
+  }
+}
+
+// KEY=VALUE with a non-empty key; the value may be empty and may hold '='.
+STAMPEDE_DECL std::pair<std::string, std::string> key_value(const cli_flag& f, std::string_view text) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) expected(f, f.value_name, text);
+  return {std::string{text.substr(0, eq)}, std::string{text.substr(eq + 1)}};
+}
+
+STAMPEDE_DECL stage parse_stage(const cli_flag& f, std::string_view text) {
+  constexpr std::string_view what = "DURATION:TARGET, such as 30s:100";
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) expected(f, what, text);
+  const auto duration_text = text.substr(0, colon);
+  const auto target_text = text.substr(colon + 1);
+  std::chrono::nanoseconds d{0};
+  try {
+    d = parse_duration(duration_text);
+  } catch (const parse_error& e) {
+    throw usage_error(fmt::format("--{}: expected {}, got \"{}\"\n{}", f.name, what, text, e.what()));
+  }
+  const auto target = parse_int<std::int64_t>(target_text);
+  if (!target || *target < 0) {
+    throw usage_error(fmt::format("--{}: expected {} (the target a whole number of VUs, at least 0), got \"{}\"",
+                                  f.name, what, text));
+  }
+  return stage{d, *target};
+}
+
+STAMPEDE_DECL std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  while (true) {
+    const auto at = text.find(separator, from);
+    parts.push_back(text.substr(from, at == std::string_view::npos ? std::string_view::npos : at - from));
+    if (at == std::string_view::npos) return parts;
+    from = at + 1;
+  }
+}
+
+template <typename Strings>
+std::string join(const Strings& parts, std::string_view separator) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += separator;
+    out += p;
+  }
+  return out;
+}
+
+STAMPEDE_DECL bool parse_switch(const cli_flag& f, std::optional<std::string_view> value) {
+  if (!value || *value == "true") return true;
+  if (*value == "false") return false;
+  expected(f, "true or false", *value);
+}
+
+STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view v) {
+  const std::string_view n = f.name;
+  if (n == "vus") {
+    o.vus = at_least_one(f, v, "VUs");
+  } else if (n == "duration") {
+    o.duration = positive_duration(f, v);
+  } else if (n == "iterations") {
+    o.iterations = at_least_one(f, v, "iterations");
+  } else if (n == "stage") {
+    for (const auto part : split(v, ',')) o.stages.push_back(parse_stage(f, part));
+  } else if (n == "env") {
+    auto [key, value] = key_value(f, v);
+    o.env.insert_or_assign(std::move(key), std::move(value));
+  } else if (n == "tag") {
+    auto [key, value] = key_value(f, v);
+    o.tags.set(std::move(key), std::move(value));
+  } else if (n == "summary-export") {
+    if (v.empty()) expected(f, "a file name", v);
+    o.summary_export = std::string{v};
+  } else if (n == "summary-trend-stats") {
+    std::vector<std::string> stats;
+    for (const auto part : split(v, ',')) {
+      if (part.empty()) expected(f, "a comma-separated list of avg, min, med, max, count or p(N)", v);
+      try {
+        validate_trend_stat(std::string{part});
+      } catch (const usage_error& e) {
+        throw usage_error(fmt::format("--{}: {}", f.name, e.what()));
+      }
+      stats.emplace_back(part);
+    }
+    o.summary_trend_stats = std::move(stats);
+  } else if (n == "summary-time-unit") {
+    if (v == "s") {
+      o.summary_time_unit = time_unit::s;
+    } else if (v == "ms") {
+      o.summary_time_unit = time_unit::ms;
+    } else if (v == "us") {
+      o.summary_time_unit = time_unit::us;
+    } else {
+      expected(f, "s, ms or us", v);
+    }
+  } else if (n == "threads") {
+    const auto t = parse_int<unsigned>(v);
+    if (!t || *t < 1) expected(f, "a whole number of threads, at least 1", v);
+    o.threads = *t;
+  } else if (n == "seed") {
+    const auto s = parse_int<std::uint64_t>(v);
+    if (!s) expected(f, "a whole number from 0 to 18446744073709551615", v);
+    o.seed = *s;
+  }
+}
+
+STAMPEDE_DECL void set_switch(cli_options& o, const cli_flag& f, std::optional<std::string_view> value) {
+  const bool on = parse_switch(f, value);
+  const std::string_view n = f.name;
+  if (n == "quiet") o.quiet = on;
+  if (n == "no-color") o.no_color = on;
+  if (n == "no-thresholds") o.no_thresholds = on;
+  if (n == "help") o.help = on;
+}
+
+[[noreturn]] STAMPEDE_DECL void missing_value(const cli_flag& f) {
+  throw usage_error(fmt::format("--{} needs a value: {}", f.name, f.value_name));
+}
+
+// A separate value is the next argument unless that is another long flag: `--env --quiet`
+// is a missing value, while `--vus -3` is a bad one (and says so).
+STAMPEDE_DECL std::string_view take_value(const cli_flag& f, std::span<const std::string_view> args, std::size_t& i) {
+  if (i + 1 >= args.size() || args[i + 1].starts_with("--")) missing_value(f);
+  return args[++i];
+}
+
+// Listed by --help; the codes are k6's (see exec/result.hpp and cli/main.hpp).
+inline constexpr std::string_view exit_codes_help =
+    "Exit codes (k6's):\n"
+    "  0    the test finished and every threshold passed\n"
+    "  99   a threshold failed\n"
+    "  104  invalid flags or an invalid test definition\n"
+    "  105  interrupted by SIGINT or SIGTERM (a second signal stops at once)\n"
+    "  107  setup or teardown failed\n"
+    "  108  the test aborted itself (vu::abort_test)\n"
+    "  255  any other error\n";
+
+}  // namespace detail::cli
+
+STAMPEDE_DECL std::span<const cli_flag> cli_flags() noexcept { return detail::cli::flags; }
+
+STAMPEDE_DECL cli_options parse_cli(std::span<const std::string_view> args) {
+  namespace d = detail::cli;
+  cli_options out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg.starts_with("--") && arg.size() > 2) {
+      const auto eq = arg.find('=');
+      const auto name = arg.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
+      const cli_flag* f = d::find_long(name);
+      if (f == nullptr) throw usage_error(fmt::format("unknown flag --{}{}", name, d::suggestion(name)));
+      std::optional<std::string_view> inline_value;
+      if (eq != std::string_view::npos) inline_value = arg.substr(eq + 1);
+      if (f->value_name.empty()) {
+        d::set_switch(out, *f, inline_value);
+      } else {
+        d::set_value(out, *f, inline_value ? *inline_value : d::take_value(*f, args, i));
+      }
+    } else if (arg.starts_with('-') && arg.size() > 1 && arg != "--") {
+      // A cluster of shorthands, as pflag reads them: switches (`-qh`), then at most one flag
+      // with a value, which takes the rest of the argument (`-u10`, `-u=10`) or the next one.
+      for (std::size_t c = 1; c < arg.size(); ++c) {
+        const cli_flag* f = d::find_short(arg[c]);
+        if (f == nullptr) {
+          const auto rest = arg.substr(1);
+          auto hint = d::find_long(rest) != nullptr ? fmt::format("; did you mean --{}?", rest) : std::string{};
+          if (hint.empty() && rest.size() > 2) hint = d::suggestion(rest);
+          throw usage_error(fmt::format("unknown shorthand flag '{}' in {}{}", arg[c], arg, hint));
+        }
+        if (f->value_name.empty()) {
+          if (c + 1 < arg.size() && arg[c + 1] == '=') {
+            d::set_switch(out, *f, arg.substr(c + 2));
+            break;
+          }
+          d::set_switch(out, *f, std::nullopt);
+          continue;
+        }
+        if (c + 1 < arg.size()) {
+          auto value = arg.substr(c + 1);
+          if (value.starts_with('=')) value.remove_prefix(1);
+          d::set_value(out, *f, value);
+        } else {
+          d::set_value(out, *f, d::take_value(*f, args, i));
+        }
+        break;
+      }
+    } else {
+      throw usage_error(fmt::format(
+          "unexpected argument \"{}\": the test is compiled into this program, so it takes only flags", arg));
+    }
+  }
+  return out;
+}
+
+namespace detail::cli {
+
+// The flags that replace a scenario's executor, as the user would write them.
+STAMPEDE_DECL std::string execution_flags(const cli_options& o) {
+  std::vector<std::string_view> given;
+  if (o.vus) given.emplace_back("--vus");
+  if (o.duration) given.emplace_back("--duration");
+  if (o.iterations) given.emplace_back("--iterations");
+  if (!o.stages.empty()) given.emplace_back("--stage");
+  return join(given, ", ");
+}
+
+// `-u` alone: the same executor with another VU count, where it has one.
+STAMPEDE_DECL void set_vus(scenario& s, std::int64_t n) {
+  std::visit(
+      [&](auto& e) {
+        using type = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<type, ramping_vus>) {
+          e.start_vus = n;
+        } else if constexpr (requires { e.vus; }) {
+          e.vus = n;
+        } else {
+          throw usage_error(fmt::format(
+              "--vus: scenario \"{}\" uses {}, which starts iterations at a rate and has no VU count to set; "
+              "change its pre_allocated_vus and max_vus in the test, or give --duration or --iterations too",
+              s.name, executor_name(s.executor)));
+        }
+      },
+      s.executor);
+}
+
+// The VU count a scenario's executor states, if it has one: what k6 takes from a script's
+// `vus` option when --vus is not given.
+STAMPEDE_DECL std::optional<std::int64_t> stated_vus(const scenario& s) {
+  return std::visit(
+      [](const auto& e) -> std::optional<std::int64_t> {
+        using type = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<type, constant_vus> || std::is_same_v<type, shared_iterations> ||
+                      std::is_same_v<type, per_vu_iterations>) {
+          return e.vus;
+        } else {
+          return std::nullopt;
+        }
+      },
+      s.executor);
+}
+
+}  // namespace detail::cli
+
+STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
+  namespace d = detail::cli;
+  const bool shortcut = options.duration || options.iterations || !options.stages.empty();
+  if (options.vus || shortcut) {
+    // k6 refuses these pairs too ("using multiple execution config shortcuts simultaneously").
+    if (options.iterations && !options.stages.empty()) {
+      throw usage_error("--iterations and --stage cannot be used together: one sets a number of iterations, "
+                        "the other a ramp of VUs");
+    }
+    if (options.duration && !options.stages.empty()) {
+      throw usage_error("--duration and --stage cannot be used together: the stages' durations make up the test's");
+    }
+    if (test.scenarios.size() != 1) {
+      std::vector<std::string> names;
+      for (const auto& s : test.scenarios) names.push_back("\"" + s.name + "\"");
+      throw usage_error(fmt::format(
+          "{}: these flags replace the executor of a test with one scenario, and this test has {} ({}); "
+          "change the scenarios' executors in the test instead",
+          d::execution_flags(options), test.scenarios.size(),
+          names.empty() ? std::string{"none"} : d::join(names, ", ")));
+    }
+    auto& only = test.scenarios.front();
+    // Without --vus, k6 keeps the script's `vus` option; here that is the VU count the
+    // executor states, and k6's default of 1 for executors that state none.
+    const std::int64_t vu_count = options.vus.value_or(d::stated_vus(only).value_or(1));
+    if (options.iterations) {
+      if (*options.iterations < vu_count) {
+        throw usage_error(fmt::format("--iterations ({}) must be at least --vus ({}): each VU needs an iteration",
+                                      *options.iterations, vu_count));
+      }
+      only.executor = shared_iterations{.vus = vu_count,
+                                        .iterations = *options.iterations,
+                                        .max_duration = options.duration.value_or(shared_iterations{}.max_duration)};
+    } else if (options.duration) {
+      only.executor = constant_vus{.vus = vu_count, .duration = *options.duration};
+    } else if (!options.stages.empty()) {
+      only.executor = ramping_vus{.start_vus = vu_count,
+                                  .stages = stage_list{options.stages},
+                                  .graceful_ramp_down = ramping_vus{}.graceful_ramp_down};
+    } else {
+      d::set_vus(only, *options.vus);
+    }
+  }
+  for (const auto& [key, value] : options.env) test.env.insert_or_assign(key, value);
+  for (const auto& t : options.tags) test.tags.set(t.key, t.value);
+  if (options.summary_trend_stats) test.summary.trend_stats = *options.summary_trend_stats;
+  if (options.summary_time_unit) test.summary.fixed_time_unit = options.summary_time_unit;
+}
+
+STAMPEDE_DECL run_options run_options_for(const cli_options& options) {
+  run_options out;
+  out.threads = options.threads.value_or(0);
+  out.seed = options.seed;
+  out.progress = options.quiet ? progress_mode::none : progress_mode::automatic;
+  out.progress_stream = stderr;
+  out.thresholds = !options.no_thresholds;
+  return out;
+}
+
+STAMPEDE_DECL std::string format_help(std::string_view program, const load_test& test) {
+  std::string out = fmt::format(
+      "Usage: {} [flags]\n\n"
+      "Runs the load test compiled into this program. The flags are k6's where k6 has them;\n"
+      "--vus, --duration, --iterations and --stage replace the executor of a one-scenario test.\n\n"
+      "Flags:\n",
+      program);
+  std::vector<std::string> left;
+  std::size_t width = 0;
+  for (const auto& f : detail::cli::flags) {
+    auto text = f.shorthand != 0 ? fmt::format("-{}, --{}", f.shorthand, f.name) : fmt::format("    --{}", f.name);
+    if (!f.value_name.empty()) text += " " + std::string{f.value_name};
+    width = std::max(width, text.size());
+    left.push_back(std::move(text));
+  }
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    const auto& f = detail::cli::flags[i];
+    out += fmt::format("  {:<{}}  {}{}\n", left[i], width, f.help, f.k6.empty() ? " (not in k6)" : "");
+  }
+  out += "\nScenarios:\n";
+  if (test.scenarios.empty()) out += "  (none)\n";
+  for (const auto& s : test.scenarios) {
+    out += fmt::format("  * {}: {}\n", s.name, describe(s.executor, s.graceful_stop));
+  }
+  out += "\n";
+  out += detail::cli::exit_codes_help;
+  return out;
+}
+
+}  // namespace stampede

@@ -1,0 +1,449 @@
+// Bodies of thresholds: the expression tree, k6's string form, evaluation (included by
+// eval/threshold.hpp).
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/charconv.hpp>
+#include <stampede/core/error.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <system_error>
+
+namespace stampede {
+
+constexpr std::string_view to_string(comparison op) noexcept {
+  switch (op) {
+    case comparison::less: return "<";
+    case comparison::less_equal: return "<=";
+    case comparison::greater: return ">";
+    case comparison::greater_equal: return ">=";
+    case comparison::equal: return "==";
+    case comparison::not_equal: return "!=";
+  }
+  return "?";
+}
+
+namespace detail {
+
+// "%g" with enough digits to read back the same double, without trailing zeros.
+STAMPEDE_DECL std::string shortest_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", value);
+  return text;
+}
+
+// Time bounds and values are recorded in nanoseconds; k6 writes them in milliseconds.
+STAMPEDE_DECL bool in_milliseconds(const metric_aggregate& a) {
+  return a.metric.contains == value_type::time && a.kind != aggregation_kind::count &&
+         !(a.metric.type == metric_type::counter && a.kind == aggregation_kind::rate);
+}
+
+STAMPEDE_DECL std::string seconds_text(std::chrono::nanoseconds d) {
+  return shortest_number(std::chrono::duration<double>{d}.count()) + "s";
+}
+
+STAMPEDE_DECL double threshold_bound(const metric_aggregate& a, bool is_duration, double value) {
+  if (std::isnan(value)) {
+    throw usage_error("threshold on " + a.metric.display_name() + " " + a.aggregation_name() +
+                      ": the bound is NaN");
+  }
+  const bool wants_duration = in_milliseconds(a);
+  if (is_duration && !wants_duration) {
+    throw usage_error("threshold on " + a.metric.display_name() + " " + a.aggregation_name() +
+                      ": compared with a duration, but it is not a time value; compare it with a number");
+  }
+  if (!is_duration && wants_duration) {
+    throw usage_error("threshold on " + a.metric.display_name() + " " + a.aggregation_name() +
+                      ": it is a time value; compare it with a duration such as 200ms");
+  }
+  return value;
+}
+
+}  // namespace detail
+
+STAMPEDE_DECL bool threshold_condition::holds_for(double observed) const noexcept {
+  switch (op) {
+    case comparison::less: return observed < bound;
+    case comparison::less_equal: return observed <= bound;
+    case comparison::greater: return observed > bound;
+    case comparison::greater_equal: return observed >= bound;
+    case comparison::equal: return observed == bound;
+    case comparison::not_equal: return observed != bound;
+  }
+  return false;
+}
+
+STAMPEDE_DECL std::string threshold_condition::expression() const {
+  const double shown = detail::in_milliseconds(aggregate) ? bound / 1e6 : bound;
+  std::string out = aggregate.aggregation_name();
+  out += to_string(op);
+  out += detail::shortest_number(shown);
+  if (aggregate.window.count() != 0) out += " over " + detail::seconds_text(aggregate.window);
+  if (aggregate.warm_up.count() != 0) out += " after " + detail::seconds_text(aggregate.warm_up);
+  return out;
+}
+
+// The expression tree: a leaf condition, or an operator over shared immutable subtrees.
+struct threshold::node {
+  enum class kind : std::uint8_t { leaf, all, any, negation };
+  kind type = kind::leaf;
+  threshold_condition condition;  // leaf only
+  std::shared_ptr<const node> left, right;
+};
+
+STAMPEDE_DECL threshold::threshold(threshold_condition condition)
+    : root_{std::make_shared<const node>(node{node::kind::leaf, std::move(condition), nullptr, nullptr})} {}
+
+STAMPEDE_DECL threshold threshold::abort_on_fail(std::chrono::nanoseconds delay) const {
+  if (delay < std::chrono::nanoseconds::zero()) {
+    throw usage_error("abort_on_fail(" + detail::seconds_text(delay) + ") on " + describe() +
+                      ": the delay cannot be negative");
+  }
+  threshold out = *this;
+  out.abort_on_fail_ = true;
+  out.abort_delay_ = delay;
+  return out;
+}
+
+STAMPEDE_DECL threshold operator&&(const threshold& a, const threshold& b) {
+  using node = threshold::node;
+  return threshold{std::make_shared<const node>(node{node::kind::all, {}, a.root_, b.root_})};
+}
+
+STAMPEDE_DECL threshold operator||(const threshold& a, const threshold& b) {
+  using node = threshold::node;
+  return threshold{std::make_shared<const node>(node{node::kind::any, {}, a.root_, b.root_})};
+}
+
+STAMPEDE_DECL threshold operator!(const threshold& a) {
+  using node = threshold::node;
+  return threshold{std::make_shared<const node>(node{node::kind::negation, {}, a.root_, nullptr})};
+}
+
+STAMPEDE_DECL std::string threshold::describe_node(const node& n, bool nested) {
+  using kind = node::kind;
+  switch (n.type) {
+    case kind::leaf:
+      return n.condition.aggregate.metric.display_name() + " " + n.condition.expression();
+    case kind::negation:
+      return "!(" + describe_node(*n.left, false) + ")";
+    case kind::all:
+    case kind::any: {
+      const auto text = describe_node(*n.left, n.left->type != n.type) +
+                        (n.type == kind::all ? " && " : " || ") +
+                        describe_node(*n.right, n.right->type != n.type);
+      return nested ? "(" + text + ")" : text;
+    }
+  }
+  return {};
+}
+
+STAMPEDE_DECL std::string threshold::describe() const { return describe_node(*root_, false); }
+
+STAMPEDE_DECL std::vector<threshold_condition> threshold::conditions() const {
+  std::vector<threshold_condition> out;
+  // Depth-first, left to right: the order they were written in.
+  std::vector<const node*> stack{root_.get()};
+  while (!stack.empty()) {
+    const node* n = stack.back();
+    stack.pop_back();
+    if (n->type == node::kind::leaf) {
+      out.push_back(n->condition);
+    } else {
+      if (n->right) stack.push_back(n->right.get());
+      stack.push_back(n->left.get());
+    }
+  }
+  return out;
+}
+
+STAMPEDE_DECL threshold_result threshold::evaluate(const aggregate_source& source) const {
+  threshold_result result;
+  result.description = describe();
+  // Evaluate every leaf (even where && or || could stop early) so the summary can show
+  // each observed value.
+  const std::function<bool(const node&)> eval = [&](const node& n) -> bool {
+    switch (n.type) {
+      case node::kind::leaf: {
+        condition_result r{n.condition, std::nullopt, true};
+        const auto values = source(n.condition.aggregate);
+        if (!values.empty()) {
+          const auto failing = std::find_if(values.begin(), values.end(),
+                                            [&](double v) { return !n.condition.holds_for(v); });
+          if (failing != values.end()) {
+            r.passed = false;
+            r.observed = *failing;
+          } else if (n.condition.op == comparison::less || n.condition.op == comparison::less_equal) {
+            r.observed = *std::max_element(values.begin(), values.end());
+          } else if (n.condition.op == comparison::greater ||
+                     n.condition.op == comparison::greater_equal) {
+            r.observed = *std::min_element(values.begin(), values.end());
+          } else {
+            r.observed = values.front();
+          }
+        }
+        result.conditions.push_back(r);
+        return r.passed;
+      }
+      case node::kind::all: {
+        const bool left = eval(*n.left);
+        const bool right = eval(*n.right);
+        return left && right;
+      }
+      case node::kind::any: {
+        const bool left = eval(*n.left);
+        const bool right = eval(*n.right);
+        return left || right;
+      }
+      case node::kind::negation:
+        return !eval(*n.left);
+    }
+    return false;
+  };
+  result.passed = eval(*root_);
+  return result;
+}
+
+// ---- k6's string form ------------------------------------------------------------------
+
+namespace detail {
+
+// A cursor over one of the two strings parse() reads, producing parse_errors that point
+// into that string.
+class threshold_scanner {
+ public:
+  threshold_scanner(std::string_view what, std::string_view text) : what_{what}, text_{text} {}
+
+  [[nodiscard]] bool done() const noexcept { return pos_ >= text_.size(); }
+  [[nodiscard]] char peek() const noexcept { return done() ? '\0' : text_[pos_]; }
+  [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
+  void skip_spaces() {
+    while (!done() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+  }
+  bool eat(std::string_view token) {
+    if (text_.substr(pos_).starts_with(token)) {
+      pos_ += token.size();
+      return true;
+    }
+    return false;
+  }
+  [[noreturn]] void fail(std::string_view problem, std::size_t at) const {
+    throw parse_error(what_, text_, at, problem);
+  }
+  [[noreturn]] void fail(std::string_view problem) const { fail(problem, pos_); }
+
+  // A name: ASCII letters, digits and underscores.
+  std::string_view word() {
+    const auto start = pos_;
+    while (!done() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) ++pos_;
+    return text_.substr(start, pos_ - start);
+  }
+
+  // k6's float: digit+ ("." digit+)?, and a leading minus for gauges that can go negative.
+  double number(std::string_view expected) {
+    const auto start = pos_;
+    if (peek() == '-') ++pos_;
+    const auto digits = [&] {
+      const auto from = pos_;
+      while (!done() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+      return pos_ - from;
+    };
+    if (digits() == 0) fail(expected, start);
+    if (peek() == '.') {
+      ++pos_;
+      if (digits() == 0) fail("a digit must follow the decimal point");
+    }
+    const auto value = parse_double(text_.substr(start, pos_ - start));
+    if (!value || !std::isfinite(*value)) fail("the number is out of range", start);
+    return *value;
+  }
+
+  // A tag key or value: bare up to , : or }, or a double-quoted string with JSON escapes
+  // (what quote_tag_text writes).
+  std::string tag_text(std::string_view stops) {
+    skip_spaces();
+    std::string out;
+    if (peek() == '"') {
+      const auto open = pos_++;
+      for (;;) {
+        if (done()) fail("the quoted text is not closed", open);
+        const char c = text_[pos_++];
+        if (c == '"') break;
+        if (c != '\\') {
+          out += c;
+          continue;
+        }
+        if (done()) fail("the escape is not finished");
+        switch (const char e = text_[pos_++]) {
+          case '"': case '\\': case '/': out += e; break;
+          case 'n': out += '\n'; break;
+          case 'r': out += '\r'; break;
+          case 't': out += '\t'; break;
+          case 'u': {
+            unsigned code = 0;
+            const auto [end, ec] = std::from_chars(text_.data() + pos_, text_.data() + std::min(pos_ + 4, text_.size()), code, 16);
+            if (ec != std::errc{} || end != text_.data() + pos_ + 4 || code > 0x7f) {
+              fail("\\u takes four hex digits of an ASCII character", pos_ - 2);
+            }
+            out += static_cast<char>(code);
+            pos_ += 4;
+            break;
+          }
+          default: fail("unknown escape", pos_ - 2);
+        }
+      }
+      skip_spaces();
+      return out;
+    }
+    const auto start = pos_;
+    while (!done() && stops.find(text_[pos_]) == std::string_view::npos) ++pos_;
+    auto bare = text_.substr(start, pos_ - start);
+    while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
+    return std::string{bare};
+  }
+
+ private:
+  std::string_view what_;
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+STAMPEDE_DECL std::string_view aggregations_of(metric_type type) {
+  switch (type) {
+    case metric_type::counter: return "count or rate";
+    case metric_type::gauge: return "value";
+    case metric_type::rate: return "rate";
+    case metric_type::trend: return "avg, min, max, med or p(N)";
+  }
+  return "";
+}
+
+STAMPEDE_DECL bool aggregation_fits(aggregation_kind kind, metric_type type) {
+  switch (kind) {
+    case aggregation_kind::count: return type == metric_type::counter;
+    case aggregation_kind::rate: return type == metric_type::counter || type == metric_type::rate;
+    case aggregation_kind::value: return type == metric_type::gauge;
+    default: return type == metric_type::trend;
+  }
+}
+
+}  // namespace detail
+
+STAMPEDE_DECL threshold threshold::parse(std::string_view metric_text, std::string_view expression,
+                                  const std::vector<metric_descriptor>& known) {
+  // The metric: name{key:value,...}
+  detail::threshold_scanner m{"threshold metric", metric_text};
+  m.skip_spaces();
+  const auto name_at = m.pos();
+  const auto name = m.word();
+  if (name.empty()) m.fail("a metric name was expected");
+  const auto found = std::find_if(known.begin(), known.end(),
+                                  [&](const metric_descriptor& d) { return d.name == name; });
+  if (found == known.end()) {
+    m.fail("unknown metric \"" + std::string{name} +
+               "\"; a custom metric must be passed to threshold::parse with the built-ins",
+           name_at);
+  }
+  metric_descriptor descriptor = *found;
+  m.skip_spaces();
+  if (m.eat("{")) {
+    tag_set filter;
+    m.skip_spaces();
+    if (!m.eat("}")) {
+      for (;;) {
+        const auto key_at = m.pos();
+        auto key = m.tag_text(":,}");
+        if (key.empty()) m.fail("a tag key was expected", key_at);
+        if (!m.eat(":")) m.fail("\":\" was expected between the tag key and its value");
+        auto value = m.tag_text(",}");
+        filter.set(std::move(key), std::move(value));
+        if (m.eat("}")) break;
+        if (!m.eat(",")) m.fail(m.done() ? "the tag filter is not closed with \"}\"" : "\",\" or \"}\" was expected");
+        m.skip_spaces();
+      }
+    }
+    descriptor.filter = tag_filter{std::move(filter)};
+    m.skip_spaces();
+  }
+  if (!m.done()) m.fail("unexpected text after the metric");
+
+  // The expression: aggregation operator number
+  detail::threshold_scanner e{"threshold", expression};
+  e.skip_spaces();
+  const auto agg_at = e.pos();
+  const auto agg_name = e.word();
+  metric_aggregate aggregate{descriptor, aggregation_kind::count, 0};
+  if (agg_name == "count") {
+    aggregate.kind = aggregation_kind::count;
+  } else if (agg_name == "rate") {
+    aggregate.kind = aggregation_kind::rate;
+  } else if (agg_name == "value") {
+    aggregate.kind = aggregation_kind::value;
+  } else if (agg_name == "avg") {
+    aggregate.kind = aggregation_kind::avg;
+  } else if (agg_name == "min") {
+    aggregate.kind = aggregation_kind::min;
+  } else if (agg_name == "max") {
+    aggregate.kind = aggregation_kind::max;
+  } else if (agg_name == "med") {
+    aggregate.kind = aggregation_kind::med;
+  } else if (agg_name == "p") {
+    aggregate.kind = aggregation_kind::percentile;
+    if (!e.eat("(")) e.fail("\"(\" was expected after p, as in p(95)");
+    if (e.peek() == ')') e.fail("p() needs a percentile between the parentheses, as in p(95)");
+    const auto number_at = e.pos();
+    aggregate.percentile = e.number("a percentile was expected, as in p(95)");
+    if (aggregate.percentile < 0 || aggregate.percentile > 100) {
+      e.fail("a percentile is a number from 0 to 100", number_at);
+    }
+    if (!e.eat(")")) e.fail("\")\" was expected after the percentile");
+  } else {
+    e.fail(agg_name.empty() ? "an aggregation was expected (count, rate, value, avg, min, max, med or p(N))"
+                            : "unknown aggregation \"" + std::string{agg_name} +
+                                  "\" (count, rate, value, avg, min, max, med or p(N))",
+           agg_at);
+  }
+  if (!detail::aggregation_fits(aggregate.kind, descriptor.type)) {
+    e.fail(aggregate.aggregation_name() + " does not apply to " + descriptor.name + ", a " +
+               std::string{to_string(descriptor.type)} + " (it takes " +
+               std::string{detail::aggregations_of(descriptor.type)} + ")",
+           agg_at);
+  }
+
+  e.skip_spaces();
+  const auto op_at = e.pos();
+  comparison op{};
+  // Longest tokens first; k6 also accepts JavaScript's ===.
+  if (e.eat("===") || e.eat("==")) {
+    op = comparison::equal;
+  } else if (e.eat("!=")) {
+    op = comparison::not_equal;
+  } else if (e.eat("<=")) {
+    op = comparison::less_equal;
+  } else if (e.eat(">=")) {
+    op = comparison::greater_equal;
+  } else if (e.eat("<")) {
+    op = comparison::less;
+  } else if (e.eat(">")) {
+    op = comparison::greater;
+  } else {
+    e.fail("an operator was expected (<, <=, >, >=, == or !=)", op_at);
+  }
+  e.skip_spaces();
+  const double value = e.number("a number was expected after " + std::string{to_string(op)});
+  e.skip_spaces();
+  if (!e.done()) {
+    e.fail(detail::in_milliseconds(aggregate)
+               ? "unexpected text after the number (k6 thresholds take a bare number: milliseconds for time metrics)"
+               : "unexpected text after the number");
+  }
+  const double bound = detail::in_milliseconds(aggregate) ? value * 1e6 : value;
+  return threshold{threshold_condition{aggregate, op, bound}};
+}
+
+}  // namespace stampede

@@ -1,0 +1,26 @@
+// The steps that turn a load_test into what its shards run: the registry, each scenario's
+// context and the engine's metric ids. Private to exec/; the runner and the tests' manual
+// shard build runs with them.
+#pragma once
+
+#include <stampede/exec/detail/context.hpp>
+#include <stampede/exec/load_test.hpp>
+#include <stampede/metrics/registry.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace stampede::detail {
+
+/// The run's metrics: the engine's, the test's own, and the sub-metrics its thresholds name.
+std::shared_ptr<metric_registry> build_registry(const load_test& test);
+
+/// Scenario `index` of `test` (which must outlive it), its VUs' global ids from first_vu_id + 1.
+std::unique_ptr<scenario_context> make_scenario_context(const load_test& test, std::size_t index,
+                                                        std::uint64_t first_vu_id);
+
+/// The ids of the metrics the engine records itself, looked up once per run.
+engine_ids find_engine_ids(const metric_registry& r);
+
+}  // namespace stampede::detail

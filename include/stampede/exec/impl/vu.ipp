@@ -1,0 +1,114 @@
+// Bodies of vu (included by exec/vu.hpp).
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/detail/suspensions.hpp>
+#include <stampede/core/error.hpp>
+#include <stampede/eval/check.hpp>
+
+#include <asio/post.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+namespace stampede {
+
+STAMPEDE_DECL vu::vu(detail::shard_context& shard, detail::scenario_context& scenario, std::uint64_t id_in_scenario)
+    : shard_{&shard},
+      scenario_{&scenario},
+      id_{scenario.first_vu_id + id_in_scenario},
+      id_in_scenario_{id_in_scenario},
+      tags_id_{shard.rec.intern(scenario.tags)},
+      tags_{&shard.rec.tags(tags_id_)},
+      rng_{shard.run->seed, scenario.first_vu_id + id_in_scenario} {}
+
+STAMPEDE_DECL vu::~vu() = default;
+
+STAMPEDE_DECL const std::string& vu::scenario() const noexcept { return scenario_->name; }
+
+STAMPEDE_DECL const tag_set& vu::tags() const noexcept { return *tags_; }
+
+STAMPEDE_DECL void vu::set_tag(std::string key, std::string value) {
+  if (key == system_tag::scenario || key == system_tag::group) {
+    throw usage_error("vu::set_tag: \"" + key + "\" is set by stampede and cannot be changed");
+  }
+  if (key.empty()) throw usage_error("vu::set_tag: a tag key cannot be empty");
+  tag_set changed = tags();
+  changed.set(std::move(key), std::move(value));
+  set_tags(shard_->rec.intern(changed));
+}
+
+STAMPEDE_DECL void vu::set_tags(tag_set_id id) {
+  tags_id_ = id;
+  tags_ = &shard_->rec.tags(id);
+  // The client reads the VU's tags at every request, and they now live elsewhere.
+  if (http_) http_->set_metrics({&shard_->rec, tags_, shard_->run->start});
+}
+
+// What stampede::check records, without its per-call copy and intern of the tags: the id of
+// (these tags, check:<name>) comes from the shard's cache.
+STAMPEDE_DECL void vu::record_check(std::string_view name, bool passed) {
+  const auto with_check = shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::check, name);
+  shard_->rec.add(shard_->ids.checks, passed ? 1.0 : 0.0, with_check, now());
+}
+
+STAMPEDE_DECL metric_id vu::registered(const std::string& name, metric_type type) {
+  const auto id = shard_->lookups.metric(shard_->rec.registry(), name);
+  if (!id) throw usage_error("metric " + name + " is not registered with this test; list it in load_test::metrics");
+  if (shard_->rec.registry().descriptor(*id).type != type) {
+    throw usage_error("metric " + name + " is registered with another type");
+  }
+  return *id;
+}
+
+STAMPEDE_DECL http::client& vu::http() {
+  if (!http_) {
+    http_ = std::make_unique<http::client>(shard_->io->get_executor(), shard_->run->http_options,
+                                           http::metrics_target{&shard_->rec, &tags(), shard_->run->start},
+                                           shard_->run->dns);
+    http_->keep_deadline_armed();  // the runner stops the shard's io_context itself
+  }
+  return *http_;
+}
+
+STAMPEDE_DECL std::string vu::env(std::string_view key, std::string_view fallback) const {
+  if (const auto it = scenario_->env.find(key); it != scenario_->env.end()) return it->second;
+  if (const auto it = shard_->run->env.find(key); it != shard_->run->env.end()) return it->second;
+  const std::string name{key};
+  // getenv is safe to call concurrently as long as nobody calls setenv, which stampede does not.
+  if (const char* value = std::getenv(name.c_str()); value != nullptr) return value;  // NOLINT(concurrency-mt-unsafe)
+  return std::string{fallback};
+}
+
+STAMPEDE_DECL std::chrono::nanoseconds vu::now() const noexcept { return shard_->run->elapsed(); }
+STAMPEDE_DECL std::chrono::nanoseconds vu::elapsed() const noexcept { return now(); }
+
+STAMPEDE_DECL asio::any_io_executor vu::executor() const noexcept { return shard_->io->get_executor(); }
+
+STAMPEDE_DECL task<> vu::sleep(std::chrono::nanoseconds d) {
+  if (d <= std::chrono::nanoseconds::zero()) {
+    ++detail::suspensions;
+    co_await asio::post(shard_->io->get_executor(), asio::use_awaitable);  // still yield, as k6's sleep(0)
+    co_return;
+  }
+  detail::engine_timer timer{shard_->io->get_executor(), d};
+  ++detail::suspensions;
+  co_await timer.async_wait(asio::use_awaitable);  // interruption throws operation_aborted
+}
+
+STAMPEDE_DECL task<> vu::sleep(std::chrono::nanoseconds min, std::chrono::nanoseconds max) {
+  if (max < min) throw usage_error("vu::sleep(min, max): max is below min");
+  co_await sleep(rng_.uniform(min, max));
+}
+
+STAMPEDE_DECL void vu::abort_test(std::string reason) { throw test_abort{std::move(reason)}; }
+
+STAMPEDE_DECL void vu::end_iteration() { throw iteration_end{}; }
+
+}  // namespace stampede

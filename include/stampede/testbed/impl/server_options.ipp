@@ -1,0 +1,24 @@
+// Bodies of server_options (included by testbed/server_options.hpp).
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/error.hpp>
+
+#include <string>
+
+namespace stampede::testbed {
+
+STAMPEDE_DECL void server_options::validate() const {
+  if (host.empty()) throw usage_error("server_options: host must not be empty");
+  if (threads < 1 || threads > 64) {
+    throw usage_error("server_options: threads must be in [1, 64], got " + std::to_string(threads));
+  }
+  for (const auto& r : routes) r.validate();
+  if (replicas) replicas->validate();
+  if (limits.max_header_bytes == 0) throw usage_error("server_options: limits.max_header_bytes must be positive");
+  if (limits.idle_timeout.count() <= 0) throw usage_error("server_options: limits.idle_timeout must be positive");
+  if (limits.max_connections == 0) throw usage_error("server_options: limits.max_connections must be positive");
+}
+
+}  // namespace stampede::testbed
