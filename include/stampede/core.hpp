@@ -1,0 +1,15 @@
+// stampede's core: units and durations, errors, JSON, the random source, tasks and Asio tokens.
+// One include for the module; <stampede/stampede.hpp> includes every module.
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/asio.hpp>
+#include <stampede/core/charconv.hpp>
+#include <stampede/core/csv.hpp>
+#include <stampede/core/error.hpp>
+#include <stampede/core/json.hpp>
+#include <stampede/core/json_string.hpp>
+#include <stampede/core/rng.hpp>
+#include <stampede/core/task.hpp>
+#include <stampede/core/units.hpp>

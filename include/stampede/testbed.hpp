@@ -1,0 +1,13 @@
+// stampede's testbed: the in-process HTTP server with service times, errors and replicas.
+// One include for the module; <stampede/stampede.hpp> includes every module.
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/testbed/replica_model.hpp>
+#include <stampede/testbed/route.hpp>
+#include <stampede/testbed/server.hpp>
+#include <stampede/testbed/server_options.hpp>
+#include <stampede/testbed/server_stats.hpp>
+#include <stampede/testbed/service_time.hpp>
+#include <stampede/testbed/slot_scheduler.hpp>
