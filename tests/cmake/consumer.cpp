@@ -1,5 +1,7 @@
-// A program built by the packaging tests against stampede::stampede: it must compile with the
-// umbrella header and link every dependency the target promises (Asio, llhttp, fmt, range-v3).
+// A program built by the packaging tests against stampede::stampede and stampede::compiled: it
+// must compile with the umbrella header, link every dependency the targets promise (Asio,
+// llhttp, fmt, range-v3), and run a load test through bodies from several modules (the
+// runner, the summary, URLs, histograms), which consumer_test.cmake looks for in its object.
 #include <stampede/stampede.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -44,9 +46,20 @@ int main() {
   const int sum = ranges::accumulate(
       ranges::views::iota(1, 5) | ranges::views::transform([](int i) { return i * i; }), 0);
 
-  const bool ok = timer_fired && status == 204 && sum == 30;
-  fmt::print("consumer of stampede {}: asio timer {}, llhttp status {}, range-v3 sum {} -> {}\n",
+  namespace sp = stampede;
+  const auto result = sp::run(sp::load_test{
+      .scenarios = {{.name = "consumer",
+                     .exec = [](sp::vu&) -> sp::task<> { co_return; },
+                     .executor = sp::shared_iterations{.vus = 1, .iterations = 3}}}});
+  const bool summarised = sp::format_summary(result.metrics, result.thresholds).find("iterations") != std::string::npos;
+  const auto url = sp::http::url::parse("http://127.0.0.1:8080/consumer");
+  sp::histogram latencies;
+  latencies.record(1000);
+
+  const bool ok = timer_fired && status == 204 && sum == 30 && result.complete_iterations() == 3 && summarised &&
+                  url.port() == 8080 && latencies.count() == 1;
+  fmt::print("consumer of stampede {}: asio timer {}, llhttp status {}, range-v3 sum {}, {} iterations run -> {}\n",
              stampede::version_string, timer_fired ? "fired" : "did not fire", status, sum,
-             ok ? "ok" : "FAILED");
+             result.complete_iterations(), ok ? "ok" : "FAILED");
   return ok ? 0 : 1;
 }

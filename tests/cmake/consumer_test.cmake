@@ -19,7 +19,8 @@ function(run)
   endif()
 endfunction()
 
-set(configure_args -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}" -DCMAKE_BUILD_TYPE=Release)
+# Debug (-O0): every body a translation unit uses is emitted, which the check at the end reads.
+set(configure_args -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}" -DCMAKE_BUILD_TYPE=Debug)
 if(DEFINED CMAKE_C_COMPILER AND NOT CMAKE_C_COMPILER STREQUAL "")
   list(APPEND configure_args "-DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}")
 endif()
@@ -62,7 +63,7 @@ elseif(MODE STREQUAL "components")
   run("${CMAKE_COMMAND}" --install "${STAMPEDE_BINARY_DIR}" --prefix "${prefix}")
   run("${CMAKE_COMMAND}" -S "${tests_dir}/components" -B "${build}" ${configure_args}
       "-DCMAKE_PREFIX_PATH=${prefix}")
-  run("${CMAKE_COMMAND}" --build "${build}" --config Release)
+  run("${CMAKE_COMMAND}" --build "${build}" --config Debug)
   foreach(program consumer_catch2 consumer_gtest)
     if(EXISTS "${build}/${program}")
       run("${build}/${program}")
@@ -91,5 +92,37 @@ else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
 endif()
 
-run("${CMAKE_COMMAND}" --build "${build}" --config Release)
+run("${CMAKE_COMMAND}" --build "${build}" --config Debug)
 run("${build}/consumer")
+run("${build}/consumer_compiled")
+
+# Header-only, the consumer's object file defines the library's bodies; against
+# stampede::compiled it must define none of them (they come from the library). Checked on a few
+# non-template functions from different modules, where nm is available.
+find_program(NM nm)
+if(NM)
+  # A name, then "(" or an ABI tag such as "[abi:cxx11](" (no square brackets here: they
+  # would stop CMake from splitting the list).
+  set(bodies "stampede::run(\\(|.abi:)" "stampede::format_summary(\\(|.abi:)"
+             "stampede::http::url::parse(\\(|.abi:)" "stampede::histogram::record(\\(|.abi:)")
+  foreach(target consumer consumer_compiled)
+    file(GLOB_RECURSE objects "${build}/CMakeFiles/${target}.dir/*.o")
+    if(NOT objects)
+      message(FATAL_ERROR "no object file of ${target} under ${build}/CMakeFiles")
+    endif()
+    execute_process(COMMAND "${NM}" -C --defined-only ${objects} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "nm failed on ${objects}")
+    endif()
+    foreach(body IN LISTS bodies)
+      string(REGEX MATCH " [TtWw] ${body}" defined "${symbols}")
+      if(target STREQUAL "consumer" AND NOT defined)
+        message(FATAL_ERROR "the header-only consumer does not define ${body}: is the check looking at the right symbols?")
+      elseif(target STREQUAL "consumer_compiled" AND defined)
+        message(FATAL_ERROR "the consumer of stampede::compiled compiled the body of ${body} itself")
+      endif()
+    endforeach()
+  endforeach()
+else()
+  message(STATUS "nm not found: not checking which bodies the consumers compiled")
+endif()
