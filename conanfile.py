@@ -1,4 +1,5 @@
-"""Conan 2 recipe for stampede, a header-only C++20 load-testing library.
+"""Conan 2 recipe for stampede, a C++20 load-testing library: header-only, plus the static
+library stampede::compiled (option `compiled`, on by default) that builds its bodies once.
 
 package() runs stampede's own `cmake --install`, the same install that the find_package
 packaging test (tests/cmake/consumer_test.cmake) builds a consumer against, and consumers use
@@ -20,11 +21,11 @@ class StampedeConan(ConanFile):
     description = "Load tests and scaling studies as compiled C++20 programs (k6's vocabulary)"
     license = "MIT"
     topics = ("load-testing", "performance", "http", "coroutines", "asio", "k6", "header-only")
-    package_type = "header-library"
+    package_type = "static-library"  # "header-library" with compiled=False (configure())
     settings = "os", "arch", "compiler", "build_type"
-    options = {"with_tls": [True, False]}
-    default_options = {"with_tls": True}
-    exports_sources = "CMakeLists.txt", "cmake/*", "include/*", "LICENSE"
+    options = {"with_tls": [True, False], "compiled": [True, False]}
+    default_options = {"with_tls": True, "compiled": True}
+    exports_sources = "CMakeLists.txt", "cmake/*", "include/*", "src/*", "LICENSE"
     no_copy_source = True
 
     def set_version(self):
@@ -33,6 +34,10 @@ class StampedeConan(ConanFile):
         parts = [re.search(rf"#define STAMPEDE_VERSION_{p} (\d+)", text).group(1)
                  for p in ("MAJOR", "MINOR", "PATCH")]
         self.version = ".".join(parts)
+
+    def configure(self):
+        if not self.options.compiled:
+            self.package_type = "header-library"
 
     def layout(self):
         cmake_layout(self)
@@ -52,7 +57,8 @@ class StampedeConan(ConanFile):
         check_min_cppstd(self, 20)
 
     def package_id(self):
-        self.info.clear()
+        if not self.info.options.compiled:
+            self.info.clear()  # headers only: one package for every configuration
 
     def generate(self):
         tc = CMakeToolchain(self)
@@ -61,11 +67,15 @@ class StampedeConan(ConanFile):
         tc.cache_variables["STAMPEDE_BUILD_BENCHMARKS"] = False
         tc.cache_variables["STAMPEDE_INSTALL"] = True
         tc.cache_variables["STAMPEDE_WITH_TLS"] = bool(self.options.with_tls)
+        tc.cache_variables["STAMPEDE_COMPILED"] = bool(self.options.compiled)
         tc.generate()
         CMakeDeps(self).generate()
 
     def build(self):
-        CMake(self).configure()  # header-only: configuring checks the dependencies resolve
+        cmake = CMake(self)
+        cmake.configure()  # header-only, configuring checks that the dependencies resolve
+        if self.options.compiled:
+            cmake.build()  # stampede::compiled
 
     def package(self):
         copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
@@ -75,7 +85,7 @@ class StampedeConan(ConanFile):
 
     def package_info(self):
         self.cpp_info.bindirs = []
-        self.cpp_info.libdirs = []
+        self.cpp_info.libdirs = ["lib"] if self.options.compiled else []
         # Consumers load the stampede-config.cmake this package installs (under
         # share/cmake/stampede, found from the package root), which finds asio, llhttp, fmt and
         # range-v3 through Conan's generated configs exactly as the build did.

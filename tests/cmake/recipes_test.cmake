@@ -42,7 +42,8 @@ foreach(manifest vcpkg.json ports/stampede/vcpkg.json)
 endforeach()
 
 file(READ "${SOURCE_DIR}/conanfile.py" conanfile)
-foreach(needle [[package_type = "header-library"]] "check_min_cppstd(self, 20)" "self.info.clear()"
+foreach(needle [[package_type = "header-library"]] [=["compiled": [True, False]]=] [["src/*"]]
+               [=[tc.cache_variables["STAMPEDE_COMPILED"]]=] "check_min_cppstd(self, 20)" "self.info.clear()"
                "self.test_requires(\"catch2/" "include\", \"stampede\", \"version.hpp\"")
   string(FIND "${conanfile}" "${needle}" at)
   if(at EQUAL -1)
@@ -57,7 +58,7 @@ endforeach()
 
 file(READ "${SOURCE_DIR}/ports/stampede/portfile.cmake" portfile)
 foreach(needle vcpkg_cmake_configure vcpkg_cmake_install "vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/stampede)"
-               "set(VCPKG_BUILD_TYPE release)")
+               "set(VCPKG_BUILD_TYPE release)" "compiled STAMPEDE_COMPILED")
   string(FIND "${portfile}" "${needle}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "portfile.cmake lacks ${needle}")
