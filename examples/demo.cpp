@@ -1,8 +1,10 @@
-// The main demo: the seed's k6 run as a compiled program. Ten VUs get assignments for ten
-// seconds from an in-process testbed server whose two replicas behave like the seed's service
-// (its Universal Scalability Law coefficients were fitted to the seed's k6 runs), and the run
-// prints k6's header, live progress and end-of-test summary. Every k6 flag works:
-// `scripts/demo --vus 20 --duration 5s`, `scripts/demo --help`.
+// The seed's single k6 run as a compiled program. Ten VUs get assignments for ten seconds from
+// an in-process testbed server whose two replicas behave like the seed's service (its Universal
+// Scalability Law coefficients were fitted to the seed's k6 runs), and the run prints k6's
+// header, live progress and end-of-test summary. Every k6 flag works:
+//   cmake --build build --target stampede_demo
+//   build/examples/stampede_demo --vus 20 --duration 5s      # or --help
+// (scripts/demo runs the replica-scaling study, examples/replica_scaling.cpp, instead.)
 #include <stampede/stampede.hpp>
 
 #include <chrono>

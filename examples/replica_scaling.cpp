@@ -6,7 +6,7 @@
 // prints a k6 summary per run, the seed-style table, the USL fit and the best replica count,
 // and checks its expectations. Exit code: 0 when they hold, 99 (as k6's thresholds) when not.
 //
-//   scripts/demo                                  # about 30 s
+//   scripts/demo                                  # about 30 s (after the first build)
 //   scripts/demo --replicas 1,2,3,4 --repetitions 3 --format markdown
 #include <stampede/stampede.hpp>
 

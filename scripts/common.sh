@@ -3,7 +3,13 @@
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir="${STAMPEDE_BUILD_DIR:-$root/build}"
-jobs=$(nproc 2>/dev/null || echo 2)
+# Build jobs: CMAKE_BUILD_PARALLEL_LEVEL if set (CMake's own variable), else one per core. Each
+# compiler process can take about 1 GB, so lower it on a machine with little memory.
+jobs="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}"
+if ! [[ $jobs =~ ^[1-9][0-9]*$ ]]; then
+  echo "CMAKE_BUILD_PARALLEL_LEVEL must be a positive number of build jobs, not '$jobs'" >&2
+  exit 2
+fi
 
 # Configures build_dir if it has no cache yet (or the cache is from another source tree);
 # otherwise the build reconfigures itself when CMake files change.
