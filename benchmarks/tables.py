@@ -372,24 +372,15 @@ def micro(a, facts):
 
 
 def compile_time(a, facts):
+    """benchmarks/compile_time's own tables, one per compiler."""
     d = Path(a.work) / "compile"
     if not d.is_dir():
         return None
-    rows = []
-    for source, label in (("minimal_scenario", "`benchmarks/minimal_scenario.cpp` (one scenario, `sp::main`)"),
-                          ("demo", "`examples/demo.cpp` (the largest example: `sp::main`, HTTP, testbed)")):
-        cells = [label]
-        for compiler in ("g++", "clang++"):
-            try:
-                r = json.loads(read(d / f"{compiler}.{source}.json"))["results"][0]
-                if any(r.get("exit_codes", [0])):
-                    raise ValueError
-                cells.append(median_range(r["times"], lambda v: f"{v:.1f} s"))
-            except (ValueError, KeyError, IndexError):
-                cells.append("failed")
-        rows.append(cells)
-    return ("### Compile time (`-std=c++20 -O2`, to an object file, wall time; median and range of the runs)\n\n"
-            + table(["source", "g++ 12", "clang 14"], rows))
+    parts = []
+    for compiler, name in (("g++", "g++ 12"), ("clang++", "clang 14")):
+        path = d / f"{compiler}.md"
+        parts.append(f"{name}:\n\n" + (read(path) if path.exists() else "failed or not run\n"))
+    return "### Compile time (`benchmarks/compile_time --levels O2`, ratios to an Asio floor program)\n\n" + "\n".join(parts)
 
 
 def targets(facts):

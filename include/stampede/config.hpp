@@ -10,7 +10,7 @@
 /// Build mode. Header-only by default: every body is compiled in each translation unit that
 /// uses it. With STAMPEDE_SEPARATE_COMPILATION defined (the `stampede::compiled` CMake target
 /// defines it for its consumers), the non-template bodies (`impl/*.ipp`) are left out of the
-/// headers and come from the library built from `src/stampede.cpp` instead, as Asio does with
+/// headers and come from the library built from `src/` instead, as Asio does with
 /// ASIO_SEPARATE_COMPILATION. Templates and small inline members stay in the headers.
 #if defined(STAMPEDE_SEPARATE_COMPILATION)
 #  define STAMPEDE_DECL

@@ -1,0 +1,16 @@
+// The exec module's non-template bodies, for a build with STAMPEDE_SEPARATE_COMPILATION:
+// included once, by stampede/impl/src.hpp or one of the library's sources (src/).
+#pragma once
+
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  error "stampede/exec/impl/src.hpp is for builds that define STAMPEDE_SEPARATE_COMPILATION"
+#endif
+
+#include <stampede/exec.hpp>
+
+#include <stampede/exec/impl/stage.ipp>
+#include <stampede/exec/impl/executors.ipp>
+#include <stampede/exec/impl/vu.ipp>
+#include <stampede/exec/impl/plan.ipp>
+#include <stampede/exec/impl/result.ipp>
+#include <stampede/exec/impl/runner.ipp>

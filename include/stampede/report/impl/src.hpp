@@ -1,0 +1,13 @@
+// The report module's non-template bodies, for a build with STAMPEDE_SEPARATE_COMPILATION:
+// included once, by stampede/impl/src.hpp or one of the library's sources (src/).
+#pragma once
+
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  error "stampede/report/impl/src.hpp is for builds that define STAMPEDE_SEPARATE_COMPILATION"
+#endif
+
+#include <stampede/report.hpp>
+
+#include <stampede/report/impl/progress.ipp>
+#include <stampede/report/impl/summary.ipp>
+#include <stampede/report/impl/summary_export.ipp>
