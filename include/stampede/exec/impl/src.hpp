@@ -13,4 +13,5 @@
 #include <stampede/exec/impl/vu.ipp>
 #include <stampede/exec/impl/plan.ipp>
 #include <stampede/exec/impl/result.ipp>
+#include <stampede/exec/impl/scenario_driver.ipp>
 #include <stampede/exec/impl/runner.ipp>

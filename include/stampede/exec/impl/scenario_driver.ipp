@@ -1,0 +1,345 @@
+// Bodies of the scenario driver (included by exec/detail/scenario_driver.hpp, or compiled once
+// into stampede::compiled). Out of line even among the engine's internals: g++ 12 puts the
+// frames of Asio coroutines they inline into these functions' COMDAT groups, and a program
+// whose objects each define them could then not link.
+#pragma once
+
+#include <stampede/config.hpp>
+#include <stampede/exec/detail/scenario_driver.hpp>
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/post.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <variant>
+
+namespace stampede::detail {
+
+STAMPEDE_DECL vu& scenario_driver::local_vu(std::size_t j, std::size_t shards) {
+  while (vus_.size() <= j) {
+    const auto index = shard_.index + vus_.size() * shards;  // the VU's index in its scenario
+    vus_.push_back(std::make_unique<vu>(shard_, sc_, index + 1));
+    sc_.allocated.fetch_add(1, std::memory_order_relaxed);
+  }
+  return *vus_[j];
+}
+
+STAMPEDE_DECL task<bool> scenario_driver::wait_until(nanoseconds scenario_t) {
+  if (stopped_ != stop_kind::none) co_return false;
+  const auto deadline = shard_.run->start + def().start_time + scenario_t;
+  if (clock::now() < deadline) {
+    wake_->expires_at(deadline);
+    co_await wake_->async_wait(net::use_nothrow);
+  }
+  co_return stopped_ == stop_kind::none;
+}
+
+STAMPEDE_DECL task<> scenario_driver::wait_drained(std::optional<nanoseconds> scenario_deadline, bool until_stopped) {
+  while (running_ > 0) {
+    if (until_stopped && stopped_ != stop_kind::none) co_return;
+    if (stopped_ == stop_kind::abort) scenario_deadline.reset();  // interrupted: wait for them to unwind
+    if (scenario_deadline) {
+      const auto deadline = shard_.run->start + def().start_time + *scenario_deadline;
+      if (clock::now() >= deadline) co_return;
+      drained_->expires_at(deadline);
+    } else {
+      drained_->expires_at(clock::time_point::max());
+    }
+    co_await drained_->async_wait(net::use_nothrow);
+  }
+}
+
+STAMPEDE_DECL void scenario_driver::stop(stop_kind kind) {
+  if (kind <= stopped_) return;
+  begin_ending();
+  stopped_ = kind;
+  accepting_ = false;
+  wake_->cancel();
+  drained_->cancel();
+  if (kind == stop_kind::abort) interrupt_all();
+}
+
+STAMPEDE_DECL void scenario_driver::interrupt(vu& u) {
+  if (!vu_access::looping(u) && !vu_access::in_iteration(u)) return;
+  if (vu_access::interrupted(u)) return;
+  vu_access::interrupted(u) = true;
+  // Cancels whatever the iteration awaits now; Asio's throw_if_cancelled then makes its next
+  // co_await throw, so user code that swallowed the first error still unwinds.
+  vu_access::interrupt(u).emit(asio::cancellation_type::terminal);
+}
+
+STAMPEDE_DECL void scenario_driver::interrupt_all() {
+  for (auto& u : vus_) interrupt(*u);
+}
+
+// From here VUs only leave. Counted before the first of them leaves: on_done's release
+// decrement of `active` then carries it to the ticker, which reads `active` first (acquire) and
+// this after, so it never mistakes a VU finishing its last iteration for the steady count.
+STAMPEDE_DECL void scenario_driver::begin_ending() noexcept {
+  if (ending_) return;
+  ending_ = true;
+  sc_.shards_ending.fetch_add(1, std::memory_order_relaxed);
+}
+
+STAMPEDE_DECL void scenario_driver::count_active() noexcept {
+  const auto now_active = sc_.active.fetch_add(1, std::memory_order_relaxed) + 1;
+  auto peak = sc_.peak_active.load(std::memory_order_relaxed);
+  while (now_active > peak && !sc_.peak_active.compare_exchange_weak(peak, now_active, std::memory_order_relaxed)) {
+  }
+}
+
+// Ends the scenario on this shard: no new iterations, graceful_stop for running ones, then
+// interrupts.
+STAMPEDE_DECL task<> scenario_driver::finish() {
+  begin_ending();
+  accepting_ = false;
+  for (auto& u : vus_) vu_access::wanted(*u) = false;
+  if (running_ > 0) {
+    const auto regular_end = std::max(scenario_time(), nanoseconds{0});
+    co_await wait_drained(regular_end + def().graceful_stop, false);
+    interrupt_all();
+    co_await wait_drained(std::nullopt, false);
+  }
+}
+
+STAMPEDE_DECL task<> scenario_driver::run() {
+  if (co_await wait_until(nanoseconds{0})) {
+    sc_.started.store(true, std::memory_order_relaxed);
+    const auto& e = def().executor;
+    if (const auto* cv = std::get_if<constant_vus>(&e)) {
+      co_await drive_vus(vu_plan{*cv}, nanoseconds{0});
+    } else if (const auto* rv = std::get_if<ramping_vus>(&e)) {
+      co_await drive_vus(vu_plan{*rv}, rv->graceful_ramp_down);
+    } else if (const auto* si = std::get_if<shared_iterations>(&e)) {
+      co_await drive_iterations(si->vus, si->max_duration);
+    } else if (const auto* pi = std::get_if<per_vu_iterations>(&e)) {
+      co_await drive_iterations(pi->vus, pi->max_duration);
+    } else if (const auto* car = std::get_if<constant_arrival_rate>(&e)) {
+      co_await drive_arrivals(arrival_plan{*car}, car->arrivals, car->pre_allocated_vus,
+                              car->max_vus == 0 ? car->pre_allocated_vus : car->max_vus);
+    } else if (const auto* rar = std::get_if<ramping_arrival_rate>(&e)) {
+      co_await drive_arrivals(arrival_plan{*rar}, rar->arrivals, rar->pre_allocated_vus,
+                              rar->max_vus == 0 ? rar->pre_allocated_vus : rar->max_vus);
+    }
+  }
+  co_await finish();
+}
+
+// constant_vus and ramping_vus: VU k of the scenario loops while k < the plan's count.
+STAMPEDE_DECL task<> scenario_driver::drive_vus(vu_plan plan, nanoseconds ramp_down) {
+  std::int64_t local = 0;
+  for (;;) {
+    const auto t = scenario_time();
+    if (t >= plan.duration() || !accepting_) break;
+    const auto wanted = local_share(plan.vus_at(t), shard_count_);
+    for (auto j = local; j < wanted; ++j) {
+      auto& u = local_vu(static_cast<std::size_t>(j), shard_count_);
+      vu_access::wanted(u) = true;
+      if (!vu_access::looping(u)) spawn_loop(u);
+    }
+    for (auto j = wanted; j < local; ++j) {
+      auto& u = *vus_[static_cast<std::size_t>(j)];
+      vu_access::wanted(u) = false;  // it stops after its current iteration
+      if (vu_access::in_iteration(u)) {
+        if (ramp_down <= nanoseconds{0}) {
+          interrupt(u);
+        } else {
+          asio::co_spawn(*shard_.io, ramp_down_watch(u, ramp_down), asio::detached);
+        }
+      }
+    }
+    local = wanted;
+    const auto next = plan.next_change(t);
+    if (!co_await wait_until(next ? std::min(*next, plan.duration()) : plan.duration())) break;
+  }
+}
+
+// k6's gracefulRampDown: a VU ramped down mid-iteration gets this long to finish it.
+STAMPEDE_DECL task<> scenario_driver::ramp_down_watch(vu& u, nanoseconds grace) {
+  engine_timer timer{*shard_.io, grace};
+  co_await timer.async_wait(net::use_nothrow);
+  if (!vu_access::wanted(u) && vu_access::in_iteration(u)) interrupt(u);
+}
+
+// shared_iterations and per_vu_iterations: every VU loops until the iterations run out or
+// max_duration passes.
+STAMPEDE_DECL task<> scenario_driver::drive_iterations(std::int64_t vu_count, nanoseconds max_duration) {
+  const auto local = local_share(vu_count, shard_count_);
+  for (std::int64_t j = 0; j < local; ++j) {
+    auto& u = local_vu(static_cast<std::size_t>(j), shard_count_);
+    vu_access::wanted(u) = true;
+    spawn_loop(u);
+  }
+  co_await wait_drained(max_duration, true);
+}
+
+// Arrival-rate executors: iterations start at the plan's times on whichever VU is free; with
+// none free and none left to allocate, the iteration is dropped.
+STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_process process,
+                                              std::int64_t pre_allocated, std::int64_t max) {
+  // Only shards that own at least one VU take arrivals, dealt round-robin among them.
+  const auto shards = std::min<std::size_t>(shard_count_, static_cast<std::size_t>(std::max<std::int64_t>(max, 1)));
+  if (shard_.index >= shards) co_return;
+  const auto local_max = static_cast<std::size_t>(local_share(max, shards));
+  for (std::int64_t j = 0; j < local_share(pre_allocated, shards); ++j) {
+    idle_.push_back(&local_vu(static_cast<std::size_t>(j), shards));
+  }
+  // Every shard draws the same schedule from the same seed and keeps its own share, so the
+  // whole run's arrivals are one reproducible sequence.
+  arrival_schedule schedule{plan, process, shard_.run->seed ^ (0x9e3779b97f4a7c15ULL * (sc_.index + 1))};
+  const auto base_tags = shard_.rec.intern(sc_.tags);
+  std::uint64_t i = 0;
+  std::uint32_t since_yield = 0;
+  while (accepting_) {
+    const auto due = schedule.next();
+    if (!due) break;
+    if (i++ % shards != shard_.index) continue;
+    if (*due > scenario_time()) {
+      if (!co_await wait_until(*due)) break;
+      since_yield = 0;
+    } else if (++since_yield >= 64) {
+      // Behind schedule: catch up, but let started iterations and the ticker run too.
+      co_await asio::post(*shard_.io, asio::use_awaitable);
+      since_yield = 0;
+      if (!accepting_) break;
+    }
+    vu* u = nullptr;
+    if (!idle_.empty()) {
+      u = idle_.back();
+      idle_.pop_back();
+    } else if (vus_.size() < local_max) {
+      // k6 allocates the extra VU in the background and drops this iteration; a stampede VU
+      // costs no script initialisation, so it starts the iteration at once.
+      u = &local_vu(vus_.size(), shards);
+    }
+    if (u == nullptr) {
+      shard_.rec.add(shard_.ids.dropped_iterations, 1, base_tags, shard_.run->elapsed());
+      continue;
+    }
+    spawn_iteration(*u, def().start_time + *due);
+  }
+  co_await wait_drained(plan.duration(), true);
+}
+
+STAMPEDE_DECL void scenario_driver::spawn_loop(vu& u) {
+  vu_access::looping(u) = true;
+  vu_access::interrupted(u) = false;
+  ++running_;
+  count_active();
+  asio::co_spawn(*shard_.io, loop(u),
+                 asio::bind_cancellation_slot(vu_access::interrupt(u).slot(),
+                                              [this, &u](const std::exception_ptr&) { on_done(u); }));
+}
+
+STAMPEDE_DECL void scenario_driver::spawn_iteration(vu& u, nanoseconds intended) {
+  vu_access::intended_start(u) = intended;
+  vu_access::interrupted(u) = false;
+  vu_access::in_iteration(u) = true;  // busy from now, so stop() can interrupt it
+  ++running_;
+  count_active();
+  asio::co_spawn(*shard_.io, iteration(u),
+                 asio::bind_cancellation_slot(vu_access::interrupt(u).slot(), [this, &u](const std::exception_ptr&) {
+                   vu_access::intended_start(u).reset();
+                   idle_.push_back(&u);
+                   on_done(u);
+                 }));
+}
+
+STAMPEDE_DECL void scenario_driver::on_done(vu& u) noexcept {
+  vu_access::looping(u) = false;
+  vu_access::in_iteration(u) = false;
+  sc_.active.fetch_sub(1, std::memory_order_release);  // see begin_ending()
+  if (--running_ == 0) drained_->cancel();
+}
+
+STAMPEDE_DECL task<> scenario_driver::loop(vu& u) {
+  const auto* shared = std::get_if<shared_iterations>(&def().executor);
+  const auto* per_vu = std::get_if<per_vu_iterations>(&def().executor);
+  std::optional<nanoseconds> last_end;  // the last iteration's end, when this one follows at once
+  while (accepting_ && vu_access::wanted(u) && !vu_access::interrupted(u)) {
+    if (shared != nullptr && sc_.shared_next.fetch_add(1, std::memory_order_relaxed) >= shared->iterations) break;
+    if (per_vu != nullptr && u.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
+    const auto start = iteration_started(u, last_end);
+    const auto suspended_before = detail::suspensions;
+    std::exception_ptr failure;
+    try {
+      co_await def().exec(u);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    last_end = iteration_ended(u, start, failure);
+    if (vu_access::interrupted(u) || !accepting_) break;
+    // An iteration that never gave the thread back (no request, no sleep, or only the user's
+    // own Asio operations, which stampede does not see) lets the shard's other VUs, timers and
+    // the ticker in before the next; one that did has let them in already.
+    if (detail::suspensions == suspended_before) {
+      co_await asio::post(*shard_.io, asio::use_awaitable);
+      last_end.reset();
+    }
+  }
+}
+
+STAMPEDE_DECL task<> scenario_driver::iteration(vu& u) {
+  const auto start = iteration_started(u);
+  std::exception_ptr failure;
+  try {
+    co_await def().exec(u);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  iteration_ended(u, start, failure);
+}
+
+STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_started(vu& u, std::optional<nanoseconds> now) {
+  vu_access::in_iteration(u) = true;
+  return now ? *now : shard_.run->elapsed();
+}
+
+STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu& u, std::chrono::nanoseconds start, const std::exception_ptr& failure) {
+  enum class outcome : std::uint8_t { complete, interrupted };
+  auto result = outcome::complete;
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const iteration_end&) {
+    } catch (const test_abort& abort) {
+      shard_.run->abort_test(abort.reason.empty() ? "test aborted" : abort.reason);
+      result = outcome::interrupted;
+    } catch (const std::system_error& e) {
+      if (vu_access::interrupted(u) && e.code() == asio::error::operation_aborted) {
+        result = outcome::interrupted;
+      } else {
+        shard_.run->errors.add(sc_.name, e.what());
+      }
+    } catch (const std::exception& e) {
+      shard_.run->errors.add(sc_.name, e.what());
+    } catch (...) {
+      shard_.run->errors.add(sc_.name, "an exception that is not a std::exception");
+    }
+  }
+  if (vu_access::interrupted(u)) result = outcome::interrupted;
+  vu_access::in_iteration(u) = false;
+  vu_access::next_iteration(u);
+  const auto end = shard_.run->elapsed();
+  if (result == outcome::interrupted) {
+    sc_.interrupted.fetch_add(1, std::memory_order_relaxed);
+    return end;
+  }
+  sc_.complete.fetch_add(1, std::memory_order_relaxed);
+  const auto tags = vu_access::tags_id(u);
+  auto& rec = shard_.rec;
+  rec.add(shard_.ids.iterations, 1, tags, end);
+  rec.add(shard_.ids.iteration_duration, static_cast<double>((end - start).count()), tags, end);
+  if (const auto intended = vu_access::intended_start(u)) {
+    rec.add(shard_.ids.iteration_start_delay, static_cast<double>(std::max(start - *intended, nanoseconds{0}).count()),
+            tags, end);
+    rec.add(shard_.ids.iteration_latency, static_cast<double>((end - *intended).count()), tags, end);
+  }
+  return end;
+}
+
+}  // namespace stampede::detail
