@@ -1,11 +1,13 @@
 // The seeds' replica-scaling study as a unit test (Catch2 v2 or v3, linked with
 // stampede::catch2): the sweep of examples/replica_scaling.cpp, shortened, with its
 // expectations as assertions. A failure prints the table and the fitted USL model.
+// [includes]
 #include <stampede/stampede.hpp>
 #include <stampede/testing/catch2.hpp>
 #if CATCH_VERSION_MAJOR >= 3
 #  include <catch2/catch_test_macros.hpp>
 #endif
+// [includes]
 
 #include <chrono>
 
