@@ -196,6 +196,14 @@ if(NOT TARGET stampede::dependencies)
   if(STAMPEDE_ASIO_VERSION VERSION_LESS 1.26)
     list(APPEND _stampede_defs "$<$<CXX_COMPILER_ID:Clang>:ASIO_HAS_CO_AWAIT=1>")
   endif()
+  # Asio frees its recycled memory with std::free or operator delete depending on
+  # _GLIBCXX_HAVE_ALIGNED_ALLOC, which clang sees only once a standard header has been included:
+  # a translation unit that includes Asio first decides otherwise than one that includes
+  # <cstddef> first, and memory from one's inline aligned_new reaches the other's
+  # aligned_delete (AddressSanitizer: alloc-dealloc-mismatch, once stampede::compiled and a
+  # test decided differently). One choice for every translation unit: operator new/delete,
+  # which is also what g++ 12 picks with Asio 1.22.
+  list(APPEND _stampede_defs ASIO_DISABLE_STD_ALIGNED_ALLOC)
   set_target_properties(stampede::dependencies PROPERTIES
     INTERFACE_LINK_LIBRARIES "${_stampede_libs}"
     INTERFACE_COMPILE_DEFINITIONS "${_stampede_defs}")
