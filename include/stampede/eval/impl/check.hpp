@@ -1,4 +1,4 @@
-// Template bodies of eval/check.hpp, needed in both build modes (the rest is in check.ipp).
+// Bodies of eval/check.hpp that every build mode needs: templates and other inline code.
 #pragma once
 
 #include <stampede/core/error.hpp>

@@ -1,4 +1,4 @@
-// Template bodies of exec/vu.hpp, needed in both build modes (the rest is in vu.ipp).
+// Bodies of exec/vu.hpp that every build mode needs: templates and other inline code.
 #pragma once
 
 #include <stampede/core/error.hpp>

@@ -1,4 +1,4 @@
-// Template bodies of metrics/histogram.hpp, needed in both build modes (the rest is in histogram.ipp).
+// Bodies of metrics/histogram.hpp that every build mode needs: templates and other inline code.
 #pragma once
 
 // No #include of metrics/histogram.hpp: that header includes this one at its end, and

@@ -77,8 +77,8 @@ STAMPEDE_DECL void histogram::merge(const histogram& other) {
 }
 
 STAMPEDE_DECL void histogram::reset() noexcept {
-  // Only the buckets from min's to max's can be non-empty: a latency's few kilobytes of the
-  // default 264 KiB, so a recorder can reuse its histograms every tick for next to nothing.
+  // Only the buckets from min's to max's can be non-empty, a small part of the whole for a
+  // latency's range, so a recorder can reuse its histograms every tick cheaply.
   if (total_count_ > 0) {
     const auto first = counts_.begin() + static_cast<std::ptrdiff_t>(layout_.index_of(min_));
     const auto last = counts_.begin() + static_cast<std::ptrdiff_t>(layout_.index_of(max_)) + 1;

@@ -1,4 +1,4 @@
-// Template bodies of metrics/metric.hpp, needed in both build modes (the rest is in metric.ipp).
+// Bodies of metrics/metric.hpp that every build mode needs: templates and other inline code.
 #pragma once
 
 #include <stampede/core/error.hpp>

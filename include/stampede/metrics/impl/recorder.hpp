@@ -1,4 +1,4 @@
-// Template bodies of metrics/recorder.hpp, needed in both build modes (the rest is in recorder.ipp).
+// Bodies of metrics/recorder.hpp that every build mode needs: templates and other inline code.
 #pragma once
 
 #include <stampede/core/error.hpp>

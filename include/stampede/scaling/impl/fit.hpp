@@ -1,4 +1,4 @@
-// Template bodies of scaling/fit.hpp, needed in both build modes (the rest is in fit.ipp).
+// Bodies of scaling/fit.hpp that every build mode needs: templates and other inline code.
 #pragma once
 
 #include <ranges>

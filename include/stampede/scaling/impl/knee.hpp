@@ -1,4 +1,4 @@
-// Template bodies of scaling/knee.hpp, needed in both build modes (the rest is in knee.ipp).
+// Bodies of scaling/knee.hpp that every build mode needs: templates and other inline code.
 #pragma once
 
 #include <optional>
