@@ -1,5 +1,5 @@
 // The metrics layer end to end, without a network: declare a custom metric and the thresholds
-// of a test (in C++ and in k6's string form), record samples as two shards would, merge their
+// of a test (in C++ and in k6's string form, alone and in a load_test), record samples as two shards would, merge their
 // deltas, and evaluate. The engine does the recording part for real tests.
 #include <stampede/stampede.hpp>
 
@@ -23,11 +23,22 @@ int main() {
   const auto reliable = (sp::http_req_failed.rate() < 0.01).abort_on_fail(10s);
   const auto mostly_quick = under_500ms.rate() > 0.95;
 
-  // The same kind of threshold in k6's string form, e.g. read from a k6 options file.
-  auto known = sp::builtin_metrics();
-  known.push_back(under_500ms.descriptor());
-  const auto from_k6 = sp::threshold::parse("http_req_duration", "p(99)<1500", known);
+  // The same kind of threshold in k6's string form, e.g. read from a k6 options file. In a
+  // load_test it is parsed when the run starts (below); outside a run, resolve() parses it.
+  const auto from_k6 = sp::threshold{"http_req_duration", "p(99)<1500"}.resolve();
   // [define]
+
+  // [load_test]
+  // A test's thresholds, in either form. A k6 string may name the test's custom metrics; they
+  // are listed once, in .metrics. Mistakes are reported when the run starts (sp::main: exit
+  // code 104), not where the threshold is written.
+  const sp::load_test test{
+      .scenarios = {{.exec = [](sp::vu&) -> sp::task<> { co_return; }}},
+      .thresholds = {fast, reliable, {"requests_under_500ms", "rate>0.95"}, {"http_reqs{status:200}", "count>100"}},
+      .metrics = {under_500ms},
+  };
+  sp::validate(test);  // what sp::run does first: throws usage_error or parse_error for a mistake
+  // [load_test]
 
   // [record]
   // The registry lists the test's metrics and the sub-metrics thresholds name; each shard

@@ -198,6 +198,37 @@ TEST_CASE("abort_test stops every scenario and exits 108") {
   CHECK(r.exit_code() == 108);
 }
 
+TEST_CASE("recording a metric the test does not list stops the run as invalid (104) and keeps what was gathered") {
+  const sp::trend login_time{"login_time", sp::value_type::time};
+  sp::load_test test{.scenarios = {{.exec = [&login_time](sp::vu& u) -> sp::task<> {
+                                      u.check(1, "before", [](int) { return true; });
+                                      u.record(login_time, 1e6);
+                                      co_await u.sleep(10ms);
+                                    },
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 30s}}}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK(r.status == sp::run_status::invalid_test);
+  CHECK(r.message == "metric login_time is recorded but not registered with the test; list it in load_test::metrics");
+  CHECK(r.exit_code() == 104);
+  CHECK(r.errors.empty());  // not an iteration error: the run stopped
+  REQUIRE(r.checks().size() == 1);
+  CHECK(r.checks()[0].passes >= 1);
+}
+
+TEST_CASE("an abort in the last iteration is reported even when every scenario has ended") {
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> {
+                                      u.abort_test("last one");
+                                      co_return;
+                                    },
+                                    .executor = sp::shared_iterations{.vus = 1, .iterations = 1}}}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  CHECK(r.status == sp::run_status::test_aborted);
+  CHECK(r.message == "last one");
+  CHECK(r.exit_code() == 108);
+}
+
 TEST_CASE("a stop request ends a long test gracefully and keeps what was gathered") {
   sp::run_control control;
   sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(5ms); },
@@ -244,6 +275,35 @@ TEST_CASE("validation names the scenario and the field") {
   const sp::trend unknown{"login_time", sp::value_type::time};
   sp::load_test bad_threshold{.scenarios = {{.exec = empty_iteration}}, .thresholds = {unknown.p(95) < 1s}};
   CHECK_THROWS_WITH(sp::run(bad_threshold), Catch::Matchers::Contains("no metric login_time"));
+  // Mistakes in thresholds reach the run's validation, which reports them before any VU starts.
+  sp::load_test number_for_time{.scenarios = {{.exec = empty_iteration}}, .thresholds = {sp::http_req_duration.p(95) < 200}};
+  CHECK_THROWS_WITH(sp::validate(number_for_time), Catch::Matchers::Contains("compare it with a duration such as 200ms"));
+  CHECK_THROWS_AS(sp::run(number_for_time), sp::usage_error);
+  sp::load_test k6_unknown{.scenarios = {{.exec = empty_iteration}}, .thresholds = {{"login_time", "p(95)<500"}}};
+  CHECK_THROWS_WITH(sp::validate(k6_unknown), Catch::Matchers::Contains("unknown metric \"login_time\""));
+  CHECK_THROWS_AS(sp::validate(sp::load_test{.scenarios = {{.exec = empty_iteration}},
+                                             .thresholds = {{"http_req_duration", "p(95)<"}}}),
+                  sp::parse_error);
+}
+
+TEST_CASE("a k6 threshold string names a custom metric listed once, in load_test::metrics") {
+  const sp::trend login_time{"login_time", sp::value_type::time};
+  sp::load_test test{.scenarios = {{.exec = [&login_time](sp::vu& u) -> sp::task<> {
+                                      u.record(login_time, 300e6);  // 300 ms
+                                      co_return;
+                                    },
+                                    .executor = sp::shared_iterations{.vus = 1, .iterations = 4}}},
+                     .thresholds = {{"login_time", "p(95)<500"}, {"login_time", "max<200"}},
+                     .metrics = {login_time}};
+  sp::validate(test);
+  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  REQUIRE(r.thresholds.size() == 2);
+  CHECK(r.thresholds[0].passed);
+  CHECK(r.thresholds[0].description == "login_time p(95)<500");
+  CHECK_FALSE(r.thresholds[1].passed);
+  REQUIRE(r.thresholds[1].conditions.size() == 1);
+  CHECK(r.thresholds[1].conditions[0].observed == 300e6);
+  CHECK(r.exit_code() == 99);
 }
 
 TEST_CASE("vus keeps the steady count when the last ticks fall while VUs finish their last iteration") {

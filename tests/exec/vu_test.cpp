@@ -177,7 +177,9 @@ TEST_CASE("a VU's checks and records carry its tags, set_tag's and its group's")
   CHECK(u.tags() == sp::tag_set{{"scenario", "shop"}, {"flow", "checkout"}});
   CHECK(u.group().empty());
   u.record(orders, 1);
-  CHECK_THROWS_WITH(u.record(sp::trend{"orders"}, 1), Catch::Matchers::Contains("registered with another type"));
-  CHECK_THROWS_WITH(u.record(sp::counter{"unknown"}, 1), Catch::Matchers::Contains("not registered with this test"));
+  CHECK_THROWS_WITH(u.record(sp::trend{"orders"}, 1),
+                    "metric orders is recorded as a trend but registered with the test as a counter");
+  CHECK_THROWS_WITH(u.record(sp::counter{"unknown"}, 1),
+                    "metric unknown is recorded but not registered with the test; list it in load_test::metrics");
   CHECK_THROWS_WITH(u.check(1, "", [](int) { return true; }), Catch::Matchers::Contains("a check needs a name"));
 }

@@ -42,7 +42,7 @@ TEST(MeetsThresholds, AcceptsARunThatFinishedWithEveryThresholdPassed) {
 TEST(MeetsThresholds, ExplainsEachFailedThresholdWithItsObservedValue) {
   EXPECT_EQ(explanation(sp::gtest::MeetsThresholds(), failing_run()),
             "1 of 2 thresholds failed:\n"
-            "  ✗ http_req_duration p(95)<200, observed p(95)=312.5ms");
+            "  ✗ http_req_duration p(95)<200ms, observed p(95)=312.5ms");
 }
 
 TEST(MeetsThresholds, MarksEachConditionOfACompoundThreshold) {
@@ -50,19 +50,19 @@ TEST(MeetsThresholds, MarksEachConditionOfACompoundThreshold) {
   const auto r = run_of({evaluated(both, {{"http_req_duration p(95)", 150e6}, {"http_req_failed rate", 0.025}})});
   EXPECT_EQ(explanation(sp::gtest::MeetsThresholds(), r),
             "1 of 1 threshold failed:\n"
-            "  ✗ http_req_duration p(95)<200 && http_req_failed rate<0.01\n"
-            "      ✓ http_req_duration p(95)<200, observed p(95)=150ms\n"
+            "  ✗ http_req_duration p(95)<200ms && http_req_failed rate<0.01\n"
+            "      ✓ http_req_duration p(95)<200ms, observed p(95)=150ms\n"
             "      ✗ http_req_failed rate<0.01, observed rate=2.50%");
 }
 
 TEST(MeetsThresholds, RefusesARunThatStoppedEarlyAndSaysWhy) {
   auto r = failing_run();
   r.status = sp::run_status::threshold_aborted;
-  r.message = "http_req_duration p(95)<200 failed";
+  r.message = "http_req_duration p(95)<200ms failed";
   EXPECT_EQ(explanation(sp::gtest::MeetsThresholds(), r),
-            "the run stopped early: aborted by a threshold (http_req_duration p(95)<200 failed)\n"
+            "the run stopped early: aborted by a threshold (http_req_duration p(95)<200ms failed)\n"
             "1 of 2 thresholds failed:\n"
-            "  ✗ http_req_duration p(95)<200, observed p(95)=312.5ms");
+            "  ✗ http_req_duration p(95)<200ms, observed p(95)=312.5ms");
 
   auto interrupted = passing_run();
   interrupted.status = sp::run_status::interrupted;

@@ -1,5 +1,6 @@
 // sp::main as a real process (tests/cli_child): SIGINT once and twice while it runs, a bad
-// flag, and --summary-export — exit codes, stdout and stderr as a shell would see them.
+// flag, --summary-export, and tests with a mistake in them — exit codes, stdout and stderr as
+// a shell would see them.
 #include "support/catch_compat.hpp"
 
 #include <chrono>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__unix__) && defined(STAMPEDE_CLI_CHILD)
+#if defined(__unix__) && defined(STAMPEDE_CLI_CHILD) && defined(STAMPEDE_CLI_MISTAKES)
 #  define STAMPEDE_CLI_CHILD_TESTS 1
 #  include <cerrno>
 #  include <csignal>
@@ -37,7 +38,7 @@ using clock_type = std::chrono::steady_clock;
 // destructor kills and reaps a child a failed test left running.
 class child {
  public:
-  explicit child(std::vector<std::string> args) {
+  explicit child(std::vector<std::string> args, std::string program = STAMPEDE_CLI_CHILD) {
     int out_pipe[2] = {-1, -1};
     int err_pipe[2] = {-1, -1};
     REQUIRE(pipe(out_pipe) == 0);
@@ -63,7 +64,6 @@ class child {
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
     std::vector<char*> argv;
-    std::string program = STAMPEDE_CLI_CHILD;
     argv.push_back(program.data());
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -223,11 +223,68 @@ TEST_CASE("a summary export (--summary-export) writes k6's JSON document after a
   CHECK(json.find("{") == 0);
   for (const std::string_view key :
        {"\"root_group\"", "\"checks\"", "\"iteration counted\"", "\"passes\"", "\"metrics\"", "\"iterations\"",
-        "\"iteration_duration\"", "\"p(95)\"", "\"thresholds\"", "\"p(95)<10000\"", "\"vus_max\""}) {
+        "\"iteration_duration\"", "\"p(95)\"", "\"thresholds\"", "\"p(95)<10000ms\"", "\"vus_max\""}) {
     INFO(key);
     CHECK(json.find(key) != std::string::npos);
   }
   CHECK(c.err().find("* browse: 2 looping VUs for 200ms") != std::string::npos);
+}
+
+// A test with a mistake in it (tests/cli_child/mistakes.cpp), run with `flags`.
+child mistaken(const std::string& which, std::vector<std::string> flags = {}) {
+  flags.insert(flags.begin(), which);
+  return child{std::move(flags), STAMPEDE_CLI_MISTAKES};
+}
+
+TEST_CASE("a bare number compared with a time metric in a threshold exits 104 with the message, before anything runs") {
+  auto c = mistaken("number-for-time");
+  const int code = c.wait_for_exit(10000ms);
+  INFO("stdout: " << c.out() << "\nstderr: " << c.err());
+  CHECK(code == 104);
+  CHECK(c.err() == "error: threshold on http_req_duration p(95): it is a time value; compare it with a duration such as 200ms\n");
+  CHECK(c.out().empty());
+}
+
+TEST_CASE("a k6 threshold string in a load_test is parsed when the run starts: a bad one exits 104 pointing at the mistake") {
+  auto c = mistaken("bad-k6-string");
+  const int code = c.wait_for_exit(10000ms);
+  INFO("stdout: " << c.out() << "\nstderr: " << c.err());
+  CHECK(code == 104);
+  CHECK(c.err().find("error: ") == 0);
+  CHECK(c.err().find("k6 thresholds take a bare number: milliseconds for time metrics") != std::string::npos);
+  CHECK(c.err().find("p(95) < 200ms") != std::string::npos);
+  CHECK(c.out().empty());
+}
+
+TEST_CASE("a k6 threshold string may name a custom metric listed once, in load_test::metrics") {
+  auto c = mistaken("k6-string-on-custom-metric", {"-q"});
+  const int code = c.wait_for_exit(10000ms);
+  INFO("stdout: " << c.out() << "\nstderr: " << c.err());
+  CHECK(code == 0);
+  CHECK(c.out().find("login_time") != std::string::npos);
+  CHECK(c.out().find("'p(95)<500'") != std::string::npos);
+}
+
+TEST_CASE("recording a metric the test does not list stops the run with 104, the summary and the message") {
+  auto c = mistaken("unlisted-metric", {"-q"});
+  const int code = c.wait_for_exit(10000ms);
+  INFO("stdout: " << c.out() << "\nstderr: " << c.err());
+  CHECK(code == 104);
+  const std::string_view message =
+      "metric login_time is recorded but not registered with the test; list it in load_test::metrics";
+  CHECK(c.err().find("error: " + std::string{message}) != std::string::npos);
+  CHECK(c.out().find("run stopped: the test is invalid: " + std::string{message}) != std::string::npos);
+  // The results gathered so far are still summarised: the check before the record.
+  CHECK(c.out().find("✓ iteration started") != std::string::npos);
+}
+
+TEST_CASE("an exception while sp::main's builder makes the test exits 104 with its message") {
+  auto c = mistaken("throwing-builder");
+  const int code = c.wait_for_exit(10000ms);
+  INFO("stdout: " << c.out() << "\nstderr: " << c.err());
+  CHECK(code == 104);
+  CHECK(c.err().find("error: the test could not be built: invalid metric name \"logins per second\"") == 0);
+  CHECK(c.out().empty());
 }
 
 #else

@@ -17,10 +17,11 @@ using namespace std::chrono_literals;
 TEST_CASE("the export has k6's fields: counts and rates, passes and fails, trends in milliseconds") {
   const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
   const auto source = [&](const sp::metric_aggregate& a) { return run.values(a); };
+  // k6's string form, so that the export is the one k6 writes for the same thresholds.
   const std::vector<sp::threshold_result> results{
-      (sp::http_req_duration.p(95) < 200ms).evaluate(source),
-      (sp::http_req_failed.rate() < 0.01).evaluate(source),
-      (sp::http_req_duration.p(50) < 1ms).evaluate(source),
+      sp::threshold{"http_req_duration", "p(95)<200"}.resolve().evaluate(source),
+      sp::threshold{"http_req_failed", "rate<0.01"}.resolve().evaluate(source),
+      sp::threshold{"http_req_duration", "p(50)<1"}.resolve().evaluate(source),
   };
   const auto json = sp::format_summary_export(run, results);
   CHECK(json.starts_with("{\"root_group\":{\"name\":\"\",\"path\":\"\",\"groups\":{},\"checks\":{}},\"metrics\":{"));
@@ -33,6 +34,9 @@ TEST_CASE("the export has k6's fields: counts and rates, passes and fails, trend
         std::string::npos);
   // A threshold maps its expression to whether it failed, as in k6's export.
   CHECK(json.find("\"thresholds\":{\"p(95)<200\":false,\"p(50)<1\":true}") != std::string::npos);
+  // One built in C++ is keyed by its expression with the unit.
+  const auto cpp = sp::format_summary_export(run, {(sp::http_req_duration.p(95) < 200ms).evaluate(source)});
+  CHECK(cpp.find("\"thresholds\":{\"p(95)<200ms\":false}") != std::string::npos);
   CHECK(json.find("\"http_req_duration{expected_response:true}\":{\"avg\":") != std::string::npos);
   CHECK(json.find("\"group_duration\"") == std::string::npos);  // no samples, no threshold
   stampede_test::check_golden("report/golden/seed_like_run.json", json);

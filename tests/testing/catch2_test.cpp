@@ -42,8 +42,8 @@ TEST_CASE("meets_thresholds lists each failed threshold with its observed value,
   const auto matcher = sp::catch2::meets_thresholds();
   REQUIRE_FALSE(matcher.match(failing_run()));
   CHECK(matcher.describe() ==
-        "meets all its thresholds, but 1 of 2 thresholds failed:\n"
-        "  ✗ http_req_duration p(95)<200, observed p(95)=312.5ms");
+        "\nmeets all its thresholds, but 1 of 2 thresholds failed:\n"
+        "  ✗ http_req_duration p(95)<200ms, observed p(95)=312.5ms");
   // The threshold that passed is not listed.
   CHECK_THAT(matcher.describe(), !Contains("http_req_failed"));
 }
@@ -54,9 +54,9 @@ TEST_CASE("meets_thresholds marks each condition of a compound threshold that fa
   const auto matcher = sp::catch2::meets_thresholds();
   REQUIRE_FALSE(matcher.match(r));
   CHECK(matcher.describe() ==
-        "meets all its thresholds, but 1 of 1 threshold failed:\n"
-        "  ✗ http_req_duration p(95)<200 && http_req_failed rate<0.01\n"
-        "      ✓ http_req_duration p(95)<200, observed p(95)=150ms\n"
+        "\nmeets all its thresholds, but 1 of 1 threshold failed:\n"
+        "  ✗ http_req_duration p(95)<200ms && http_req_failed rate<0.01\n"
+        "      ✓ http_req_duration p(95)<200ms, observed p(95)=150ms\n"
         "      ✗ http_req_failed rate<0.01, observed rate=2.50%");
 }
 
@@ -67,15 +67,15 @@ TEST_CASE("meets_thresholds fails a run that stopped early and says why, even wi
   const auto matcher = sp::catch2::meets_thresholds();
   REQUIRE_FALSE(matcher.match(r));
   CHECK(matcher.describe() ==
-        "meets all its thresholds, but the run stopped early: aborted by the test "
+        "\nmeets all its thresholds, but the run stopped early: aborted by the test "
         "(the test called abort_test(): backend down)");
 
   auto aborted = failing_run();
   aborted.status = sp::run_status::threshold_aborted;
-  aborted.message = "http_req_duration p(95)<200 failed";
+  aborted.message = "http_req_duration p(95)<200ms failed";
   REQUIRE_FALSE(matcher.match(aborted));
-  CHECK_THAT(matcher.describe(), Contains("the run stopped early: aborted by a threshold (http_req_duration p(95)<200 failed)") &&
-                                     Contains("✗ http_req_duration p(95)<200, observed p(95)=312.5ms"));
+  CHECK_THAT(matcher.describe(), Contains("the run stopped early: aborted by a threshold (http_req_duration p(95)<200ms failed)") &&
+                                     Contains("✗ http_req_duration p(95)<200ms, observed p(95)=312.5ms"));
 }
 
 TEST_CASE("a run with no samples for a failed threshold's metric shows no data") {
@@ -86,14 +86,14 @@ TEST_CASE("a run with no samples for a failed threshold's metric shows no data")
   CHECK_THAT(matcher.describe(), Contains("✗ http_req_failed rate<0.01, observed rate=[no data]"));
 }
 
-TEST_CASE("a failed REQUIRE_THAT on a result reads as the result's line and its failed thresholds") {
+TEST_CASE("a failed REQUIRE_THAT on a result reads as the result's line, then the failed thresholds on lines of their own") {
   const auto r = failing_run();
   const auto matcher = sp::catch2::meets_thresholds();
   REQUIRE_FALSE(matcher.match(r));
   CHECK(reconstructed(r, matcher) ==
-        "result: finished after 10s, 1000 complete and 2 interrupted iterations, thresholds: 1 of 2 failed "
+        "result: finished after 10s, 1000 complete and 2 interrupted iterations, thresholds: 1 of 2 failed \n"
         "meets all its thresholds, but 1 of 2 thresholds failed:\n"
-        "  ✗ http_req_duration p(95)<200, observed p(95)=312.5ms");
+        "  ✗ http_req_duration p(95)<200ms, observed p(95)=312.5ms");
 }
 
 TEST_CASE("a result prints as one line with its status, iterations and thresholds") {
@@ -177,5 +177,5 @@ TEST_CASE("a matcher used for a second value describes the second value's failur
   auto interrupted = passing_run();
   interrupted.status = sp::run_status::interrupted;
   REQUIRE_FALSE(matcher.match(interrupted));
-  CHECK(matcher.toString() == "meets all its thresholds, but the run stopped early: interrupted");
+  CHECK(matcher.toString() == "\nmeets all its thresholds, but the run stopped early: interrupted");
 }

@@ -6,6 +6,7 @@
 #include <stampede/exec/load_test.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <span>
 #include <string_view>
 
@@ -27,6 +28,18 @@ namespace stampede {
 /// test aborted itself; `exit_code::generic_error` (255) for anything else. No exception
 /// escapes. The previous SIGINT and SIGTERM handlers are restored before it returns.
 [[nodiscard]] int main(int argc, char** argv, load_test test);
+
+/// The same with the test built by `make_test`, called inside: a mistake that throws while the
+/// test is being built (a metric or tag with a bad name, a negative `abort_on_fail` delay) is
+/// reported as `error: ...` with exit code 104 instead of ending the program in
+/// `std::terminate`.
+///
+/// ```cpp
+/// int main(int argc, char** argv) {
+///   return sp::main(argc, argv, [] { return sp::load_test{.scenarios = {{.exec = list_todos}}}; });
+/// }
+/// ```
+[[nodiscard]] int main(int argc, char** argv, const std::function<load_test()>& make_test);
 
 /// `main` with the arguments as views (without the program name) and its two streams given:
 /// the summary and `--help` go to `out`, progress and errors to `err`. For tests, and for

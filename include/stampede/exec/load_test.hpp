@@ -40,7 +40,7 @@ struct custom_metric {
 /// sp::load_test test{
 ///     .scenarios = {{.name = "todos", .exec = list_todos,
 ///                    .executor = sp::ramping_vus{.stages = {{1min, 1000}, {10min, 5000}}}}},
-///     .thresholds = {sp::http_req_duration.p(95) < 200ms, sp::http_req_failed.rate() < 0.01},
+///     .thresholds = {sp::http_req_duration.p(95) < 200ms, {"http_req_failed", "rate<0.01"}},
 /// };
 /// ```
 struct load_test {
@@ -55,7 +55,10 @@ struct load_test {
   std::function<task<>(vu&)> teardown{};
   std::chrono::nanoseconds setup_timeout = std::chrono::seconds{60};
   std::chrono::nanoseconds teardown_timeout = std::chrono::seconds{60};
-  /// Custom metrics recorded with `vu::record`; metrics named by thresholds are added too.
+  /// The custom metrics the test records with `vu::record`, each listed once: thresholds in
+  /// k6's string form may name them too. Recording a metric that is not listed stops the run
+  /// as invalid (`run_status::invalid_test`, exit code 104); a threshold on one that is not
+  /// listed is refused before the run starts.
   std::vector<custom_metric> metrics{};
   /// Tags on every sample of the test (k6's `options.tags`).
   tag_set tags{};

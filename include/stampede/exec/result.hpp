@@ -22,6 +22,7 @@ enum class run_status : std::uint8_t {
   finished,           ///< every scenario ran to its end
   threshold_aborted,  ///< a threshold with `abort_on_fail` failed (k6 exits 99)
   test_aborted,       ///< an iteration called `vu::abort_test` (exit 108)
+  invalid_test,       ///< an iteration used the test wrongly, e.g. recorded an unlisted metric (exit 104)
   interrupted,        ///< stopped by `run_control` / a signal (exit 105)
   setup_failed,       ///< setup threw or timed out (exit 107)
   teardown_failed,    ///< teardown threw or timed out (exit 107)
@@ -32,6 +33,7 @@ enum class run_status : std::uint8_t {
     case run_status::finished: return "finished";
     case run_status::threshold_aborted: return "aborted by a threshold";
     case run_status::test_aborted: return "aborted by the test";
+    case run_status::invalid_test: return "stopped: the test is invalid";
     case run_status::interrupted: return "interrupted";
     case run_status::setup_failed: return "setup failed";
     case run_status::teardown_failed: return "teardown failed";
@@ -107,13 +109,14 @@ struct result {
   /// Each check's passes and fails, by group.
   [[nodiscard]] std::vector<check_result> checks() const { return check_results(metrics); }
 
-  /// k6's exit code for this outcome: 0, or 99 thresholds failed, 105 signal, 107
-  /// setup/teardown, 108 aborted by the test.
+  /// k6's exit code for this outcome: 0, or 99 thresholds failed, 104 the test is invalid,
+  /// 105 signal, 107 setup/teardown, 108 aborted by the test.
   [[nodiscard]] int exit_code() const noexcept {
     switch (status) {
       case run_status::setup_failed:
       case run_status::teardown_failed: return exit_code::setup_teardown_error;
       case run_status::test_aborted: return exit_code::aborted_by_test;
+      case run_status::invalid_test: return exit_code::invalid_config;
       case run_status::interrupted: return exit_code::stopped_by_signal;
       case run_status::threshold_aborted: return exit_code::thresholds_failed;
       case run_status::finished: break;

@@ -123,8 +123,9 @@ class vu {
   [[nodiscard]] task<> group(std::string name, Body body);
 
   /// Records a sample of a custom (or built-in) metric with this VU's tags and `extra` on
-  /// top. The metric must be registered with the test (`load_test::metrics`); otherwise this
-  /// throws `usage_error`, which fails the iteration.
+  /// top. The metric must be listed in `load_test::metrics`, with the same type; otherwise
+  /// this throws `usage_error`, and the run stops as invalid (`run_status::invalid_test`, exit
+  /// code 104): a test that records what it does not register is wrong in every iteration.
   template <metric_type Type>
   void record(const metric<Type>& m, double value, const tag_set& extra = {});
 

@@ -66,8 +66,9 @@ class thresholds_matcher final : public detail::catch2_matcher_base<result> {
  public:
   /// Whether the run ran to its end with every threshold passed (`exit_code()` is 0).
   bool match(const result& r) const override;
-  /// `meets all its thresholds`; after a failed match, the failed thresholds with their
-  /// observed values and, if the run stopped early, why. Public so tests and logs can read it.
+  /// `meets all its thresholds`; after a failed match, on a line of its own (Catch2 prints it
+  /// after the result's line), followed by the failed thresholds with their observed values
+  /// and, if the run stopped early, why. Public so tests and logs can read it.
   std::string describe() const override;
 
  private:
@@ -79,9 +80,9 @@ class thresholds_matcher final : public detail::catch2_matcher_base<result> {
 /// ```text
 /// REQUIRE_THAT( result, sp::catch2::meets_thresholds() )
 /// with expansion:
-///   result: finished after 10s, 1000 complete and 0 interrupted iterations, thresholds: 1 of 2
-///   failed meets all its thresholds, but 1 of 2 thresholds failed:
-///     ✗ http_req_duration p(95)<200, observed p(95)=312.4ms
+///   result: finished after 10s, 1000 complete and 0 interrupted iterations, thresholds: 1 of 2 failed
+///   meets all its thresholds, but 1 of 2 thresholds failed:
+///     ✗ http_req_duration p(95)<200ms, observed p(95)=312.4ms
 /// ```
 [[nodiscard]] thresholds_matcher meets_thresholds();
 
@@ -124,9 +125,8 @@ inline bool thresholds_matcher::match(const result& r) const {
 }
 
 inline std::string thresholds_matcher::describe() const {
-  std::string out = "meets all its thresholds";
-  if (!failure_.empty()) out += ", but " + failure_;
-  return out;
+  if (failure_.empty()) return "meets all its thresholds";
+  return "\nmeets all its thresholds, but " + failure_;
 }
 
 inline thresholds_matcher meets_thresholds() { return thresholds_matcher{}; }

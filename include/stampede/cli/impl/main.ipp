@@ -163,6 +163,9 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
                                   *options.summary_export, *failure));
       }
     }
+    // The summary says why the run stopped; a mistake in the test is also an error, as a bad
+    // flag is.
+    if (outcome->status == run_status::invalid_test) d::print(err, fmt::format("error: {}\n", outcome->message));
     return outcome->exit_code();
   } catch (const usage_error& e) {
     d::print(err, fmt::format("error: {}\n", e.what()));
@@ -174,6 +177,20 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     std::fputs("error: an unknown exception\n", err);
     return exit_code::generic_error;
   }
+}
+
+STAMPEDE_DECL int main(int argc, char** argv, const std::function<load_test()>& make_test) {
+  load_test test;
+  try {
+    test = make_test();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: the test could not be built: %s\n", e.what());
+    return exit_code::invalid_config;
+  } catch (...) {
+    std::fputs("error: the test could not be built: an exception that is not a std::exception\n", stderr);
+    return exit_code::invalid_config;
+  }
+  return main(argc, argv, std::move(test));
 }
 
 STAMPEDE_DECL int main(int argc, char** argv, load_test test) {

@@ -47,23 +47,6 @@ STAMPEDE_DECL std::string seconds_text(std::chrono::nanoseconds d) {
   return shortest_number(std::chrono::duration<double>{d}.count()) + "s";
 }
 
-STAMPEDE_DECL double threshold_bound(const metric_aggregate& a, bool is_duration, double value) {
-  if (std::isnan(value)) {
-    throw usage_error("threshold on " + a.metric.display_name() + " " + a.aggregation_name() +
-                      ": the bound is NaN");
-  }
-  const bool wants_duration = in_milliseconds(a);
-  if (is_duration && !wants_duration) {
-    throw usage_error("threshold on " + a.metric.display_name() + " " + a.aggregation_name() +
-                      ": compared with a duration, but it is not a time value; compare it with a number");
-  }
-  if (!is_duration && wants_duration) {
-    throw usage_error("threshold on " + a.metric.display_name() + " " + a.aggregation_name() +
-                      ": it is a time value; compare it with a duration such as 200ms");
-  }
-  return value;
-}
-
 }  // namespace detail
 
 STAMPEDE_DECL bool threshold_condition::holds_for(double observed) const noexcept {
@@ -79,25 +62,64 @@ STAMPEDE_DECL bool threshold_condition::holds_for(double observed) const noexcep
 }
 
 STAMPEDE_DECL std::string threshold_condition::expression() const {
-  const double shown = detail::in_milliseconds(aggregate) ? bound / 1e6 : bound;
+  if (!written.empty()) return written;
+  const bool ms = detail::in_milliseconds(aggregate);
   std::string out = aggregate.aggregation_name();
   out += to_string(op);
-  out += detail::shortest_number(shown);
+  out += detail::shortest_number(ms ? bound / 1e6 : bound);
+  if (ms) out += "ms";
   if (aggregate.window.count() != 0) out += " over " + detail::seconds_text(aggregate.window);
   if (aggregate.warm_up.count() != 0) out += " after " + detail::seconds_text(aggregate.warm_up);
   return out;
 }
 
-// The expression tree: a leaf condition, or an operator over shared immutable subtrees.
+// The expression tree: a leaf condition, an operator over shared immutable subtrees, or what
+// resolve() turns into a leaf — k6's string form not parsed yet, or a mistake to report.
 struct threshold::node {
-  enum class kind : std::uint8_t { leaf, all, any, negation };
+  enum class kind : std::uint8_t { leaf, all, any, negation, k6_text, mistake };
   kind type = kind::leaf;
-  threshold_condition condition;  // leaf only
-  std::shared_ptr<const node> left, right;
+  threshold_condition condition{};  // leaf only
+  std::shared_ptr<const node> left{}, right{};
+  std::string text{};     // k6_text: the metric; mistake: the comparison as written
+  std::string detail{};   // k6_text: the expression; mistake: what is wrong with it
+  bool resolved = true;   // no k6_text or mistake below
+
+  static std::shared_ptr<const node> leaf(threshold_condition c) {
+    return std::make_shared<const node>(node{kind::leaf, std::move(c), {}, {}, {}, {}, true});
+  }
+  static std::shared_ptr<const node> op(kind k, std::shared_ptr<const node> l, std::shared_ptr<const node> r) {
+    const bool resolved = l->resolved && (!r || r->resolved);
+    return std::make_shared<const node>(node{k, {}, std::move(l), std::move(r), {}, {}, resolved});
+  }
+  static std::shared_ptr<const node> pending(kind k, std::string text, std::string detail) {
+    return std::make_shared<const node>(node{k, {}, {}, {}, std::move(text), std::move(detail), false});
+  }
 };
 
-STAMPEDE_DECL threshold::threshold(threshold_condition condition)
-    : root_{std::make_shared<const node>(node{node::kind::leaf, std::move(condition), nullptr, nullptr})} {}
+STAMPEDE_DECL threshold::threshold(std::shared_ptr<const node> root) : root_{std::move(root)}, resolved_{root_->resolved} {}
+
+STAMPEDE_DECL threshold::threshold(threshold_condition condition) : threshold{node::leaf(std::move(condition))} {}
+
+STAMPEDE_DECL threshold::threshold(std::string metric, std::string expression)
+    : threshold{node::pending(node::kind::k6_text, std::move(metric), std::move(expression))} {}
+
+STAMPEDE_DECL threshold detail::make_threshold(const metric_aggregate& a, comparison op, bool is_duration, double value) {
+  using node = threshold::node;
+  const bool wants_duration = in_milliseconds(a);
+  std::string_view problem;
+  if (std::isnan(value)) {
+    problem = "the bound is NaN";
+  } else if (is_duration && !wants_duration) {
+    problem = "compared with a duration, but it is not a time value; compare it with a number";
+  } else if (!is_duration && wants_duration) {
+    problem = "it is a time value; compare it with a duration such as 200ms";
+  }
+  if (problem.empty()) return threshold{threshold_condition{a, op, value}};
+  auto written = a.metric.display_name() + " " + a.aggregation_name() + std::string{to_string(op)} +
+                 (is_duration ? shortest_number(value / 1e6) + "ms" : shortest_number(value));
+  auto message = "threshold on " + a.metric.display_name() + " " + a.aggregation_name() + ": " + std::string{problem};
+  return threshold{node::pending(node::kind::mistake, std::move(written), std::move(message))};
+}
 
 STAMPEDE_DECL threshold threshold::abort_on_fail(std::chrono::nanoseconds delay) const {
   if (delay < std::chrono::nanoseconds::zero()) {
@@ -112,17 +134,17 @@ STAMPEDE_DECL threshold threshold::abort_on_fail(std::chrono::nanoseconds delay)
 
 STAMPEDE_DECL threshold operator&&(const threshold& a, const threshold& b) {
   using node = threshold::node;
-  return threshold{std::make_shared<const node>(node{node::kind::all, {}, a.root_, b.root_})};
+  return threshold{node::op(node::kind::all, a.root_, b.root_)};
 }
 
 STAMPEDE_DECL threshold operator||(const threshold& a, const threshold& b) {
   using node = threshold::node;
-  return threshold{std::make_shared<const node>(node{node::kind::any, {}, a.root_, b.root_})};
+  return threshold{node::op(node::kind::any, a.root_, b.root_)};
 }
 
 STAMPEDE_DECL threshold operator!(const threshold& a) {
   using node = threshold::node;
-  return threshold{std::make_shared<const node>(node{node::kind::negation, {}, a.root_, nullptr})};
+  return threshold{node::op(node::kind::negation, a.root_, nullptr)};
 }
 
 STAMPEDE_DECL std::string threshold::describe_node(const node& n, bool nested) {
@@ -130,6 +152,10 @@ STAMPEDE_DECL std::string threshold::describe_node(const node& n, bool nested) {
   switch (n.type) {
     case kind::leaf:
       return n.condition.aggregate.metric.display_name() + " " + n.condition.expression();
+    case kind::k6_text:
+      return n.text + " " + n.detail;
+    case kind::mistake:
+      return n.text;
     case kind::negation:
       return "!(" + describe_node(*n.left, false) + ")";
     case kind::all:
@@ -145,7 +171,46 @@ STAMPEDE_DECL std::string threshold::describe_node(const node& n, bool nested) {
 
 STAMPEDE_DECL std::string threshold::describe() const { return describe_node(*root_, false); }
 
+STAMPEDE_DECL std::shared_ptr<const threshold::node> threshold::resolve_node(const std::shared_ptr<const node>& n,
+                                                                           const std::vector<metric_descriptor>& known) {
+  switch (n->type) {
+    case node::kind::leaf: return n;
+    case node::kind::k6_text: return parse(n->text, n->detail, known).root_;
+    case node::kind::mistake: throw usage_error(n->detail);
+    case node::kind::all:
+    case node::kind::any:
+    case node::kind::negation:
+      if (n->resolved) return n;
+      return node::op(n->type, resolve_node(n->left, known), n->right ? resolve_node(n->right, known) : nullptr);
+  }
+  return n;
+}
+
+STAMPEDE_DECL threshold threshold::resolve(const std::vector<metric_descriptor>& known) const {
+  if (resolved_) return *this;
+  threshold out{resolve_node(root_, known)};
+  out.abort_on_fail_ = abort_on_fail_;
+  out.abort_delay_ = abort_delay_;
+  return out;
+}
+
+STAMPEDE_DECL void threshold::require_resolved() const {
+  if (resolved_) return;
+  // The first mistake, left to right, is the message; k6 strings alone ask for resolve().
+  std::vector<const node*> stack{root_.get()};
+  while (!stack.empty()) {
+    const node* n = stack.back();
+    stack.pop_back();
+    if (n->type == node::kind::mistake) throw usage_error(n->detail);
+    if (n->right) stack.push_back(n->right.get());
+    if (n->left) stack.push_back(n->left.get());
+  }
+  throw usage_error("threshold " + describe() +
+                    ": k6's string form is parsed when the run starts; call resolve() to read or evaluate it before");
+}
+
 STAMPEDE_DECL std::vector<threshold_condition> threshold::conditions() const {
+  require_resolved();
   std::vector<threshold_condition> out;
   // Depth-first, left to right: the order they were written in.
   std::vector<const node*> stack{root_.get()};
@@ -163,6 +228,7 @@ STAMPEDE_DECL std::vector<threshold_condition> threshold::conditions() const {
 }
 
 STAMPEDE_DECL threshold_result threshold::evaluate(const aggregate_source& source) const {
+  require_resolved();
   threshold_result result;
   result.description = describe();
   // Evaluate every leaf (even where && or || could stop early) so the summary can show
@@ -202,6 +268,9 @@ STAMPEDE_DECL threshold_result threshold::evaluate(const aggregate_source& sourc
       }
       case node::kind::negation:
         return !eval(*n.left);
+      case node::kind::k6_text:
+      case node::kind::mistake:
+        break;  // require_resolved() let none through
     }
     return false;
   };
@@ -443,7 +512,7 @@ STAMPEDE_DECL threshold threshold::parse(std::string_view metric_text, std::stri
                : "unexpected text after the number");
   }
   const double bound = detail::in_milliseconds(aggregate) ? value * 1e6 : value;
-  return threshold{threshold_condition{aggregate, op, bound}};
+  return threshold{threshold_condition{aggregate, op, bound, std::string{expression}}};
 }
 
 }  // namespace stampede

@@ -2,6 +2,7 @@
 // scenario's definition and counters, and each shard's recorder. Private to exec/.
 #pragma once
 
+#include <stampede/core/error.hpp>
 #include <stampede/core/rng.hpp>
 #include <stampede/exec/detail/engine_clock.hpp>
 #include <stampede/exec/detail/lookup_cache.hpp>
@@ -77,6 +78,13 @@ enum class stop_kind : std::uint8_t {
   abort,     ///< running iterations are interrupted now
 };
 
+/// Thrown inside an iteration when the test itself is wrong in a way no later iteration can
+/// fix (a metric recorded but not registered): the run stops, with k6's exit code 104.
+class invalid_test : public usage_error {
+ public:
+  using usage_error::usage_error;
+};
+
 /// Shared by every shard; fixed once the scenarios start, except the atomics.
 struct run_context {
   clock::time_point start;  ///< time 0: when the scenarios start (after setup)
@@ -89,15 +97,20 @@ struct run_context {
   std::shared_ptr<const metric_registry> registry;
   error_log errors;
 
-  /// Set by abort_test(): the run stops and exits with k6's code 108.
+  /// Set by abort_test(): the run stops and exits with k6's code 108, or 104 when the test
+  /// itself is wrong (`invalid_test`).
   std::atomic<bool> aborted_by_test{false};
   mutable std::mutex reason_mutex;
   std::string abort_reason;
+  bool abort_invalid = false;  // under reason_mutex
 
-  void abort_test(std::string reason) {
+  void abort_test(std::string reason, bool invalid = false) {
     {
       const std::lock_guard lock{reason_mutex};
-      if (!aborted_by_test.load()) abort_reason = std::move(reason);
+      if (!aborted_by_test.load()) {
+        abort_reason = std::move(reason);
+        abort_invalid = invalid;
+      }
     }
     aborted_by_test.store(true);
   }

@@ -10,11 +10,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace stampede::detail {
 
 /// The run's metrics: the engine's, the test's own, and the sub-metrics its thresholds name.
 std::shared_ptr<metric_registry> build_registry(const load_test& test);
+
+/// The test's thresholds resolved against its metrics (k6's built-ins, the engine's and
+/// `load_test::metrics`): k6 strings parsed, mistakes thrown as `usage_error`.
+std::vector<threshold> resolve_thresholds(const load_test& test);
 
 /// Scenario `index` of `test` (which must outlive it), its VUs' global ids from first_vu_id + 1.
 std::unique_ptr<scenario_context> make_scenario_context(const load_test& test, std::size_t index,

@@ -59,7 +59,7 @@ STAMPEDE_DECL void validate(const load_test& test) {
   metric_registry registry;
   for (const auto& m : test.metrics) registry.add(m.descriptor);
   for (const auto& m : engine_metrics()) registry.add(m);
-  for (const auto& t : test.thresholds) {
+  for (const auto& t : detail::resolve_thresholds(test)) {
     for (const auto& c : t.conditions()) {
       const auto id = registry.find(c.aggregate.metric.name);
       if (!id) {
@@ -124,14 +124,26 @@ STAMPEDE_DECL std::optional<std::chrono::nanoseconds> thread_cpu_time() noexcept
   return std::nullopt;
 }
 
+STAMPEDE_DECL std::vector<threshold> resolve_thresholds(const load_test& test) {
+  metric_registry registry;
+  for (const auto& m : engine_metrics()) registry.add(m);
+  for (const auto& m : test.metrics) registry.add(m.descriptor);
+  const auto known = registry.metrics();
+  std::vector<threshold> out;
+  out.reserve(test.thresholds.size());
+  for (const auto& t : test.thresholds) out.push_back(t.resolve(known));
+  return out;
+}
+
 STAMPEDE_DECL std::shared_ptr<metric_registry> build_registry(const load_test& test) {
   auto registry = std::make_shared<metric_registry>();
   for (const auto& m : engine_metrics()) registry->add(m);
   for (const auto& m : test.metrics) registry->add(m.descriptor);
   // k6's summary always shows this sub-metric for HTTP tests.
   registry->track(http_req_duration.where(std::string{system_tag::expected_response}, "true"));
+  const auto known = registry->metrics();
   for (const auto& t : test.thresholds) {
-    for (const auto& c : t.conditions()) {
+    for (const auto& c : t.resolve(known).conditions()) {
       if (c.aggregate.metric.is_submetric()) registry->track(c.aggregate.metric);
     }
   }
@@ -201,7 +213,11 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   using namespace std::chrono;
   using detail::clock;
   validate(test_in);
-  const load_test test = test_in;  // the run's own copy: exec functions and tags stay put
+  const load_test test = [&] {
+    load_test copy = test_in;  // the run's own copy: exec functions and tags stay put
+    copy.thresholds = detail::resolve_thresholds(test_in);
+    return copy;
+  }();
 
   detail::run_context run;
   run.seed = options.seed ? *options.seed : std::random_device{}();
@@ -432,6 +448,11 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
     auto next_plain = run.start + options.plain_progress_interval;
     bool graceful_sent = false;
     bool abort_sent = false;
+    const auto note_abort = [&] {
+      const std::lock_guard lock{run.reason_mutex};
+      out.status = run.abort_invalid ? run_status::invalid_test : run_status::test_aborted;
+      out.message = run.abort_reason;
+    };
     while (drivers_done.load() < driver_count) {
       const auto now = clock::now();
       const int requests = options.control != nullptr ? options.control->stop_requests() : 0;
@@ -450,9 +471,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
         graceful_sent = true;
       }
       if (run.aborted_by_test.load() && !abort_sent) {
-        out.status = run_status::test_aborted;
-        const std::lock_guard lock{run.reason_mutex};
-        out.message = run.abort_reason;
+        note_abort();
         post_stop(detail::stop_kind::abort);
         abort_sent = true;
       }
@@ -481,6 +500,8 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
       }
       std::this_thread::sleep_until(std::min(next_tick, now + milliseconds{20}));
     }
+    // An abort in the last iterations, after the ticker's last look.
+    if (run.aborted_by_test.load() && !abort_sent && !hard_stop) note_abort();
 
     // --- wind down ---------------------------------------------------------------------------
     // Every driver has finished, so every VU has stopped; what is left on a shard (a

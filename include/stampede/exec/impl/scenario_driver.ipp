@@ -309,6 +309,9 @@ STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu& u, s
     } catch (const test_abort& abort) {
       shard_.run->abort_test(abort.reason.empty() ? "test aborted" : abort.reason);
       result = outcome::interrupted;
+    } catch (const invalid_test& e) {
+      shard_.run->abort_test(e.what(), true);
+      result = outcome::interrupted;
     } catch (const std::system_error& e) {
       if (vu_access::interrupted(u) && e.code() == asio::error::operation_aborted) {
         result = outcome::interrupted;

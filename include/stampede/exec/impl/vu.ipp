@@ -60,9 +60,13 @@ STAMPEDE_DECL void vu::record_check(std::string_view name, bool passed) {
 
 STAMPEDE_DECL metric_id vu::registered(const std::string& name, metric_type type) {
   const auto id = shard_->lookups.metric(shard_->rec.registry(), name);
-  if (!id) throw usage_error("metric " + name + " is not registered with this test; list it in load_test::metrics");
+  if (!id) {
+    throw detail::invalid_test("metric " + name + " is recorded but not registered with the test; list it in load_test::metrics");
+  }
   if (shard_->rec.registry().descriptor(*id).type != type) {
-    throw usage_error("metric " + name + " is registered with another type");
+    throw detail::invalid_test("metric " + name + " is recorded as a " + std::string{to_string(type)} +
+                               " but registered with the test as a " +
+                               std::string{to_string(shard_->rec.registry().descriptor(*id).type)});
   }
   return *id;
 }
