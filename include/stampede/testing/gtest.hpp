@@ -66,7 +66,7 @@ class thresholds_matcher final : public ::testing::MatcherInterface<const result
 
 /// Matches an `sp::result` whose run finished with every threshold passed (`exit_code()` is
 /// 0). On a failure gMock prints the result's line, then each failed threshold with its
-/// observed value (`✗ http_req_duration p(95)<200, observed p(95)=312.4ms`) and, if the run
+/// observed value (`✗ http_req_duration p(95)<200ms, observed p(95)=312.4ms`) and, if the run
 /// stopped early, why.
 [[nodiscard]] inline ::testing::Matcher<const result&> MeetsThresholds() {
   return ::testing::MakeMatcher(new thresholds_matcher{});

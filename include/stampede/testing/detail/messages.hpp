@@ -53,7 +53,7 @@ inline std::string result_line(const result& r) {
   return out;
 }
 
-/// `http_req_duration p(95)<200, observed p(95)=312.4ms`: one condition as k6 writes it, with
+/// `http_req_duration p(95)<200ms, observed p(95)=312.4ms`: one condition as k6 writes it, with
 /// the value it was compared with in the metric's unit.
 inline std::string condition_line(const condition_result& c, const summary_options& options) {
   return c.condition.aggregate.metric.display_name() + " " + c.condition.expression() + ", observed " +
