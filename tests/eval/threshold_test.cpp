@@ -143,6 +143,54 @@ TEST_CASE("custom metrics parse when they are passed with the built-ins") {
         (under_500ms.rate() > 0.95).conditions());
 }
 
+TEST_CASE("tag filters read as k6 reads them (k6: metrics/metric_test.go, TestParseMetricName and TestAddSubmetric)") {
+  const sp::trend test_metric{"test_metric", sp::value_type::time};
+  auto known = sp::builtin_metrics();
+  known.push_back(test_metric.descriptor());
+  struct row {
+    const char* metric;
+    sp::tag_set filter;
+  };
+  const row valid[] = {
+      // TestParseMetricName
+      {"test_metric{abc:123}", {{"abc", "123"}}},
+      {"test_metric{abc:123,easyas:doremi}", {{"abc", "123"}, {"easyas", "doremi"}}},
+      {"test_metric{abc:123, easyas:doremi}", {{"abc", "123"}, {"easyas", "doremi"}}},
+      {"test_metric{group:::mygroup}", {{"group", "::mygroup"}}},
+      // k6's regression case: braces and colons inside an unquoted value.
+      {"test_metric{name:http://${}.com}", {{"name", "http://${}.com"}}},
+      {"test_metric{name:http://${}.com,url:ssh://github.com:grafana/k6}",
+       {{"name", "http://${}.com"}, {"url", "ssh://github.com:grafana/k6"}}},
+      // TestAddSubmetric: spaces trimmed, then surrounding quotes stripped.
+      {"test_metric{a:1}", {{"a", "1"}}},
+      {"test_metric{ a : 1 }", {{"a", "1"}}},
+      {"test_metric{ a:\"\",b: ''}", {{"a", ""}, {"b", ""}}},
+      {"test_metric{ a : 1, b : 2 }", {{"a", "1"}, {"b", "2"}}},
+      {"test_metric{a : '1' , b : \"2\"}", {{"a", "1"}, {"b", "2"}}},
+      {"test_metric{\" a\" : ' 1' , b : \"2 \" }", {{" a", " 1"}, {"b", "2 "}}},
+  };
+  for (const auto& r : valid) {
+    INFO(r.metric);
+    const auto t = sp::threshold::parse(r.metric, "p(95)<200", known);
+    CHECK(t.conditions()[0].aggregate.metric.filter.tags() == r.filter);
+  }
+  // k6 refuses these (a tag without a value, an empty filter, braces out of place); stampede
+  // also refuses an empty key, which k6 takes.
+  for (const char* metric : {"test_metric{easyas}", "test_metric{easyas:}", "test_metric{abc:123,easyas:}",
+                             "test_metric{abc:123,easyas:doremi", "test_metricabc:123,easyas:doremi}",
+                             "test_metric}abc:123,easyas:doremi}", "test_metric}abc{bar", "test_metric{foo:ba}r",
+                             "test_metric{}", "test_metric{ }", "test_metric{a:1,,b:2}", "test_metric{:1}"}) {
+    INFO(metric);
+    CHECK_THROWS_AS(sp::threshold::parse(metric, "p(95)<200", known), sp::parse_error);
+  }
+  CHECK_THROWS_WITH(sp::threshold::parse("test_metric{}", "p(95)<200", known),
+                    "invalid threshold metric \"test_metric{}\": the tag filter is empty; write metric{key:value} "
+                    "or leave out the braces\n  test_metric{}\n              ^");
+  CHECK_THROWS_WITH(sp::threshold::parse("test_metric{easyas:}", "p(95)<200", known),
+                    "invalid threshold metric \"test_metric{easyas:}\": a tag value was expected (for an empty "
+                    "value, write \"\")\n  test_metric{easyas:}\n                     ^");
+}
+
 TEST_CASE("a malformed threshold string is a parse error pointing at the offending character") {
   struct row {
     const char* metric;
@@ -171,7 +219,7 @@ TEST_CASE("a malformed threshold string is a parse error pointing at the offendi
       {"http_req_duration", "",
        "invalid threshold \"\": an aggregation was expected (count, rate, value, avg, min, max, med or p(N))\n  \n  ^"},
       {"http_req_durations", "avg<1",
-       "invalid threshold metric \"http_req_durations\": unknown metric \"http_req_durations\"; a custom metric must be passed to threshold::parse with the built-ins\n  http_req_durations\n  ^"},
+       "invalid threshold metric \"http_req_durations\": unknown metric \"http_req_durations\"; list a custom metric in load_test::metrics (or pass it to threshold::parse or resolve with the built-ins)\n  http_req_durations\n  ^"},
       {"http_req_duration{expected_response}", "avg<1",
        "invalid threshold metric \"http_req_duration{expected_response}\": \":\" was expected between the tag key and its value\n  http_req_duration{expected_response}\n                                     ^"},
       {"http_req_duration{status:200", "avg<1",

@@ -286,9 +286,11 @@ namespace detail {
 // into that string.
 class threshold_scanner {
  public:
-  threshold_scanner(std::string_view what, std::string_view text) : what_{what}, text_{text} {}
+  threshold_scanner(std::string_view what, std::string_view text) : what_{what}, text_{text}, end_{text.size()} {}
 
-  [[nodiscard]] bool done() const noexcept { return pos_ >= text_.size(); }
+  [[nodiscard]] bool done() const noexcept { return pos_ >= end_; }
+  // Reading stops at `end` (within the text), which errors still point into the whole of.
+  void stop_at(std::size_t end) noexcept { end_ = std::min(end, text_.size()); }
   [[nodiscard]] char peek() const noexcept { return done() ? '\0' : text_[pos_]; }
   [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
   void skip_spaces() {
@@ -332,9 +334,12 @@ class threshold_scanner {
     return *value;
   }
 
-  // A tag key or value: bare up to , : or }, or a double-quoted string with JSON escapes
-  // (what quote_tag_text writes).
-  std::string tag_text(std::string_view stops) {
+  // A tag key or value: a double-quoted string with JSON escapes (what quote_tag_text
+  // writes), or bare text up to one of `stops`, its edge spaces trimmed and, as k6 does, the
+  // quote characters (" and ') at its ends stripped. `bare_empty` tells whether the bare text
+  // was empty before stripping (k6 refuses `{key:}` but takes `{key:""}`).
+  std::string tag_text(std::string_view stops, bool* bare_empty = nullptr) {
+    if (bare_empty != nullptr) *bare_empty = false;
     skip_spaces();
     std::string out;
     if (peek() == '"') {
@@ -372,13 +377,17 @@ class threshold_scanner {
     const auto start = pos_;
     while (!done() && stops.find(text_[pos_]) == std::string_view::npos) ++pos_;
     auto bare = text_.substr(start, pos_ - start);
-    while (!bare.empty() && bare.back() == ' ') bare.remove_suffix(1);
+    while (!bare.empty() && (bare.back() == ' ' || bare.back() == '\t')) bare.remove_suffix(1);
+    if (bare_empty != nullptr) *bare_empty = bare.empty();
+    while (!bare.empty() && (bare.front() == '"' || bare.front() == '\'')) bare.remove_prefix(1);
+    while (!bare.empty() && (bare.back() == '"' || bare.back() == '\'')) bare.remove_suffix(1);
     return std::string{bare};
   }
 
  private:
   std::string_view what_;
   std::string_view text_;
+  std::size_t end_;
   std::size_t pos_ = 0;
 };
 
@@ -415,27 +424,39 @@ STAMPEDE_DECL threshold threshold::parse(std::string_view metric_text, std::stri
                                   [&](const metric_descriptor& d) { return d.name == name; });
   if (found == known.end()) {
     m.fail("unknown metric \"" + std::string{name} +
-               "\"; a custom metric must be passed to threshold::parse with the built-ins",
+               "\"; list a custom metric in load_test::metrics (or pass it to threshold::parse or resolve "
+               "with the built-ins)",
            name_at);
   }
   metric_descriptor descriptor = *found;
   m.skip_spaces();
   if (m.eat("{")) {
+    // As k6 reads it: the filter ends at the last "}", so a bare value may hold braces and
+    // colons (`{url:http://${}.com:8080}`); only a comma ends a bare value.
+    const auto close = metric_text.find_last_of('}');
+    if (close == std::string_view::npos || close < m.pos()) {
+      m.fail("the tag filter is not closed with \"}\"", metric_text.size());
+    }
+    m.stop_at(close);
     tag_set filter;
     m.skip_spaces();
-    if (!m.eat("}")) {
-      for (;;) {
-        const auto key_at = m.pos();
-        auto key = m.tag_text(":,}");
-        if (key.empty()) m.fail("a tag key was expected", key_at);
-        if (!m.eat(":")) m.fail("\":\" was expected between the tag key and its value");
-        auto value = m.tag_text(",}");
-        filter.set(std::move(key), std::move(value));
-        if (m.eat("}")) break;
-        if (!m.eat(",")) m.fail(m.done() ? "the tag filter is not closed with \"}\"" : "\",\" or \"}\" was expected");
-        m.skip_spaces();
-      }
+    if (m.done()) m.fail("the tag filter is empty; write metric{key:value} or leave out the braces");
+    for (;;) {
+      const auto key_at = m.pos();
+      auto key = m.tag_text(":,");
+      if (key.empty()) m.fail("a tag key was expected", key_at);
+      if (!m.eat(":")) m.fail("\":\" was expected between the tag key and its value");
+      const auto value_at = m.pos();
+      bool empty = false;
+      auto value = m.tag_text(",", &empty);
+      if (empty) m.fail("a tag value was expected (for an empty value, write \"\")", value_at);
+      filter.set(std::move(key), std::move(value));
+      if (m.done()) break;
+      if (!m.eat(",")) m.fail("\",\" or \"}\" was expected");
+      m.skip_spaces();
     }
+    m.stop_at(metric_text.size());
+    (void)m.eat("}");
     descriptor.filter = tag_filter{std::move(filter)};
     m.skip_spaces();
   }
