@@ -273,11 +273,34 @@ TEST_CASE("evaluation compares each observed value and combines the outcomes") {
   CHECK((!reliable).evaluate(run).passed);
 }
 
-TEST_CASE("a condition with no samples passes and reports no observed value") {
-  const auto r = (sp::http_req_duration.p(95) < 200ms).evaluate(values({}));
+TEST_CASE("a condition with no samples compares 0 by default, as k6 judges thresholds at the end of a test") {
+  // k6's internal/metrics/engine: evaluateThresholds(ignoreEmptySinks=false) at the end.
+  const auto fast = (sp::http_req_duration.p(95) < 200ms).evaluate(values({}));
+  CHECK(fast.passed);
+  REQUIRE(fast.conditions.size() == 1);
+  CHECK(fast.conditions[0].observed == 0);
+  const auto slow_median = (sp::http_req_duration.med() > 39ms).evaluate(values({}));
+  CHECK_FALSE(slow_median.passed);
+  CHECK(slow_median.conditions[0].observed == 0);
+  CHECK_FALSE((sp::http_reqs.count() > 0).evaluate(values({})).passed);
+  CHECK((sp::http_req_failed.rate() < 0.01).evaluate(values({})).passed);
+  CHECK_FALSE((!(sp::http_req_failed.rate() < 0.01)).evaluate(values({})).passed);
+}
+
+TEST_CASE("with no_samples::pass a condition without samples passes unjudged, under ! too, as k6 does during the run") {
+  // k6's evaluateThresholds(ignoreEmptySinks=true) for abort-on-fail skips empty metrics.
+  const auto empty = values({});
+  const auto r = (sp::http_req_duration.med() > 39ms).evaluate(empty, sp::no_samples::pass);
   CHECK(r.passed);
   REQUIRE(r.conditions.size() == 1);
   CHECK_FALSE(r.conditions[0].observed.has_value());
+  CHECK((!(sp::http_req_failed.rate() < 0.01)).evaluate(empty, sp::no_samples::pass).passed);
+  // A condition with samples still decides: false && unknown fails, true || unknown passes.
+  const auto some = values({{"http_reqs count", {5}}});
+  CHECK_FALSE((sp::http_reqs.count() > 10 && sp::http_req_duration.med() > 39ms).evaluate(some, sp::no_samples::pass).passed);
+  CHECK((sp::http_reqs.count() > 1 || sp::http_req_duration.med() > 39ms).evaluate(some, sp::no_samples::pass).passed);
+  CHECK((sp::http_reqs.count() > 1 && sp::http_req_duration.med() > 39ms).evaluate(some, sp::no_samples::pass).passed);
+  CHECK_FALSE((sp::http_reqs.count() > 1 && sp::http_req_duration.med() > 39ms).evaluate(some).passed);
 }
 
 TEST_CASE("over() must hold in every window and reports the failing or the closest window") {

@@ -98,6 +98,28 @@ TEST_CASE("a run with no samples still prints every metric, empty ones marked") 
   CHECK(std::find(lines.begin(), lines.end(), "     http_reqs..................: 0   0/s") != lines.end());
 }
 
+TEST_CASE("a sub-metric's threshold lists its parent too, though neither got samples (k6 issues 2518, 2520)") {
+  auto registry = std::make_shared<sp::metric_registry>();
+  const auto login = sp::http_req_duration.where("name", "login");
+  registry->track(login);
+  sp::recorder rec{registry};
+  rec.add(sp::http_reqs, 1, sp::tag_set{}, 1s);
+  auto s = sp::snapshot::empty_for(*registry, 0s, 1s);
+  s.merge(rec.take(1s));
+  const auto source = [&](const sp::metric_aggregate& a) { return s.values(a); };
+  const std::vector<sp::threshold_result> results{(login.p(95) < 200ms).evaluate(source)};
+  const auto lines = lines_of(sp::format_summary(s, results, {}));
+  const auto parent = std::find_if(lines.begin(), lines.end(),
+                                   [](const std::string& l) { return l.starts_with("     http_req_duration"); });
+  REQUIRE(parent != lines.end());
+  CHECK(parent->ends_with(": [no data]"));
+  REQUIRE(parent + 1 != lines.end());
+  INFO(*(parent + 1));
+  CHECK((parent + 1)->starts_with("     ✓ { name:login }."));
+  CHECK((parent + 1)->ends_with(": [no data]"));
+  CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& l) { return l.find("http_req_waiting") != std::string::npos; }));
+}
+
 TEST_CASE("colours wrap values and marks in ANSI codes only when asked") {
   const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
   sp::summary_options options;

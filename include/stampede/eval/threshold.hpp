@@ -53,13 +53,23 @@ struct threshold_condition {
 /// window; none when there were no samples to aggregate.
 using aggregate_source = std::function<std::vector<double>(const metric_aggregate&)>;
 
+/// How a condition whose aggregation has no samples (no value, no window) is judged.
+enum class no_samples : std::uint8_t {
+  /// Compared as 0, as k6 judges thresholds at the end of a test: `count>0` and `med>39` fail
+  /// on a metric nothing recorded, `p(95)<200` passes.
+  zero,
+  /// Passed without a value, as k6 skips metrics without samples while the test runs (the
+  /// abort-on-fail checks): nothing has happened yet that could break them.
+  pass,
+};
+
 /// The outcome of one condition.
 struct condition_result {
   threshold_condition condition;
   /// The value compared: the run's, or with windows the one nearest to failing (the first
-  /// failing window's if any failed). Empty when there were no samples.
+  /// failing window's if any failed); 0 for no samples judged as `no_samples::zero`. Empty
+  /// when there were no samples and the condition passed for that (`no_samples::pass`).
   std::optional<double> observed;
-  /// Conditions without samples pass: nothing happened that broke them (k6 does the same).
   bool passed = true;
 };
 
@@ -129,9 +139,10 @@ class threshold {
   [[nodiscard]] std::string describe() const;
   /// The conditions, left to right. Throws `usage_error` unless `resolved()`.
   [[nodiscard]] std::vector<threshold_condition> conditions() const;
-  /// Evaluates every condition with values from `source` and combines them. Throws
+  /// Evaluates every condition with values from `source` and combines them; a condition
+  /// without samples is judged by `empty` (k6's end-of-test rule by default). Throws
   /// `usage_error` unless `resolved()`.
-  [[nodiscard]] threshold_result evaluate(const aggregate_source& source) const;
+  [[nodiscard]] threshold_result evaluate(const aggregate_source& source, no_samples empty = no_samples::zero) const;
 
   friend threshold operator&&(const threshold& a, const threshold& b);
   friend threshold operator||(const threshold& a, const threshold& b);

@@ -227,54 +227,66 @@ STAMPEDE_DECL std::vector<threshold_condition> threshold::conditions() const {
   return out;
 }
 
-STAMPEDE_DECL threshold_result threshold::evaluate(const aggregate_source& source) const {
+STAMPEDE_DECL threshold_result threshold::evaluate(const aggregate_source& source, no_samples empty) const {
   require_resolved();
   threshold_result result;
   result.description = describe();
   // Evaluate every leaf (even where && or || could stop early) so the summary can show
   // each observed value.
-  const std::function<bool(const node&)> eval = [&](const node& n) -> bool {
+  // Three-valued: a condition skipped for want of samples (no_samples::pass) is unknown, and
+  // an unknown outcome passes at the top — so `!` over a metric without samples does not fail
+  // the threshold either, as k6 skips such a metric's thresholds altogether.
+  using outcome = std::optional<bool>;
+  const std::function<outcome(const node&)> eval = [&](const node& n) -> outcome {
     switch (n.type) {
       case node::kind::leaf: {
         condition_result r{n.condition, std::nullopt, true};
-        const auto values = source(n.condition.aggregate);
-        if (!values.empty()) {
-          const auto failing = std::find_if(values.begin(), values.end(),
-                                            [&](double v) { return !n.condition.holds_for(v); });
-          if (failing != values.end()) {
-            r.passed = false;
-            r.observed = *failing;
-          } else if (n.condition.op == comparison::less || n.condition.op == comparison::less_equal) {
-            r.observed = *std::max_element(values.begin(), values.end());
-          } else if (n.condition.op == comparison::greater ||
-                     n.condition.op == comparison::greater_equal) {
-            r.observed = *std::min_element(values.begin(), values.end());
-          } else {
-            r.observed = values.front();
-          }
+        auto values = source(n.condition.aggregate);
+        if (values.empty() && empty == no_samples::zero) values.push_back(0);
+        if (values.empty()) {
+          result.conditions.push_back(r);
+          return std::nullopt;
+        }
+        const auto failing = std::find_if(values.begin(), values.end(),
+                                          [&](double v) { return !n.condition.holds_for(v); });
+        if (failing != values.end()) {
+          r.passed = false;
+          r.observed = *failing;
+        } else if (n.condition.op == comparison::less || n.condition.op == comparison::less_equal) {
+          r.observed = *std::max_element(values.begin(), values.end());
+        } else if (n.condition.op == comparison::greater || n.condition.op == comparison::greater_equal) {
+          r.observed = *std::min_element(values.begin(), values.end());
+        } else {
+          r.observed = values.front();
         }
         result.conditions.push_back(r);
         return r.passed;
       }
       case node::kind::all: {
-        const bool left = eval(*n.left);
-        const bool right = eval(*n.right);
-        return left && right;
+        const auto left = eval(*n.left);
+        const auto right = eval(*n.right);
+        if (left == false || right == false) return false;
+        if (!left || !right) return std::nullopt;
+        return true;
       }
       case node::kind::any: {
-        const bool left = eval(*n.left);
-        const bool right = eval(*n.right);
-        return left || right;
+        const auto left = eval(*n.left);
+        const auto right = eval(*n.right);
+        if (left == true || right == true) return true;
+        if (!left || !right) return std::nullopt;
+        return false;
       }
-      case node::kind::negation:
-        return !eval(*n.left);
+      case node::kind::negation: {
+        const auto inner = eval(*n.left);
+        return inner ? outcome{!*inner} : std::nullopt;
+      }
       case node::kind::k6_text:
       case node::kind::mistake:
         break;  // require_resolved() let none through
     }
     return false;
   };
-  result.passed = eval(*root_);
+  result.passed = eval(*root_).value_or(true);
   return result;
 }
 

@@ -481,7 +481,8 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
         if (!abort_sent && options.thresholds) {
           for (const auto& t : test.thresholds) {
             if (!t.aborts_on_fail() || elapsed < t.abort_delay()) continue;
-            if (!t.evaluate(windows.source(total)).passed) {
+            // As k6 does while a test runs, a metric without samples yet cannot fail.
+            if (!t.evaluate(windows.source(total), no_samples::pass).passed) {
               out.status = run_status::threshold_aborted;
               out.message = "threshold " + t.describe() + " failed and has abort_on_fail";
               post_stop(detail::stop_kind::abort);

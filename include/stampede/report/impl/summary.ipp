@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
 #include <string_view>
 #include <type_traits>
 #include <variant>
@@ -258,16 +259,21 @@ STAMPEDE_DECL std::string format_summary(const snapshot& metrics, const std::vec
   d::write_group(root, " " + std::string(4, ' '), paint, out);
 
   // A metric's mark: ✓ when all its thresholds passed, ✗ when one failed, blank without.
+  // A metric a threshold names is listed even without samples, and so is the parent of a
+  // sub-metric a threshold names, so that the sub-metric's line sits under it (as in k6).
   std::map<std::string, bool> threshold_ok;
+  std::set<std::string> listed_without_samples;
   for (const auto& t : thresholds) {
     for (const auto& c : t.conditions) {
       const auto name = c.condition.aggregate.metric.display_name();
       const auto it = threshold_ok.find(name);
       threshold_ok[name] = (it == threshold_ok.end() || it->second) && c.passed;
+      listed_without_samples.insert(name);
+      listed_without_samples.insert(c.condition.aggregate.metric.name);
     }
   }
 
-  // Metrics, as k6 lists them: those that got samples, and those a threshold names. A run
+  // Metrics, as k6 lists them: those that got samples, and those listed above. A run
   // without any sample lists every metric, each marked "[no data]". The per-check series of
   // `checks` are shown as the checks above, not here.
   const bool any_samples = std::any_of(metrics.entries().begin(), metrics.entries().end(),
@@ -275,7 +281,7 @@ STAMPEDE_DECL std::string format_summary(const snapshot& metrics, const std::vec
   std::vector<d::metric_line> lines;
   for (const auto& e : metrics.entries()) {
     if (e.metric.name == checks.name() && e.metric.filter.tags().contains(system_tag::check)) continue;
-    if (any_samples && !d::has_samples(e.data) && !threshold_ok.contains(e.metric.display_name())) continue;
+    if (any_samples && !d::has_samples(e.data) && !listed_without_samples.contains(e.metric.display_name())) continue;
     lines.push_back(d::describe(e, metrics, options));
   }
   std::sort(lines.begin(), lines.end(), [](const d::metric_line& a, const d::metric_line& b) {
