@@ -6,7 +6,7 @@
 // prints a k6 summary per run, the seed-style table, the USL fit and the best replica count,
 // and checks its expectations. Exit code: 0 when they hold, 99 (as k6's thresholds) when not.
 //
-//   scripts/demo                                  # about 30 s (after the first build)
+//   scripts/demo                                  # about 20 s (after the first build)
 //   scripts/demo --replicas 1,2,3,4 --repetitions 3 --format markdown
 #include <stampede/stampede.hpp>
 
@@ -29,7 +29,7 @@ namespace {
 struct options {
   std::vector<double> replicas{1, 2, 4, 8, 10};
   int vus = 10;
-  std::chrono::nanoseconds duration = 5s;  // each run, warm-up included
+  std::chrono::nanoseconds duration = 4s;  // each run, warm-up included
   std::chrono::nanoseconds warmup = 1s;
   int repetitions = 1;
   std::string format = "text";
@@ -43,7 +43,7 @@ Scalability Law to the throughput.
 
   --replicas LIST     replica counts to measure (default 1,2,4,8,10)
   --vus N             virtual users in every run (default 10, as the seed)
-  --duration D        length of each run, warm-up included (default 5s)
+  --duration D        length of each run, warm-up included (default 4s)
   --warmup D          first part of each run left out of the measurement (default 1s)
   --repetitions N     runs per replica count; the table shows their median (default 1)
   --format F          table format: text, markdown, csv or json (default text)

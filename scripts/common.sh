@@ -20,7 +20,11 @@ configure() {
   fi
   local generator=()
   command -v ninja >/dev/null && generator=(-G Ninja)
-  cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+  # -O2 with line tables only (-g1): backtraces keep files and lines, and the build takes
+  # about a third less CPU than with full debug information (-g). For a debugger's view of
+  # variables, configure a build of your own with -g.
+  cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "$@"
 }
 
 # Runs a command with its output kept in a log; shows the log only if the command fails.

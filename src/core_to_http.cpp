@@ -1,6 +1,8 @@
 // Part of stampede::compiled: the bodies of the core, metrics, eval, report and http modules.
-// The library's bodies are split over a few sources so that a parallel build spreads them over
-// the cores; <stampede/impl/src.hpp> holds them all for a single translation unit.
+// The library's bodies are split over two sources: a 2-core build compiles them side by side,
+// and the modules are grouped so that the two take about as long (fewer sources would leave a
+// core idle; more would parse Asio, fmt and the standard library once more each).
+// <stampede/impl/src.hpp> holds them all for a single translation unit.
 #include <stampede/core/impl/src.hpp>
 #include <stampede/metrics/impl/src.hpp>
 #include <stampede/eval/impl/src.hpp>
