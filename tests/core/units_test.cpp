@@ -47,6 +47,21 @@ TEST_CASE("format_duration in a fixed unit has two decimals, as --summary-time-u
   CHECK(sp::format_duration(4'425, sp::time_unit::us) == "4.42µs");
 }
 
+TEST_CASE("an exact tie rounds away from zero, as JavaScript's toFixed in k6's summary, not to even as printf") {
+  // k6's internal/js/summary-legacy.js formats with toFixed, which of two equally near decimals
+  // picks the larger; 0.125 and 12.5 are exact doubles, so they are such ties.
+  CHECK(sp::format_duration(125'000, sp::time_unit::ms) == "0.13ms");  // printf: 0.12ms
+  CHECK(sp::format_duration(2'500'000'000, sp::time_unit::s) == "2.50s");
+  CHECK(sp::format_duration(4'425, sp::time_unit::us) == "4.42µs");  // 4.425 is not exact: no tie
+  CHECK(sp::format_bytes(12'500) == "13 kB");                          // printf: 12 kB
+  CHECK(sp::format_bytes(2'500) == "2.5 kB");
+  CHECK(sp::format_bytes(998'500) == "999 kB");                        // printf: 998 kB
+  CHECK(sp::format_number(0.0078125) == "0.007813");                   // 1/128; printf: 0.007812
+  CHECK(sp::format_number(0.0000005) == "0");  // 5e-7 is a little under the tie as a double
+  CHECK(sp::format_number(-0.0078125) == "-0.007813");
+  CHECK(sp::format_number(-0.0000001) == "0");
+}
+
 TEST_CASE("format_bytes prints k6's base-1000 sizes") {
   struct row {
     double bytes;

@@ -16,11 +16,42 @@ namespace stampede {
 
 namespace detail {
 
+// JavaScript's value.toFixed(precision), 0 to 20 digits: the nearest decimal with that many
+// digits and, of two equally near, the one farther from zero (0.125 to two digits is 0.13),
+// where printf picks the even one (0.12). Only a double whose exact value ends in 5 right
+// after the kept digits is such a tie; 40 more digits of its exact expansion (which glibc
+// prints) tell it from its neighbours for any value whose rounding could tie.
+STAMPEDE_DECL std::string js_to_fixed(double value, int precision) {
+  char text[400];
+  std::snprintf(text, sizeof text, "%.*f", precision, value);
+  if (!std::isfinite(value) || std::fabs(value) >= 1e21) return text;  // toFixed gives toString() there
+  char exact[400];
+  std::snprintf(exact, sizeof exact, "%.*f", precision + 40, value);
+  std::string digits{exact};
+  const auto cut = digits.size() - 40;  // just after the kept digits
+  if (digits[cut] != '5' || digits.find_first_not_of('0', cut + 1) != std::string::npos) return text;
+  // An exact tie: keep the digits and round the magnitude up.
+  digits.resize(cut);
+  for (auto i = digits.size(); i-- > 0;) {
+    if (digits[i] == '.') continue;
+    if (digits[i] == '-') {
+      digits.insert(i + 1, "1");
+      break;
+    }
+    if (digits[i] != '9') {
+      ++digits[i];
+      break;
+    }
+    digits[i] = '0';
+    if (i == 0) digits.insert(0, "1");
+  }
+  if (!digits.empty() && digits.back() == '.') digits.pop_back();
+  return digits;
+}
+
 // JavaScript's parseFloat(value.toFixed(precision)).toString() for ordinary magnitudes.
 STAMPEDE_DECL std::string fixed_no_trailing_zeros(double value, int precision) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", precision, value);
-  std::string out{text};
+  std::string out = js_to_fixed(value, precision);
   if (out.find('.') != std::string::npos) {
     while (out.back() == '0') out.pop_back();
     if (out.back() == '.') out.pop_back();
@@ -55,13 +86,12 @@ STAMPEDE_DECL std::string format_duration(double nanoseconds) {
 
 STAMPEDE_DECL std::string format_duration(double nanoseconds, time_unit unit) {
   const double dur = nanoseconds / 1e6;
-  char text[64];
   switch (unit) {
-    case time_unit::s: std::snprintf(text, sizeof text, "%.2fs", dur * 0.001); break;
-    case time_unit::ms: std::snprintf(text, sizeof text, "%.2fms", dur); break;
-    case time_unit::us: std::snprintf(text, sizeof text, "%.2fµs", dur * 1000); break;
+    case time_unit::s: return detail::js_to_fixed(dur * 0.001, 2) + "s";
+    case time_unit::ms: return detail::js_to_fixed(dur, 2) + "ms";
+    case time_unit::us: return detail::js_to_fixed(dur * 1000, 2) + "µs";
   }
-  return text;
+  return detail::js_to_fixed(dur, 2) + "ms";
 }
 
 STAMPEDE_DECL std::string format_bytes(double bytes) {
@@ -69,17 +99,13 @@ STAMPEDE_DECL std::string format_bytes(double bytes) {
   if (bytes < 10) return detail::fixed_no_trailing_zeros(bytes, 6) + " B";
   const auto e = static_cast<std::size_t>(std::floor(std::log(bytes) / std::log(1000.0)));
   const double val = std::floor(bytes / std::pow(1000.0, static_cast<double>(e)) * 10 + 0.5) / 10;
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f %s", val < 10 ? 1 : 0, val, units[std::min(e, units.size() - 1)]);
-  return text;
+  return detail::js_to_fixed(val, val < 10 ? 1 : 0) + " " + units[std::min(e, units.size() - 1)];
 }
 
 STAMPEDE_DECL std::string format_number(double value) { return detail::fixed_no_trailing_zeros(value, 6); }
 
 STAMPEDE_DECL std::string format_percent(double share) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.2f%%", std::trunc(share * 100 * 100) / 100);
-  return text;
+  return detail::js_to_fixed(std::trunc(share * 100 * 100) / 100, 2) + "%";
 }
 
 // ---- Go's duration syntax --------------------------------------------------------------
