@@ -105,6 +105,16 @@ TEST_CASE("validate names the scenario, the field, the bad value and what was ex
       {[&] { auto e = rar; e.stages = {{1s, -10}}; return e; }(), "ramping_arrival_rate.stages[0].target must be at least 0 (got -10)"},
       {[&] { auto e = rar; e.pre_allocated_vus = 0; return e; }(), "ramping_arrival_rate.pre_allocated_vus must be at least 1 (got 0)"},
       {[&] { auto e = rar; e.max_vus = 2; return e; }(), "ramping_arrival_rate.max_vus must be 0 (as many as pre_allocated_vus) or at least pre_allocated_vus (5) (got 2)"},
+
+      // k6's maxConcurrentVUs (lib/executor/ramping_vus.go: "the startVUs exceed max limit of
+      // 100000000", "target for stage 2 exceeds max limit of 100000000"), for every VU count.
+      {sp::ramping_vus{.start_vus = 100'000'001, .stages = {{1s, 1}}}, "ramping_vus.start_vus must be at most 100000000 (got 100000001)"},
+      {sp::ramping_vus{.stages = {{1s, 1}, {1s, 100'000'001}}}, "ramping_vus.stages[1].target must be at most 100000000 (got 100000001)"},
+      {sp::constant_vus{.vus = 100'000'001, .duration = 1s}, "constant_vus.vus must be at most 100000000 (got 100000001)"},
+      {sp::shared_iterations{.vus = 100'000'001, .iterations = 100'000'001}, "shared_iterations.vus must be at most 100000000 (got 100000001)"},
+      {sp::per_vu_iterations{.vus = 100'000'001}, "per_vu_iterations.vus must be at most 100000000 (got 100000001)"},
+      {[&] { auto e = car; e.pre_allocated_vus = 100'000'001; return e; }(), "constant_arrival_rate.pre_allocated_vus must be at most 100000000 (got 100000001)"},
+      {[&] { auto e = rar; e.max_vus = 100'000'001; return e; }(), "ramping_arrival_rate.max_vus must be at most 100000000 (got 100000001)"},
   };
   // clang-format on
   for (const auto& r : rows) {
@@ -122,6 +132,8 @@ TEST_CASE("validate accepts the edge values k6 accepts") {
       sp::shared_iterations{.vus = 5, .iterations = 5},
       sp::constant_arrival_rate{.rate = 0.5, .duration = 1s, .pre_allocated_vus = 1, .max_vus = 1},
       sp::ramping_arrival_rate{.start_rate = 0, .stages = {{1s, 0}}, .pre_allocated_vus = 1},
+      sp::ramping_vus{.start_vus = 100'000'000, .stages = {{1s, 100'000'000}}},  // k6's limit itself
+      sp::ramping_arrival_rate{.stages = {{1s, 200'000'000}}, .pre_allocated_vus = 1},  // a rate, not VUs
   };
   for (const auto& e : fine) {
     INFO(sp::executor_name(e));

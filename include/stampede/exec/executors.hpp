@@ -114,7 +114,8 @@ static_assert(executor_options<ramping_arrival_rate>);
 /// `time_unit` greater than 0; rates finite, and for `constant_arrival_rate` greater than 0;
 /// stages present, with durations and targets not negative; `pre_allocated_vus` at least 1
 /// (k6 accepts 0 but then has no VU to start an iteration on); `max_vus` 0 or at least
-/// `pre_allocated_vus`.
+/// `pre_allocated_vus`; no VU count above 100,000,000 (k6's limit for `ramping_vus`, applied
+/// to every VU count).
 void validate(const executor& e, std::string_view scenario_name);
 
 /// k6's description line for the scenario list, e.g.

@@ -47,6 +47,13 @@ class executor_checker {
     if (value < min) fail(field, fmt::format("be at least {}", min), std::to_string(value));
   }
 
+  /// A number of VUs: at least `min`, and at most k6's sanity limit of 100,000,000
+  /// (maxConcurrentVUs in k6's ramping_vus.go).
+  void vus(std::string_view field, std::int64_t value, std::int64_t min) const {
+    at_least(field, value, min);
+    if (value > max_vus_limit) fail(field, fmt::format("be at most {}", max_vus_limit), std::to_string(value));
+  }
+
   void positive(std::string_view field, std::chrono::nanoseconds d) const {
     if (d <= std::chrono::nanoseconds::zero()) {
       fail(field, "be greater than 0", format_go_duration(d));
@@ -66,27 +73,37 @@ class executor_checker {
     if (std::isinf(value)) fail(field, "be finite", got);
   }
 
-  void stages(const stage_list& list) const {
+  /// Stages with durations of at least 0 and targets of at least 0: VU counts (at most the
+  /// VU limit) when `vu_targets`, rates otherwise.
+  void stages(const stage_list& list, bool vu_targets) const {
     if (list.empty()) fail("stages", "have at least one stage", "none");
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto& s = list.stages()[i];
       const auto name = fmt::format("stages[{}]", i);
       not_negative(name + ".duration", s.duration);
-      if (s.target) at_least(name + ".target", *s.target, 0);
+      if (!s.target) continue;
+      if (vu_targets) {
+        vus(name + ".target", *s.target, 0);
+      } else {
+        at_least(name + ".target", *s.target, 0);
+      }
     }
   }
 
   void vu_pool(std::int64_t pre_allocated, std::int64_t max) const {
-    at_least("pre_allocated_vus", pre_allocated, 1);
+    vus("pre_allocated_vus", pre_allocated, 1);
     if (max != 0 && max < pre_allocated) {
       fail("max_vus",
            fmt::format("be 0 (as many as pre_allocated_vus) or at least pre_allocated_vus ({})",
                        pre_allocated),
            std::to_string(max));
     }
+    vus("max_vus", max, 0);
   }
 
  private:
+  static constexpr std::int64_t max_vus_limit = 100'000'000;
+
   std::string_view scenario_;
   std::string_view type_;
 };
@@ -146,12 +163,12 @@ STAMPEDE_DECL void validate(const executor& e, std::string_view scenario_name) {
   const detail::executor_checker check{scenario_name, detail::executor_field_prefix(e)};
   std::visit(detail::overloaded{
                  [&](const constant_vus& c) {
-                   check.at_least("vus", c.vus, 1);
+                   check.vus("vus", c.vus, 1);
                    check.positive("duration", c.duration);
                  },
                  [&](const ramping_vus& r) {
-                   check.at_least("start_vus", r.start_vus, 0);
-                   check.stages(r.stages);
+                   check.vus("start_vus", r.start_vus, 0);
+                   check.stages(r.stages, true);
                    check.not_negative("graceful_ramp_down", r.graceful_ramp_down);
                    // k6's RampingVUsConfig.Validate: "either startVUs or one of the stages'
                    // target values must be greater than 0".
@@ -160,7 +177,7 @@ STAMPEDE_DECL void validate(const executor& e, std::string_view scenario_name) {
                    }
                  },
                  [&](const shared_iterations& s) {
-                   check.at_least("vus", s.vus, 1);
+                   check.vus("vus", s.vus, 1);
                    check.at_least("iterations", s.iterations, 1);
                    // k6 rejects this too ("the number of iterations (3) can't be less than the
                    // number of VUs (5)"): a VU with no iteration to run is a mistake in the
@@ -172,7 +189,7 @@ STAMPEDE_DECL void validate(const executor& e, std::string_view scenario_name) {
                    check.positive("max_duration", s.max_duration);
                  },
                  [&](const per_vu_iterations& p) {
-                   check.at_least("vus", p.vus, 1);
+                   check.vus("vus", p.vus, 1);
                    check.at_least("iterations", p.iterations, 1);
                    check.positive("max_duration", p.max_duration);
                  },
@@ -185,7 +202,7 @@ STAMPEDE_DECL void validate(const executor& e, std::string_view scenario_name) {
                  [&](const ramping_arrival_rate& r) {
                    check.rate("start_rate", r.start_rate, false);
                    check.positive("time_unit", r.time_unit);
-                   check.stages(r.stages);
+                   check.stages(r.stages, false);
                    check.vu_pool(r.pre_allocated_vus, r.max_vus);
                  },
              },
