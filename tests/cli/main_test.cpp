@@ -164,6 +164,33 @@ TEST_CASE("a failed threshold exits 99, and --no-thresholds skips it") {
   CHECK(skipped.code == 0);
 }
 
+TEST_CASE("with --no-summary a run prints no summary and writes no export, as k6 1.x, but says why it failed") {
+  const auto path = temp_path("no-summary.json");
+  std::remove(path.c_str());
+  const auto quiet = run_main({"-q", "--threads", "1", "--no-summary", "--summary-export", path}, quick_test());
+  CHECK(quiet.code == 0);
+  CHECK(!contains(quiet.out, "iteration_duration"));
+  CHECK(!contains(quiet.err, "crossed"));  // stderr has the scenario list only
+  CHECK(read_file(path).empty());  // k6 writes the export from the summary it skipped
+
+  auto test = quick_test();
+  test.thresholds = {sp::iterations.count() < 1, sp::iteration_duration.max() < 1h};
+  const auto failed = run_main({"-q", "--threads", "1", "--no-summary"}, test);
+  CHECK(failed.code == sp::exit_code::thresholds_failed);
+  CHECK(!contains(failed.out, "count<1"));
+  CHECK(failed.err.ends_with("\nthresholds on metrics 'iterations' have been crossed\n"));  // k6's words
+
+  sp::load_test aborting{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> {
+                                          u.abort_test("enough");
+                                          co_return;
+                                        },
+                                        .executor = sp::constant_vus{.vus = 1, .duration = 30s}}}};
+  const auto aborted = run_main({"-q", "--threads", "1", "--no-summary"}, aborting);
+  CHECK(aborted.code == sp::exit_code::aborted_by_test);
+  CHECK(contains(aborted.err, "the run aborted by the test"));
+  CHECK(contains(aborted.err, "enough"));
+}
+
 TEST_CASE("a test that aborts itself exits 108 and still prints its summary") {
   sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> {
                                       u.abort_test("enough");

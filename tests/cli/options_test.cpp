@@ -68,6 +68,7 @@ TEST_CASE("parse_cli reads every flag in its long, short and = spellings") {
       {{"--summary-trend-stats", "avg,min,med,max,p(90),p(99.9),count"},
        {.summary_trend_stats = std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(99.9)", "count"}}},
       {{"--summary-trend-stats=p(95)"}, {.summary_trend_stats = std::vector<std::string>{"p(95)"}}},
+      {{"--summary-trend-stats", ""}, {.summary_trend_stats = std::vector<std::string>{}}},  // k6: an empty list
       {{"--summary-time-unit", "s"}, {.summary_time_unit = sp::time_unit::s}},
       {{"--summary-time-unit=ms"}, {.summary_time_unit = sp::time_unit::ms}},
       {{"--summary-time-unit", "us"}, {.summary_time_unit = sp::time_unit::us}},
@@ -78,6 +79,7 @@ TEST_CASE("parse_cli reads every flag in its long, short and = spellings") {
       {{"--no-color"}, {.no_color = true}},
       {{"--no-thresholds"}, {.no_thresholds = true}},
       {{"--no-thresholds=true"}, {.no_thresholds = true}},
+      {{"--no-summary"}, {.no_summary = true}},
       {{"--threads", "4"}, {.threads = 4u}},
       {{"--threads=1"}, {.threads = 1u}},
       {{"--seed", "0"}, {.seed = 0u}},
@@ -173,7 +175,7 @@ TEST_CASE("a bad duration's error also shows where the duration parser stopped")
 
 TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has the flag") {
   const auto flags = sp::cli_flags();
-  REQUIRE(flags.size() == 15);
+  REQUIRE(flags.size() == 16);
   for (const auto& f : flags) {
     INFO(f.name);
     CHECK(!f.help.empty());

@@ -144,3 +144,15 @@ TEST_CASE("a fixed time unit and an unknown trend statistic") {
   CHECK_THROWS_WITH(sp::format_summary(run, {}, options),
                     "unknown trend statistic \"mean\" (avg, min, med, max, count or p(N) with N from 0 to 100)");
 }
+
+TEST_CASE("an empty list of trend statistics shows trends without values, as k6 with --summary-trend-stats \"\"") {
+  const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
+  sp::summary_options options;
+  options.trend_stats = {};
+  const auto lines = lines_of(sp::format_summary(run, {}, options));
+  const auto duration = std::find_if(lines.begin(), lines.end(),
+                                     [](const std::string& l) { return l.starts_with("     http_req_duration."); });
+  REQUIRE(duration != lines.end());
+  CHECK(duration->ends_with("...: "));
+  CHECK(std::find(lines.begin(), lines.end(), "     http_reqs......................: 7821   781.54944/s") != lines.end());
+}

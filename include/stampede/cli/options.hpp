@@ -32,6 +32,7 @@ struct cli_options {
   bool quiet = false;                                 ///< `-q/--quiet`: no live progress
   bool no_color = false;                              ///< `--no-color`
   bool no_thresholds = false;                         ///< `--no-thresholds`
+  bool no_summary = false;                            ///< `--no-summary` (k6 1.x's; 2.x: `--summary-mode=disabled`)
   std::optional<unsigned> threads{};                  ///< `--threads N` (stampede's own)
   std::optional<std::uint64_t> seed{};                ///< `--seed N` (stampede's own)
   bool help = false;                                  ///< `-h/--help`

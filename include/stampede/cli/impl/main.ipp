@@ -15,6 +15,7 @@
 #include <exception>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -152,11 +153,31 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
                                 outcome->seed));
     }
 
-    auto format = test.summary;
-    format.colors = !options.no_color && out == stdout && summary_colors_for_terminal();
-    d::print(out, "\n" + outcome->summary(format) + "\n");
+    if (options.no_summary) {
+      // As k6 with --no-summary: neither the summary nor its export. What the summary would
+      // have said about an early stop still reaches the user, on stderr.
+      if (outcome->status != run_status::finished && outcome->status != run_status::invalid_test) {
+        d::print(err, fmt::format("the run {}{}\n", to_string(outcome->status),
+                                  outcome->message.empty() ? "" : ": " + outcome->message));
+      } else if (!outcome->thresholds_passed()) {
+        // k6's words, with the metrics whose thresholds failed, sorted.
+        std::set<std::string> metrics;
+        for (const auto& t : outcome->thresholds) {
+          for (const auto& c : t.conditions) {
+            if (!t.passed) metrics.insert(c.condition.aggregate.metric.display_name());
+          }
+        }
+        std::string names;
+        for (const auto& m : metrics) names += (names.empty() ? "" : ", ") + m;
+        d::print(err, fmt::format("thresholds on metrics '{}' have been crossed\n", names));
+      }
+    } else {
+      auto format = test.summary;
+      format.colors = !options.no_color && out == stdout && summary_colors_for_terminal();
+      d::print(out, "\n" + outcome->summary(format) + "\n");
+    }
 
-    if (options.summary_export) {
+    if (options.summary_export && !options.no_summary) {
       const auto json = format_summary_export(outcome->metrics, outcome->thresholds, test.summary.trend_stats);
       if (const auto failure = d::write_file(*options.summary_export, json)) {
         d::print(err, fmt::format("error: could not write the summary export to \"{}\": {}\n",

@@ -25,7 +25,7 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 15> flags{{
+inline constexpr std::array<cli_flag, 16> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
@@ -36,6 +36,7 @@ inline constexpr std::array<cli_flag, 15> flags{{
     {"summary-trend-stats", 0, "STATS", "--summary-trend-stats",
      "trend statistics in the summary: avg,min,med,max,p(90),p(99.9),count"},
     {"summary-time-unit", 0, "UNIT", "--summary-time-unit", "show durations in the summary in s, ms or us"},
+    {"no-summary", 0, "", "--no-summary", "no end-of-test summary and no --summary-export file"},
     {"quiet", 'q', "", "--quiet", "no live progress"},
     {"no-color", 0, "", "--no-color", "no colours in the summary"},
     {"no-thresholds", 0, "", "--no-thresholds", "do not evaluate thresholds"},
@@ -192,8 +193,8 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
     if (v.empty()) expected(f, "a file name", v);
     o.summary_export = std::string{v};
   } else if (n == "summary-trend-stats") {
-    std::vector<std::string> stats;
-    for (const auto part : split(v, ',')) {
+    std::vector<std::string> stats;  // "" is an empty list, as in k6: trends without statistics
+    for (const auto part : v.empty() ? decltype(split(v, ',')){} : split(v, ',')) {
       if (part.empty()) expected(f, "a comma-separated list of avg, min, med, max, count or p(N)", v);
       try {
         validate_trend_stat(std::string{part});
@@ -230,6 +231,7 @@ STAMPEDE_DECL void set_switch(cli_options& o, const cli_flag& f, std::optional<s
   if (n == "quiet") o.quiet = on;
   if (n == "no-color") o.no_color = on;
   if (n == "no-thresholds") o.no_thresholds = on;
+  if (n == "no-summary") o.no_summary = on;
   if (n == "help") o.help = on;
 }
 
