@@ -7,10 +7,14 @@
 
 #include "support/catch_compat.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
+#include <random>
+#include <utility>
 #include <stdexcept>
 #include <vector>
 
@@ -80,10 +84,78 @@ TEST_CASE("a time trend answers avg, min, max, med and percentiles in nanosecond
   CHECK(value_of(s, aggregation_kind::min) == 1e6);
   CHECK(value_of(s, aggregation_kind::max) == 100e6);
   CHECK(value_of(s, aggregation_kind::avg) == Approx(50.5e6).epsilon(1e-3));
-  CHECK(value_of(s, aggregation_kind::med) == Approx(50e6).epsilon(1e-3));
-  CHECK(value_of(s, aggregation_kind::percentile, 95) == Approx(95e6).epsilon(1e-3));
+  CHECK(value_of(s, aggregation_kind::med) == Approx(50.5e6).epsilon(1e-3));  // between 50 and 51 ms, as k6
+  CHECK(value_of(s, aggregation_kind::percentile, 95) == Approx(95.05e6).epsilon(1e-3));
   CHECK_FALSE(sp::aggregate(sp::make_sink(sp::http_req_duration.descriptor()), aggregation_kind::avg, 0, 1s)
                   .has_value());
+}
+
+// k6's metrics/sink_test.go, TestTrendSink "percentile" and "format": k6 interpolates
+// between the two closest ranks. Plain trends hold thousandths, so these values are exact.
+TEST_CASE("trend percentiles interpolate between the two closest ranks, as k6's TrendSink.P") {
+  const auto percentile = [](const sp::trend_sink& t, double p) {
+    return t.value(p == 50 ? aggregation_kind::med : aggregation_kind::percentile, p);
+  };
+  sp::trend_sink none{sp::value_type::plain};
+  CHECK_FALSE(percentile(none, 50).has_value());  // k6 says 0; the summary shows [no data]
+
+  sp::trend_sink one{sp::value_type::plain};
+  one.add(10);
+  for (int p = 1; p <= 100; ++p) CHECK(percentile(one, p) == 10.0);
+
+  sp::trend_sink two{sp::value_type::plain};
+  two.add(5);
+  two.add(10);
+  CHECK(percentile(two, 0) == 5.0);
+  CHECK(percentile(two, 50) == 7.5);  // the nearest rank would say 5
+  CHECK(*percentile(two, 95) == Approx(5 + (10 - 5) * 0.95).epsilon(1e-12));
+  CHECK(*percentile(two, 99) == Approx(5 + (10 - 5) * 0.99).epsilon(1e-12));
+  CHECK(percentile(two, 100) == 10.0);
+
+  // k6's unsortedSamples10. A histogram holds whole numbers below 2,048 exactly, so there the
+  // answers are k6's to the last digit; a plain trend holds thousandths (55.0 is 55,000, in a
+  // bucket 32 wide), so there they are within the histogram's bound, never below.
+  const double samples10[] = {0.0, 100.0, 30.0, 80.0, 70.0, 60.0, 50.0, 40.0, 90.0, 20.0};
+  sp::histogram exact;
+  sp::trend_sink ten{sp::value_type::plain};
+  for (const double v : samples10) {
+    exact.record(static_cast<std::uint64_t>(v));
+    ten.add(v);
+  }
+  const std::pair<double, double> k6_answers[] = {{0, 0.0}, {50, 55.0}, {90, 91.0}, {95, 95.5}, {99, 99.1}, {100, 100.0}};
+  for (const auto& [p, k6] : k6_answers) {
+    INFO("p(" << p << ")");
+    CHECK(exact.interpolated_percentile(p) == Approx(k6).margin(1e-9));
+    CHECK(*percentile(ten, p) >= k6);
+    CHECK(*percentile(ten, p) <= k6 * (1 + exact.max_relative_error()));
+  }
+  CHECK(*ten.value(aggregation_kind::avg) == Approx(54.0));
+}
+
+TEST_CASE("an interpolated percentile never reads below k6's over the same samples, and within the bound above it") {
+  std::mt19937_64 rng{11};
+  std::lognormal_distribution<double> ns{16.0, 1.0};  // around 9 ms, spread over decades
+  for (const std::size_t n : {2U, 3U, 17U, 1000U, 20'000U}) {
+    sp::histogram h;
+    std::vector<double> samples;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto v = static_cast<std::uint64_t>(ns(rng));
+      h.record(v);
+      samples.push_back(static_cast<double>(v));
+    }
+    std::sort(samples.begin(), samples.end());
+    for (const double p : {0.0, 1.0, 25.0, 50.0, 90.0, 95.0, 99.0, 99.9, 100.0}) {
+      // k6's TrendSink.P over the exact samples.
+      const double i = p / 100.0 * (static_cast<double>(n) - 1.0);
+      const double j = samples[static_cast<std::size_t>(std::floor(i))];
+      const double k = samples[static_cast<std::size_t>(std::ceil(i))];
+      const double exact = j + (k - j) * (i - std::floor(i));
+      INFO("n = " << n << ", p = " << p);
+      const double answer = h.interpolated_percentile(p);
+      CHECK(answer >= exact);
+      CHECK(answer <= exact + k * h.max_relative_error() + 1e-6);
+    }
+  }
 }
 
 TEST_CASE("a plain trend keeps three decimals") {

@@ -173,6 +173,16 @@ class histogram {
   /// O(bucket_count()): a scan, for reports, not for the hot path.
   [[nodiscard]] std::uint64_t value_at_percentile(double p) const;
 
+  /// Percentile `p` in [0, 100] as k6 computes a Trend's (`TrendSink.P`): with the values
+  /// ranked 0 … count() - 1, position `p / 100 × (count() - 1)` falls on a rank or between
+  /// two, and the answer is interpolated linearly between their values (samples 5 and 10:
+  /// the median is 7.5, where the nearest rank gives 5). Each rank's value is read as
+  /// `value_at_percentile` reads one — `min()` and `max()` exactly, else the top of its
+  /// bucket capped at `max()` — so the answer never under-reports k6's over the same samples
+  /// and exceeds it by at most the bound above, taken at the larger rank's value. 0 when
+  /// empty. Throws like `value_at_percentile`. O(bucket_count()).
+  [[nodiscard]] double interpolated_percentile(double p) const;
+
   /// The bound on a percentile's relative error: 1 / 2^k for the first power of two
   /// 2^k ≥ 10^digits (1/1024 ≈ 0.098% at 3 digits), so it is always ≤ 10^-digits.
   [[nodiscard]] double max_relative_error() const noexcept;

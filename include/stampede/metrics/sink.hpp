@@ -79,7 +79,8 @@ struct trend_sink {
   /// Records a sample in the metric's unit (ns, bytes, or a plain number).
   void add(double value) noexcept;
   void merge(const trend_sink& other);
-  /// avg, min, max, med or a percentile in the metric's unit; empty without samples. Throws
+  /// avg, min, max, med or a percentile (k6's, interpolated between the two closest ranks:
+  /// `histogram::interpolated_percentile`) in the metric's unit; empty without samples. Throws
   /// `usage_error` for an aggregation trends do not have.
   [[nodiscard]] std::optional<double> value(aggregation_kind kind, double percentile = 0) const;
   /// How many histogram units one unit of the metric is: 1, or 1000 for plain trends.

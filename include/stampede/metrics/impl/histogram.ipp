@@ -116,6 +116,48 @@ STAMPEDE_DECL std::uint64_t histogram::value_at_percentile(double p) const {
   return max_;  // not reached: the counts add up to total_count_ ≥ rank
 }
 
+STAMPEDE_DECL double histogram::interpolated_percentile(double p) const {
+  if (!(p >= 0.0 && p <= 100.0)) {  // written so that NaN fails too
+    throw std::invalid_argument("histogram::interpolated_percentile: p must be in [0, 100], got " +
+                                detail::describe(p));
+  }
+  if (total_count_ == 0) return 0;
+  // k6: i := pct * (float64(t.count) - 1.0), with pct = p / 100; the same operations in the
+  // same order, so a position that is whole in k6 is whole here.
+  const double position = p / 100.0 * (static_cast<double>(total_count_) - 1.0);
+  const double below = std::floor(position);
+  const double fraction = position - below;
+  // 0-based ranks, kept ≤ count() - 1 before the cast (the double may round up past it).
+  const auto rank_at = [&](double x) {
+    return x >= static_cast<double>(total_count_ - 1) ? total_count_ - 1 : static_cast<std::uint64_t>(x);
+  };
+  const auto lower_rank = rank_at(below);
+  const auto upper_rank = rank_at(std::ceil(position));
+  // The value at a 0-based rank: the extremes exactly, else the top of its bucket, capped.
+  const auto at_rank = [&](std::uint64_t rank, std::size_t bucket) {
+    if (rank == 0) return min();
+    if (rank == total_count_ - 1) return max_;
+    return std::min(layout_.highest_value_at(bucket), max_);
+  };
+  std::uint64_t lower = 0;
+  std::uint64_t upper = 0;
+  bool found_lower = false;
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];  // the ranks [seen - counts_[i], seen) are in bucket i
+    if (!found_lower && seen > lower_rank) {
+      lower = at_rank(lower_rank, i);
+      found_lower = true;
+    }
+    if (seen > upper_rank) {
+      upper = at_rank(upper_rank, i);
+      break;
+    }
+  }
+  const auto low = static_cast<double>(lower);
+  return low + (static_cast<double>(upper) - low) * fraction;
+}
+
 STAMPEDE_DECL double histogram::max_relative_error() const noexcept {
   return 1.0 / static_cast<double>(layout_.sub_bucket_half_count);
 }

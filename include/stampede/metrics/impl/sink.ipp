@@ -127,8 +127,9 @@ STAMPEDE_DECL std::optional<double> trend_sink::value(aggregation_kind kind, dou
     case aggregation_kind::avg: return h.mean() / scale();
     case aggregation_kind::min: return static_cast<double>(h.min()) / scale();
     case aggregation_kind::max: return static_cast<double>(h.max()) / scale();
-    case aggregation_kind::med: return static_cast<double>(h.value_at_percentile(50)) / scale();
-    default: return static_cast<double>(h.value_at_percentile(percentile)) / scale();
+    // k6's interpolation between the two closest ranks (TrendSink.P), not the nearest rank.
+    case aggregation_kind::med: return h.interpolated_percentile(50) / scale();
+    default: return h.interpolated_percentile(percentile) / scale();
   }
 }
 

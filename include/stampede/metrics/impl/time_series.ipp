@@ -37,7 +37,7 @@ STAMPEDE_DECL std::optional<series_point> to_point(const sink& data) {
   const auto& h = t.samples;
   if (h.count() == 0) return std::nullopt;
   const double scale = t.scale();
-  const auto at = [&](double p) { return static_cast<double>(h.value_at_percentile(p)) / scale; };
+  const auto at = [&](double p) { return h.interpolated_percentile(p) / scale; };  // as trend_sink::value
   return trend_point{.count = h.count(),
                      .sum = h.sum().to_double() / scale,
                      .min = static_cast<double>(h.min()) / scale,
