@@ -9,7 +9,7 @@
 
 int main() {
   // [example]
-  stampede::histogram duration;  // 1 ns … 1 h at 3 significant digits: fixed memory
+  stampede::histogram duration;  // 1 ns … 1 h at 3 significant digits: bounded memory
   std::mt19937_64 rng{7};
   std::lognormal_distribution<double> ms{2.5, 0.5};  // a median near 12 ms
   for (int i = 0; i < 1'000'000; ++i) {

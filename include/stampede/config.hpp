@@ -18,6 +18,16 @@
 #  define STAMPEDE_DECL inline
 #endif
 
+/// Inlines a small function on the hot path where the compiler's size heuristics would not
+/// (a trend record's counter update, inside the record).
+#if defined(__GNUC__) || defined(__clang__)
+#  define STAMPEDE_ALWAYS_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#  define STAMPEDE_ALWAYS_INLINE __forceinline
+#else
+#  define STAMPEDE_ALWAYS_INLINE inline
+#endif
+
 /// 1 when https:// URLs are supported (Asio's SSL over OpenSSL). The CMake target defines it
 /// from what it found; code compiled without the target gets TLS only if it asks for it.
 #if !defined(STAMPEDE_WITH_TLS)

@@ -563,16 +563,39 @@ TEST_CASE("reset and merge reach the first and the last bucket") {
   REQUIRE(b.value_at_percentile(100) == 5);
 }
 
-TEST_CASE("histogram memory is fixed at construction and stated for the default") {
+TEST_CASE("histogram memory grows with the values' spread, in pages, and is bounded by memory_bytes(config)") {
   histogram h;
-  // The figure the class documentation states: 33,792 buckets of 8 bytes.
-  REQUIRE(h.bucket_count() == 33'792);
-  REQUIRE(h.memory_bytes() == sizeof(histogram) + 270'336);
-  REQUIRE(histogram::memory_bytes({}) == h.memory_bytes());
-  REQUIRE(histogram::memory_bytes({.significant_digits = 2}) == sizeof(histogram) + 36'864);
+  REQUIRE(h.bucket_count() == 33'792);  // 132 pages of 256
+  const std::size_t table = 132 * sizeof(std::uintptr_t);
+  REQUIRE(h.memory_bytes() == sizeof(histogram) + table);  // no page yet
+  // The most: every page with 8-byte counters, the dense array of before and the table.
+  REQUIRE(histogram::memory_bytes({}) == sizeof(histogram) + table + 270'336);
+  REQUIRE(histogram::memory_bytes({.significant_digits = 2}) == sizeof(histogram) + 18 * sizeof(std::uintptr_t) + 36'864);
 
-  const auto samples = draw_samples(distributions[3], 10'000, 9);
-  for (const auto sample : samples) h.record(sample);
-  h.record(UINT64_MAX);
-  REQUIRE(h.memory_bytes() == sizeof(histogram) + 270'336);
+  // A latency trend: 10^6 values log-uniform over 1 ms … 1 s touch 10 doublings of 1,024
+  // buckets, 40 pages, whose counts stay below 256: about 11 KiB (the bound: 16 KiB).
+  std::mt19937_64 rng{5};
+  for (int i = 0; i < 1'000'000; ++i) h.record(to_value(1e6 * std::pow(1000.0, uniform_open(rng))));
+  CHECK(h.memory_bytes() <= 16 * 1024);
+  CHECK(h.memory_bytes() >= sizeof(histogram) + table + 40 * 256);
+
+  // One value recorded often widens its page's counters: 2 bytes past 255, 4 past 65,535.
+  histogram one;
+  one.record(1'000'000, 255);
+  CHECK(one.memory_bytes() == sizeof(histogram) + table + 256);
+  one.record(1'000'000);
+  CHECK(one.memory_bytes() == sizeof(histogram) + table + 512);
+  one.record(1'000'000, 65'536);
+  CHECK(one.memory_bytes() == sizeof(histogram) + table + 1024);
+  one.record(1'000'000, UINT64_C(1) << 33);
+  CHECK(one.memory_bytes() == sizeof(histogram) + table + 2048);
+  CHECK(one.count() == 255 + 1 + 65'536 + (UINT64_C(1) << 33));
+  CHECK(one.value_at_percentile(50) == 1'000'000);
+  const auto state = one.state();
+  REQUIRE(state.buckets.size() == 1);
+  CHECK(state.buckets[0].count == one.count());
+  CHECK(histogram::restore(state) == one);
+  one.reset();
+  CHECK(one == histogram{});  // equal however wide its pages are
+  CHECK(one.memory_bytes() == sizeof(histogram) + table + 2048);  // reset keeps the pages
 }

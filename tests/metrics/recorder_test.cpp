@@ -197,27 +197,16 @@ TEST_CASE("tag sets that agree on a breakdown's keys share its series") {
   CHECK(s.entries().size() == 3);
 }
 
-TEST_CASE("a recycled delta's sinks come back empty and the next take hands them out again") {
+TEST_CASE("a take leaves empty sinks behind: the next take holds only what came after") {
   auto registry = registry_with_expected_response();
   sp::recorder rec{registry};
   record_requests(rec, 100);
   rec.add(*registry->find("iteration_duration"), -1, rec.intern({}), 0s);  // rejected: negative
-  auto first = rec.take(1s);
-  const auto taken = first.entries().size();
+  const auto first = rec.take(1s);
   CHECK(std::get<sp::trend_sink>(*first.find(sp::iteration_duration.descriptor())).rejected == 1);
-  CHECK(rec.spare_sinks() == 0);
-  rec.recycle(std::move(first));
-  CHECK(rec.spare_sinks() == taken);
 
-  // A second recycle finds every slot taken and drops its sinks.
   record_requests(rec, 10, 100);
-  auto other = sp::recorder{registry};
-  record_requests(other, 5);
-  rec.recycle(other.take(1s));
-  CHECK(rec.spare_sinks() == taken);
-
   const auto second = rec.take(2s);
-  CHECK(rec.spare_sinks() == taken - second.entries().size());
   const auto& duration = std::get<sp::trend_sink>(*second.find(sp::http_req_duration.descriptor()));
   CHECK(duration.samples.count() == 10);  // the first delta's 100 are gone
   CHECK(duration.samples.min() == 10'000'000);  // request 105: 10 + 105 % 7 ms
@@ -225,7 +214,7 @@ TEST_CASE("a recycled delta's sinks come back empty and the next take hands them
   CHECK(std::get<sp::counter_sink>(*second.find(sp::http_reqs.descriptor())).sum == 10);
   CHECK(second.find(sp::iteration_duration.descriptor()) == nullptr);
 
-  // What the second take handed out equals what a recorder that never recycled hands out.
+  // What the second take handed out equals what a recorder that saw only those requests hands out.
   sp::recorder fresh{registry};
   (void)fresh.take(1s);
   record_requests(fresh, 10, 100);
@@ -236,21 +225,6 @@ TEST_CASE("a recycled delta's sinks come back empty and the next take hands them
     CHECK(*second.find(e.metric) == e.data);
   }
   CHECK(second.entries().size() == expected.entries().size());
-}
-
-TEST_CASE("recycle drops sinks that do not fit the recorder's series") {
-  auto registry = std::make_shared<sp::metric_registry>();
-  sp::recorder rec{registry};
-  sp::snapshot foreign{0s, 1s};
-  foreign.add(sp::metric_descriptor{.name = "not_registered", .type = sp::metric_type::counter, .contains = sp::value_type::plain, .filter = {}},
-              sp::counter_sink{.sum = 1, .samples = 1});
-  // A trend sink with another histogram config than the recorder's, and a sink of the wrong type.
-  sp::trend_sink coarse{sp::value_type::time};
-  coarse.samples = sp::histogram{{.significant_digits = 1}};
-  foreign.add(sp::http_req_duration.descriptor(), coarse);
-  foreign.add(sp::http_reqs.descriptor(), sp::rate_sink{.nonzero = 1, .total = 1});
-  rec.recycle(std::move(foreign));
-  CHECK(rec.spare_sinks() == 0);
 }
 
 TEST_CASE("merging a snapshot by move equals merging a copy, and leaves the moved one empty") {

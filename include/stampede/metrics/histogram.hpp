@@ -1,4 +1,4 @@
-// histogram: the HDR-style log-linear histogram behind every Trend (fixed memory, O(1) record).
+// histogram: the HDR-style log-linear histogram behind every Trend (bounded memory, O(1) record).
 #pragma once
 
 #include <compare>
@@ -100,17 +100,70 @@ struct histogram_layout {
   friend bool operator==(const histogram_layout&, const histogram_layout&) = default;
 };
 
+/// A histogram's counts array, one counter per slot, kept in pages of `page_slots` slots that
+/// are allocated when a value first lands in them. Counters are as wide as the largest count
+/// needs: 1 byte, widened to 2, 4 and 8 bytes in every page at once when a count outgrows
+/// them (at most three times in a histogram's life), so the width is one predictable branch
+/// on the record path. A latency's values fill a few dozen of the default layout's 132
+/// pages. Reads see one logical array of 64-bit counts whatever the pages' state.
+class paged_counts {
+ public:
+  static constexpr unsigned page_shift = 8;
+  static constexpr std::size_t page_slots = std::size_t{1} << page_shift;
+
+  explicit paged_counts(std::size_t length);
+  paged_counts(const paged_counts& other);
+  paged_counts(paged_counts&& other) noexcept = default;
+  paged_counts& operator=(const paged_counts& other);
+  paged_counts& operator=(paged_counts&& other) noexcept;
+  ~paged_counts();
+
+  /// Adds `n` to slot `index` (< size()). Allocates the slot's page, or widens every page,
+  /// when needed; an allocation that fails ends the program (std::terminate), as `noexcept`
+  /// says.
+  void add(std::size_t index, std::uint64_t n) noexcept;
+  [[nodiscard]] std::uint64_t get(std::size_t index) const noexcept;
+  [[nodiscard]] std::size_t size() const noexcept { return length_; }
+  /// Zeroes every count and keeps the pages and their width.
+  void clear() noexcept;
+  /// Calls `fn(index, count)` for each non-zero count by ascending index until `fn` returns
+  /// true; returns whether it did.
+  template <class Fn>
+  bool find_nonzero(Fn&& fn) const;
+  /// Bytes held: the page table and the pages.
+  [[nodiscard]] std::size_t allocated_bytes() const noexcept;
+  /// Bytes held at the most: every page allocated with 8-byte counters.
+  [[nodiscard]] static std::size_t max_bytes(std::size_t length) noexcept;
+  /// How many times `add` allocated a page: first touches, and each page again when the
+  /// counters widen (a copy starts from its source's figure).
+  [[nodiscard]] std::uint64_t allocations() const noexcept { return allocations_; }
+
+  /// The same counts, however the pages are allocated and wide.
+  friend bool operator==(const paged_counts& a, const paged_counts& b) noexcept;
+
+ private:
+  void add_slow(std::size_t index, std::uint64_t n) noexcept;
+  [[nodiscard]] std::uint64_t read(const void* page, std::size_t slot) const noexcept;
+  static void release(std::vector<void*>& pages) noexcept;
+
+  std::vector<void*> pages_;  // nullptr: not allocated yet, nothing landed there
+  std::size_t length_ = 0;
+  unsigned width_ = 0;  // log2 of every page's counter width in bytes: 0 … 3
+  std::uint64_t allocations_ = 0;
+};
+
 }  // namespace detail
 
 /// A log-linear histogram of non-negative integers (nanoseconds, for time), in the manner
-/// of HdrHistogram: fixed memory, O(1) `record` that never allocates, exact count, min,
-/// max and sum, percentiles within a stated relative error, lossless merge.
+/// of HdrHistogram: bounded memory, O(1) `record`, exact count, min, max and sum,
+/// percentiles within a stated relative error, lossless merge.
 ///
-/// Memory is one `std::uint64_t` per bucket, allocated once by the constructor. The default
-/// (1 … 3.6e12, 3 digits) has 2,048 buckets of width 1 for 0 … 2,047, then 1,024 per power
-/// of two up to 2^42: 33,792 buckets, **270,336 bytes** (264 KiB) plus `sizeof(histogram)`
-/// (144 on 64-bit libstdc++). Over the same range, 1 digit takes 4.9 KiB, 2 take 36 KiB, 4 take
-/// 3.6 MiB and 5 take 26 MiB; `memory_bytes(config)` answers for any config.
+/// Memory grows with the values' spread, not their number: the counts live in pages of 256
+/// buckets, allocated when a value first lands in one, with counters 1 byte wide until a
+/// count needs 2, 4 or 8 bytes (`detail::paged_counts`). The default (1 … 3.6e12, 3 digits) has
+/// 2,048 buckets of width 1 for 0 … 2,047, then 1,024 per power of two up to 2^42: 33,792
+/// buckets in 132 pages. `memory_bytes()` says what a histogram holds now and
+/// `memory_bytes(config)` the most one can hold (every page at 8 bytes).
 ///
 /// Not thread-safe: each shard records into its own histogram and the ticker merges them.
 /// A moved-from histogram may only be assigned to or destroyed.
@@ -136,8 +189,8 @@ class histogram {
   /// min × count or above max × count, …), so a corrupt result file is caught on reading.
   [[nodiscard]] static histogram restore(const histogram_state& state);
 
-  /// Counts `value` once. Values above `config().highest` are clamped to it. O(1), no
-  /// allocation, no exception.
+  /// Counts `value` once. Values above `config().highest` are clamped to it. O(1); allocates
+  /// only when its page is new or must widen (a failed allocation ends the program).
   void record(std::uint64_t value) noexcept;
   /// Counts `value` `times` times (0 does nothing), as if `record(value)` were called so.
   void record(std::uint64_t value, std::uint64_t times) noexcept;
@@ -145,7 +198,7 @@ class histogram {
   /// Adds every value `other` recorded. Throws `std::invalid_argument` if the configs differ
   /// (their buckets would not line up); the histogram is unchanged then.
   void merge(const histogram& other);
-  /// Forgets every value; keeps the config and the memory.
+  /// Forgets every value; keeps the config and the pages.
   void reset() noexcept;
 
   /// How many values were recorded (with their `times`).
@@ -201,10 +254,16 @@ class histogram {
   /// merge.
   [[nodiscard]] histogram_state state() const;
 
-  /// Bytes this histogram occupies: `sizeof(histogram)` plus the counts array.
+  /// Bytes this histogram occupies now: `sizeof(histogram)`, its page table and its pages.
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
-  /// Bytes a histogram with `config` would occupy, without building one (for planning how
-  /// many shards × metrics × tag sets fit). Throws like the constructor.
+  /// How many heap allocations recording and merging made for its pages: one when a value
+  /// first lands in a page and one each time a page's counters widen, so at most four per
+  /// page in the histogram's life, and none per value otherwise. A copy starts from its
+  /// source's figure.
+  [[nodiscard]] std::uint64_t page_allocations() const noexcept { return counts_.allocations(); }
+  /// The most a histogram with `config` can occupy, every page allocated with 8-byte
+  /// counters, without building one (for planning how many shards × metrics × tag sets fit
+  /// in the worst case). Throws like the constructor.
   [[nodiscard]] static std::size_t memory_bytes(const histogram_config& config);
 
   /// Same config and the same recorded contents (counts, min, max, sum, clamped count).
@@ -213,7 +272,7 @@ class histogram {
  private:
   histogram_config config_;
   detail::histogram_layout layout_;
-  std::vector<std::uint64_t> counts_;  // one per bucket, sized once
+  detail::paged_counts counts_;  // one per bucket
   std::uint64_t total_count_ = 0;
   // Starts above any value so the first record() sets it without a branch on emptiness.
   std::uint64_t min_ = UINT64_MAX;

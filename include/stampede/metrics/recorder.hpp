@@ -61,22 +61,10 @@ class recorder {
 
   /// Everything recorded since the previous take (or since construction), as a snapshot of
   /// `[previous take, now)` holding the (sub-)metrics that got samples; the recorder starts
-  /// afresh.
+  /// afresh, with empty sinks in their place (a trend's histogram allocates its pages again
+  /// as values land in them).
   [[nodiscard]] snapshot take(std::chrono::nanoseconds now);
 
-  /// Gives back a snapshot `take` returned, once it has been read: its sinks are emptied
-  /// and put in place of those the next take hands out, so a warm recorder takes without
-  /// allocating. A fresh trend sink is a 264 KiB histogram whose first touch faults its
-  /// pages in: a shard taking nine fresh trends stalled for 3.5 ms every tick on a 2-vCPU
-  /// virtual machine (docs/performance.md). Entries this recorder has
-  /// no series for, of another type or histogram config than its own, or whose series
-  /// already has a sink waiting, are dropped. The engine's ticker does this for every shard.
-  void recycle(snapshot&& taken);
-
-  /// Sinks given back by `recycle` that wait for a take to put them in place.
-  [[nodiscard]] std::size_t spare_sinks() const noexcept {
-    return static_cast<std::size_t>(std::count(spare_ready_.begin(), spare_ready_.end(), char{1}));
-  }
   /// Samples recorded since the previous take.
   [[nodiscard]] std::uint64_t pending_samples() const noexcept { return pending_; }
   [[nodiscard]] const metric_registry& registry() const noexcept { return *registry_; }
@@ -108,8 +96,6 @@ class recorder {
   std::vector<std::uint32_t> route_series_;  // series indices of every route, back to back
   std::vector<sink> sinks_;    // per series: the registry's, then this recorder's breakdowns
   std::vector<char> touched_;  // per series: got a sample since the last take
-  std::vector<sink> spares_;   // per series: an emptied sink for the next take, if spare_ready_
-  std::vector<char> spare_ready_;
   std::vector<metric_descriptor> breakdowns_;  // series registry.series().size() + i
   std::unordered_map<std::string, std::uint32_t> breakdown_index_;  // by display name
   std::chrono::nanoseconds since_{0};

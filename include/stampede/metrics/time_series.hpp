@@ -40,7 +40,7 @@ struct rate_point {
 
 /// A trend in one interval, in the metric's unit (nanoseconds for time): the statistics
 /// outputs plot, computed from the delta's histogram when it arrives. The histogram itself is
-/// not kept, so an interval costs a few dozen bytes rather than the histogram's 264 KiB.
+/// not kept, so an interval costs a few dozen bytes rather than a histogram's pages.
 struct trend_point {
   std::uint64_t count = 0;
   double sum = 0;

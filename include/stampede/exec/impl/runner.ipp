@@ -295,7 +295,6 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   };
   const auto take_all = [&](nanoseconds now, bool threads_running) {
     snapshot delta{total.end(), now};
-    std::vector<std::shared_ptr<snapshot>> parts;  // each shard's, to give back once read
     if (threads_running) {
       std::vector<std::future<snapshot>> futures;
       for (auto& sh : shards) {
@@ -303,11 +302,9 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
         futures.push_back(promise->get_future());
         asio::post(*sh->io, [s = sh.get(), promise, now] { promise->set_value(s->ctx.rec.take(now)); });
       }
-      // The first shard's sinks move into the delta and the others' merge into them, so a
-      // tick copies no histogram that the delta does not already have.
-      for (auto& f : futures) parts.push_back(std::make_shared<snapshot>(f.get()));
-      delta.merge(std::move(*parts.front()));  // given the delta itself below
-      for (std::size_t i = 1; i < parts.size(); ++i) delta.merge(*parts[i]);
+      // A shard's sinks move into the delta where it has none of that series yet, and merge
+      // into the delta's otherwise, so a tick copies no histogram.
+      for (auto& f : futures) delta.merge(f.get());
     } else {
       for (auto& sh : shards) delta.merge(sh->ctx.rec.take(now));
     }
@@ -346,12 +343,6 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
     windows.add(delta);
     out.series.add(delta);
     if (options.on_delta) options.on_delta(delta);
-    // The shards get their sinks back for their next take: fresh histograms would stall
-    // them there for their page faults (recorder::recycle).
-    if (!parts.empty()) *parts.front() = std::move(delta);
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-      asio::post(*shards[i]->io, [s = shards[i].get(), part = parts[i]] { s->ctx.rec.recycle(std::move(*part)); });
-    }
   };
   const auto progress_now = [&](nanoseconds now, bool final) {
     run_progress p;

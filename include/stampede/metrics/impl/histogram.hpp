@@ -5,6 +5,8 @@
 // including it back would redefine everything when a tool compiles the header as a main
 // file (where #pragma once does not apply).
 
+#include <stampede/config.hpp>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -146,11 +148,96 @@ constexpr std::uint64_t histogram_layout::highest_value_at(std::size_t index) co
 constexpr double uint128::to_double() const noexcept {
   return static_cast<double>(high) * 0x1p64 + static_cast<double>(low);
 }
+namespace detail {
+
+// The hot path of every trend record: an allocated page whose counter has room for `n`. A
+// new page and counters that must widen go out of line.
+STAMPEDE_ALWAYS_INLINE void paged_counts::add(std::size_t index, std::uint64_t n) noexcept {
+  void* const page = pages_[index >> page_shift];
+  const std::size_t slot = index & (page_slots - 1);
+  if (page != nullptr) [[likely]] {
+    switch (width_) {
+      case 0: {
+        auto& counter = static_cast<std::uint8_t*>(page)[slot];
+        if (n <= std::uint64_t{UINT8_MAX} - counter) [[likely]] {
+          counter = static_cast<std::uint8_t>(counter + n);
+          return;
+        }
+        break;
+      }
+      case 1: {
+        auto& counter = static_cast<std::uint16_t*>(page)[slot];
+        if (n <= std::uint64_t{UINT16_MAX} - counter) [[likely]] {
+          counter = static_cast<std::uint16_t>(counter + n);
+          return;
+        }
+        break;
+      }
+      case 2: {
+        auto& counter = static_cast<std::uint32_t*>(page)[slot];
+        if (n <= std::uint64_t{UINT32_MAX} - counter) [[likely]] {
+          counter = static_cast<std::uint32_t>(counter + n);
+          return;
+        }
+        break;
+      }
+      default:
+        static_cast<std::uint64_t*>(page)[slot] += n;  // wraps past 2^64 - 1, as ever
+        return;
+    }
+  }
+  add_slow(index, n);
+}
+
+inline std::uint64_t paged_counts::read(const void* page, std::size_t slot) const noexcept {
+  if (page == nullptr) return 0;
+  switch (width_) {
+    case 0: return static_cast<const std::uint8_t*>(page)[slot];
+    case 1: return static_cast<const std::uint16_t*>(page)[slot];
+    case 2: return static_cast<const std::uint32_t*>(page)[slot];
+    default: return static_cast<const std::uint64_t*>(page)[slot];
+  }
+}
+
+inline std::uint64_t paged_counts::get(std::size_t index) const noexcept {
+  return read(pages_[index >> page_shift], index & (page_slots - 1));
+}
+
+template <class Fn>
+bool paged_counts::find_nonzero(Fn&& fn) const {
+  // One switch on the width per page, then a plain loop over its counters.
+  const auto scan = [&fn](const auto* counters, std::size_t first, std::size_t end) {
+    for (std::size_t i = first; i < end; ++i) {
+      const std::uint64_t count = counters[i - first];
+      if (count != 0 && fn(i, count)) return true;
+    }
+    return false;
+  };
+  for (std::size_t p = 0; p < pages_.size(); ++p) {
+    const void* page = pages_[p];
+    if (page == nullptr) continue;
+    const std::size_t first = p << page_shift;
+    const std::size_t end = std::min(first + page_slots, length_);
+    bool stopped = false;
+    switch (width_) {
+      case 0: stopped = scan(static_cast<const std::uint8_t*>(page), first, end); break;
+      case 1: stopped = scan(static_cast<const std::uint16_t*>(page), first, end); break;
+      case 2: stopped = scan(static_cast<const std::uint32_t*>(page), first, end); break;
+      default: stopped = scan(static_cast<const std::uint64_t*>(page), first, end); break;
+    }
+    if (stopped) return true;
+  }
+  return false;
+}
+
+}  // namespace detail
+
 template <std::invocable<std::size_t, std::uint64_t> Fn>
 void histogram::for_each_nonzero_bucket(Fn&& fn) const {
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    if (counts_[i] != 0) fn(i, counts_[i]);
-  }
+  counts_.find_nonzero([&fn](std::size_t index, std::uint64_t count) {
+    fn(index, count);
+    return false;
+  });
 }
 
 }  // namespace stampede

@@ -12,6 +12,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -35,12 +39,128 @@ STAMPEDE_DECL std::string uint128::to_string() const {
   return digits;
 }
 
+namespace detail {
+
+STAMPEDE_DECL paged_counts::paged_counts(std::size_t length)
+    : pages_((length + page_slots - 1) / page_slots, nullptr), length_(length) {}
+
+STAMPEDE_DECL paged_counts::paged_counts(const paged_counts& other)
+    : pages_(other.pages_.size(), nullptr), length_(other.length_), width_(other.width_), allocations_(other.allocations_) {
+  const std::size_t bytes = page_slots << width_;
+  for (std::size_t p = 0; p < pages_.size(); ++p) {
+    if (other.pages_[p] == nullptr) continue;
+    pages_[p] = std::malloc(bytes);
+    if (pages_[p] == nullptr) {
+      release(pages_);
+      throw std::bad_alloc{};
+    }
+    std::memcpy(pages_[p], other.pages_[p], bytes);
+  }
+}
+
+STAMPEDE_DECL paged_counts& paged_counts::operator=(const paged_counts& other) {
+  if (this != &other) *this = paged_counts{other};
+  return *this;
+}
+
+STAMPEDE_DECL paged_counts& paged_counts::operator=(paged_counts&& other) noexcept {
+  if (this != &other) {
+    release(pages_);
+    pages_ = std::move(other.pages_);
+    length_ = other.length_;
+    width_ = other.width_;
+    allocations_ = other.allocations_;
+    other.pages_.clear();
+  }
+  return *this;
+}
+
+STAMPEDE_DECL paged_counts::~paged_counts() { release(pages_); }
+
+STAMPEDE_DECL void paged_counts::release(std::vector<void*>& pages) noexcept {
+  for (auto& page : pages) {
+    std::free(page);
+    page = nullptr;
+  }
+}
+
+STAMPEDE_DECL void paged_counts::add_slow(std::size_t index, std::uint64_t n) noexcept {
+  void*& page = pages_[index >> page_shift];
+  const std::size_t slot = index & (page_slots - 1);
+  const auto allocate = [this](unsigned width) {
+    void* counters = std::calloc(page_slots, std::size_t{1} << width);
+    if (counters == nullptr) std::terminate();  // noexcept: recording has no way to report it
+    ++allocations_;
+    return counters;
+  };
+  if (page == nullptr) page = allocate(width_);
+  // The narrowest width that holds the slot's new count; counters never narrow.
+  const std::uint64_t total = read(page, slot) + n;  // wraps past 2^64 - 1, as a 64-bit counter does
+  unsigned width = width_;
+  while (width < 3 && total >= (std::uint64_t{1} << (8U << width))) ++width;
+  if (width != width_) {
+    for (auto& p : pages_) {
+      if (p == nullptr) continue;
+      void* wider = allocate(width);
+      for (std::size_t i = 0; i < page_slots; ++i) {
+        const std::uint64_t count = read(p, i);
+        switch (width) {
+          case 1: static_cast<std::uint16_t*>(wider)[i] = static_cast<std::uint16_t>(count); break;
+          case 2: static_cast<std::uint32_t*>(wider)[i] = static_cast<std::uint32_t>(count); break;
+          default: static_cast<std::uint64_t*>(wider)[i] = count; break;
+        }
+      }
+      std::free(p);
+      p = wider;
+    }
+    width_ = width;
+  }
+  switch (width_) {
+    case 0: static_cast<std::uint8_t*>(page)[slot] = static_cast<std::uint8_t>(total); break;
+    case 1: static_cast<std::uint16_t*>(page)[slot] = static_cast<std::uint16_t>(total); break;
+    case 2: static_cast<std::uint32_t*>(page)[slot] = static_cast<std::uint32_t>(total); break;
+    default: static_cast<std::uint64_t*>(page)[slot] = total; break;
+  }
+}
+
+STAMPEDE_DECL void paged_counts::clear() noexcept {
+  for (void* page : pages_) {
+    if (page != nullptr) std::memset(page, 0, page_slots << width_);
+  }
+}
+
+STAMPEDE_DECL std::size_t paged_counts::allocated_bytes() const noexcept {
+  std::size_t bytes = pages_.capacity() * sizeof(void*);
+  for (const void* page : pages_) {
+    if (page != nullptr) bytes += page_slots << width_;
+  }
+  return bytes;
+}
+
+STAMPEDE_DECL std::size_t paged_counts::max_bytes(std::size_t length) noexcept {
+  const std::size_t pages = (length + page_slots - 1) / page_slots;
+  return pages * sizeof(void*) + pages * page_slots * sizeof(std::uint64_t);
+}
+
+STAMPEDE_DECL bool operator==(const paged_counts& a, const paged_counts& b) noexcept {
+  if (a.length_ != b.length_) return false;
+  for (std::size_t p = 0; p < a.pages_.size(); ++p) {
+    if (a.pages_[p] == nullptr && b.pages_[p] == nullptr) continue;
+    for (std::size_t i = 0; i < paged_counts::page_slots; ++i) {
+      if (a.read(a.pages_[p], i) != b.read(b.pages_[p], i)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace detail
+
 STAMPEDE_DECL histogram::histogram() : histogram(histogram_config{}) {}
 
 STAMPEDE_DECL histogram::histogram(const histogram_config& config)
     : config_(config),
       layout_(detail::histogram_layout::from(config)),  // validates before allocating
-      counts_(layout_.counts_length, 0) {}
+      counts_(layout_.counts_length) {}
 
 STAMPEDE_DECL void histogram::record(std::uint64_t value) noexcept {
   record(value, 1);
@@ -52,7 +172,7 @@ STAMPEDE_DECL void histogram::record(std::uint64_t value, std::uint64_t times) n
     value = config_.highest;
     clamped_count_ += times;
   }
-  counts_[layout_.index_of(value)] += times;
+  counts_.add(layout_.index_of(value), times);
   total_count_ += times;
   min_ = std::min(min_, value);
   max_ = std::max(max_, value);
@@ -65,10 +185,7 @@ STAMPEDE_DECL void histogram::merge(const histogram& other) {
                                 detail::describe(config_) + " and the other is " +
                                 detail::describe(other.config_));
   }
-  if (other.total_count_ > 0) {  // the other's non-empty buckets lie from its min's to its max's
-    const auto last = other.layout_.index_of(other.max_);
-    for (auto i = other.layout_.index_of(other.min_); i <= last; ++i) counts_[i] += other.counts_[i];
-  }
+  other.for_each_nonzero_bucket([this](std::size_t index, std::uint64_t count) { counts_.add(index, count); });
   total_count_ += other.total_count_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
@@ -77,13 +194,7 @@ STAMPEDE_DECL void histogram::merge(const histogram& other) {
 }
 
 STAMPEDE_DECL void histogram::reset() noexcept {
-  // Only the buckets from min's to max's can be non-empty, a small part of the whole for a
-  // latency's range, so a recorder can reuse its histograms every tick cheaply.
-  if (total_count_ > 0) {
-    const auto first = counts_.begin() + static_cast<std::ptrdiff_t>(layout_.index_of(min_));
-    const auto last = counts_.begin() + static_cast<std::ptrdiff_t>(layout_.index_of(max_)) + 1;
-    std::fill(first, last, std::uint64_t{0});
-  }
+  counts_.clear();
   total_count_ = 0;
   min_ = UINT64_MAX;
   max_ = 0;
@@ -107,13 +218,16 @@ STAMPEDE_DECL std::uint64_t histogram::value_at_percentile(double p) const {
   if (rank == 1) return min();
   if (rank == total_count_) return max_;
   std::uint64_t seen = 0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    seen += counts_[i];
+  std::uint64_t answer = max_;  // not kept: the counts add up to total_count_ ≥ rank
+  counts_.find_nonzero([&](std::size_t i, std::uint64_t count) {
+    seen += count;
     // Bucket i holds the rank-th smallest value. Its top is ≥ that value, so the answer
     // never under-reports; the cap keeps it ≤ max(), which also bounds the exact value.
-    if (seen >= rank) return std::min(layout_.highest_value_at(i), max_);
-  }
-  return max_;  // not reached: the counts add up to total_count_ ≥ rank
+    if (seen < rank) return false;
+    answer = std::min(layout_.highest_value_at(i), max_);
+    return true;
+  });
+  return answer;
 }
 
 STAMPEDE_DECL double histogram::interpolated_percentile(double p) const {
@@ -143,17 +257,16 @@ STAMPEDE_DECL double histogram::interpolated_percentile(double p) const {
   std::uint64_t upper = 0;
   bool found_lower = false;
   std::uint64_t seen = 0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    seen += counts_[i];  // the ranks [seen - counts_[i], seen) are in bucket i
+  counts_.find_nonzero([&](std::size_t i, std::uint64_t count) {
+    seen += count;  // the ranks [seen - count, seen) are in bucket i
     if (!found_lower && seen > lower_rank) {
       lower = at_rank(lower_rank, i);
       found_lower = true;
     }
-    if (seen > upper_rank) {
-      upper = at_rank(upper_rank, i);
-      break;
-    }
-  }
+    if (seen <= upper_rank) return false;
+    upper = at_rank(upper_rank, i);
+    return true;
+  });
   const auto low = static_cast<double>(lower);
   return low + (static_cast<double>(upper) - low) * fraction;
 }
@@ -200,7 +313,7 @@ STAMPEDE_DECL histogram histogram::restore(const histogram_state& state) {
     if (bucket.count == 0) continue;
     if (total + bucket.count < total) fail("the bucket counts add up to more than 2^64 - 1");
     total += bucket.count;
-    h.counts_[bucket.index] += bucket.count;  // a repeated index adds up, as a merge would
+    h.counts_.add(bucket.index, bucket.count);  // a repeated index adds up, as a merge would
     first = std::min(first, bucket.index);
     last = std::max(last, bucket.index);
   }
@@ -249,12 +362,11 @@ STAMPEDE_DECL histogram histogram::restore(const histogram_state& state) {
 }
 
 STAMPEDE_DECL std::size_t histogram::memory_bytes() const noexcept {
-  return sizeof(histogram) + counts_.capacity() * sizeof(std::uint64_t);
+  return sizeof(histogram) + counts_.allocated_bytes();
 }
 
 STAMPEDE_DECL std::size_t histogram::memory_bytes(const histogram_config& config) {
-  return sizeof(histogram) +
-         detail::histogram_layout::from(config).counts_length * sizeof(std::uint64_t);
+  return sizeof(histogram) + detail::paged_counts::max_bytes(detail::histogram_layout::from(config).counts_length);
 }
 
 }  // namespace stampede

@@ -21,8 +21,6 @@ STAMPEDE_DECL recorder::recorder(std::shared_ptr<const metric_registry> registry
   sinks_.reserve(registry_->series().size());
   for (const auto& d : registry_->series()) sinks_.push_back(make_sink(d));
   touched_.assign(sinks_.size(), 0);
-  spares_.resize(sinks_.size());
-  spare_ready_.assign(sinks_.size(), 0);
 }
 
 STAMPEDE_DECL std::size_t recorder::tag_set_hash::operator()(const tag_set& tags) const noexcept {
@@ -77,8 +75,6 @@ STAMPEDE_DECL recorder::route recorder::make_route(metric_id id, tag_set_id tags
       if (inserted) {
         sinks_.push_back(make_sink(d));
         touched_.push_back(0);
-        spares_.emplace_back();
-        spare_ready_.push_back(0);
         breakdowns_.push_back(std::move(d));
       }
       route_series_.push_back(slot->second);
@@ -128,36 +124,12 @@ STAMPEDE_DECL snapshot recorder::take(std::chrono::nanoseconds now) {
   for (std::size_t i = 0; i < sinks_.size(); ++i) {
     if (!touched_[i]) continue;
     const auto& d = descriptor(i);
-    sink fresh = spare_ready_[i] ? std::move(spares_[i]) : make_sink(d);
-    spare_ready_[i] = 0;
-    delta.add(d, std::exchange(sinks_[i], std::move(fresh)));
+    delta.add(d, std::exchange(sinks_[i], make_sink(d)));
     touched_[i] = 0;
   }
   since_ = now;
   pending_ = 0;
   return delta;
-}
-
-STAMPEDE_DECL void recorder::recycle(snapshot&& taken) {
-  for (auto& e : std::move(taken).release_entries()) {
-    auto index = registry_->find_series(e.metric);
-    if (!index && !e.metric.filter.empty()) {
-      if (const auto it = breakdown_index_.find(e.metric.display_name()); it != breakdown_index_.end()) index = it->second;
-    }
-    if (!index || spare_ready_[*index]) continue;
-    auto& live = sinks_[*index];
-    if (e.data.index() != live.index()) continue;
-    if (auto* taken_trend = std::get_if<trend_sink>(&e.data)) {
-      const auto& own = std::get<trend_sink>(live);
-      if (taken_trend->contains != own.contains || taken_trend->samples.config() != own.samples.config()) continue;
-      taken_trend->samples.reset();
-      taken_trend->rejected = 0;
-      spares_[*index] = std::move(*taken_trend);
-    } else {
-      spares_[*index] = make_sink(descriptor(*index));
-    }
-    spare_ready_[*index] = 1;
-  }
 }
 
 }  // namespace stampede
