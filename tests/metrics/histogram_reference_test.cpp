@@ -127,6 +127,14 @@ TEST_CASE("paged counts agree with dense counts on random workloads, merges and 
       CHECK(left.count() == parts[0].count() + parts[1].count() + parts[2].count());
       copy.merge(left);
       CHECK(copy == left);
+
+      // Merged with itself: every count doubles, though the pages widen on the way.
+      histogram twice = left;
+      twice.merge(twice);
+      dense_reference doubled = all;
+      doubled.merge(all);
+      check_same(twice, doubled);
+      CHECK(twice.count() == 2 * left.count());
     }
   }
 }

@@ -185,6 +185,11 @@ STAMPEDE_DECL void histogram::merge(const histogram& other) {
                                 detail::describe(config_) + " and the other is " +
                                 detail::describe(other.config_));
   }
+  if (&other == this) {  // adding may widen the pages being read: read a copy instead
+    const histogram copy = other;
+    merge(copy);
+    return;
+  }
   other.for_each_nonzero_bucket([this](std::size_t index, std::uint64_t count) { counts_.add(index, count); });
   total_count_ += other.total_count_;
   min_ = std::min(min_, other.min_);
