@@ -37,7 +37,7 @@ struct counts {
 
 // Allocations the trends of a delta made for their histogram pages: a page when a value first
 // lands in it and when its counters widen (past 255 and 65,535 of one value), never per value.
-std::size_t page_allocations(const stampede::snapshot& delta) {
+[[maybe_unused]] std::size_t page_allocations(const stampede::snapshot& delta) {
   std::size_t n = 0;
   for (const auto& e : delta.entries()) {
     if (const auto* t = std::get_if<stampede::trend_sink>(&e.data)) n += t->samples.page_allocations();
