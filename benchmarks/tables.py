@@ -425,7 +425,7 @@ def header(a):
             f"{int(mem.group(1)) / 1024 / 1024:.0f} GiB, {os_name.group(1) if os_name else '?'}, "
             f"Linux {os.uname().release}\n"
             f"- packages: {versions}\n"
-            f"- stampede built RelWithDebInfo (`-O2 -g`) with g++ 12 in build-bench/; generators pinned to core 0, "
+            f"- stampede built RelWithDebInfo (`-O2 -g1`) with g++ 12 in build-bench/; generators pinned to core 0, "
             f"servers to core 1\n"
             f"- load average (1, 5, 15 min) before: {la(load_before)}; after: {la(load_after)}; "
             f"run time {seconds} s")
