@@ -122,7 +122,6 @@ class paged_counts {
   /// when needed; an allocation that fails ends the program (std::terminate), as `noexcept`
   /// says.
   void add(std::size_t index, std::uint64_t n) noexcept;
-  [[nodiscard]] std::uint64_t get(std::size_t index) const noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return length_; }
   /// Zeroes every count and keeps the pages and their width.
   void clear() noexcept;

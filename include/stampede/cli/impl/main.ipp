@@ -163,9 +163,8 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
         // k6's words, with the metrics whose thresholds failed, sorted.
         std::set<std::string> metrics;
         for (const auto& t : outcome->thresholds) {
-          for (const auto& c : t.conditions) {
-            if (!t.passed) metrics.insert(c.condition.aggregate.metric.display_name());
-          }
+          if (t.passed) continue;
+          for (const auto& c : t.conditions) metrics.insert(c.condition.aggregate.metric.display_name());
         }
         std::string names;
         for (const auto& m : metrics) names += (names.empty() ? "" : ", ") + m;

@@ -199,10 +199,6 @@ inline std::uint64_t paged_counts::read(const void* page, std::size_t slot) cons
   }
 }
 
-inline std::uint64_t paged_counts::get(std::size_t index) const noexcept {
-  return read(pages_[index >> page_shift], index & (page_slots - 1));
-}
-
 template <class Fn>
 bool paged_counts::find_nonzero(Fn&& fn) const {
   // One switch on the width per page, then a plain loop over its counters.
