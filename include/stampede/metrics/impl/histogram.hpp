@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -150,37 +151,41 @@ constexpr double uint128::to_double() const noexcept {
 }
 namespace detail {
 
+// Adds `n` to a counter of type `Counter` if it has room, and says whether it had.
+template <class Counter>
+inline bool add_if_room(void* page, std::size_t slot, std::uint64_t n) noexcept {
+  auto& counter = static_cast<Counter*>(page)[slot];
+  if (n > std::uint64_t{std::numeric_limits<Counter>::max()} - counter) return false;
+  counter = static_cast<Counter>(counter + n);
+  return true;
+}
+
+// How `add` is inlined into `histogram::record`, as measured (docs/performance.md): in the
+// compiled library g++ would not inline it (a call per record, twice as slow), while in a
+// header-only build forcing it made `record` too large to inline into the caller's loop
+// (twice as slow too), so there the compiler decides.
+#if defined(STAMPEDE_SEPARATE_COMPILATION)
+#  define STAMPEDE_DETAIL_RECORD_INLINE STAMPEDE_ALWAYS_INLINE
+#else
+#  define STAMPEDE_DETAIL_RECORD_INLINE inline
+#endif
+
 // The hot path of every trend record: an allocated page whose counter has room for `n`. A
 // new page and counters that must widen go out of line.
-STAMPEDE_ALWAYS_INLINE void paged_counts::add(std::size_t index, std::uint64_t n) noexcept {
+STAMPEDE_DETAIL_RECORD_INLINE void paged_counts::add(std::size_t index, std::uint64_t n) noexcept {
   void* const page = pages_[index >> page_shift];
   const std::size_t slot = index & (page_slots - 1);
   if (page != nullptr) [[likely]] {
     switch (width_) {
-      case 0: {
-        auto& counter = static_cast<std::uint8_t*>(page)[slot];
-        if (n <= std::uint64_t{UINT8_MAX} - counter) [[likely]] {
-          counter = static_cast<std::uint8_t>(counter + n);
-          return;
-        }
+      case 0:
+        if (add_if_room<std::uint8_t>(page, slot, n)) [[likely]] return;
         break;
-      }
-      case 1: {
-        auto& counter = static_cast<std::uint16_t*>(page)[slot];
-        if (n <= std::uint64_t{UINT16_MAX} - counter) [[likely]] {
-          counter = static_cast<std::uint16_t>(counter + n);
-          return;
-        }
+      case 1:
+        if (add_if_room<std::uint16_t>(page, slot, n)) [[likely]] return;
         break;
-      }
-      case 2: {
-        auto& counter = static_cast<std::uint32_t*>(page)[slot];
-        if (n <= std::uint64_t{UINT32_MAX} - counter) [[likely]] {
-          counter = static_cast<std::uint32_t>(counter + n);
-          return;
-        }
+      case 2:
+        if (add_if_room<std::uint32_t>(page, slot, n)) [[likely]] return;
         break;
-      }
       default:
         static_cast<std::uint64_t*>(page)[slot] += n;  // wraps past 2^64 - 1, as ever
         return;
