@@ -273,6 +273,15 @@ STAMPEDE_DECL task<> scenario_driver::loop(vu& u) {
     }
     last_end = iteration_ended(u, start, failure);
     if (vu_access::interrupted(u) || !accepting_) break;
+    // A change of plan due by now (the duration's end, a ramp-down) goes before the next
+    // iteration: the driver's wait may have completed at the very instant this iteration
+    // ended without having run yet. So no iteration starts at or after its VU's end, also
+    // when the two coincide exactly, as they do on a manual time.
+    if (wake_ && wake_->expiry() <= shard_.run->start + *last_end) {
+      co_await asio::post(*shard_.io, asio::use_awaitable);
+      last_end.reset();
+      continue;
+    }
     // An iteration that never gave the thread back (no request, no sleep, or only the user's
     // own Asio operations, which stampede does not see) lets the shard's other VUs, timers and
     // the ticker in before the next; one that did has let them in already.
