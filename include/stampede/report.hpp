@@ -4,6 +4,7 @@
 
 #include <stampede/config.hpp>
 
+#include <stampede/report/end_of_test.hpp>
 #include <stampede/report/progress.hpp>
 #include <stampede/report/summary.hpp>
 #include <stampede/report/summary_export.hpp>

@@ -6,6 +6,7 @@
 #include <stampede/exec/runner.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/file_text.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -36,15 +37,7 @@ class captured {
   captured& operator=(const captured&) = delete;
 
   [[nodiscard]] std::FILE* file() const { return file_; }
-  [[nodiscard]] std::string text() const {
-    std::fflush(file_);
-    std::rewind(file_);
-    std::string out;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file_)) > 0) out.append(buffer, n);
-    return out;
-  }
+  [[nodiscard]] std::string text() const { return sp::testing::file_text(file_); }
 
  private:
   std::FILE* file_;
@@ -243,10 +236,10 @@ TEST_CASE("SIGINT stops a run gracefully with 105, and the previous handler come
   REQUIRE(sigaction(SIGINT, &ours, &before) == 0);
 
   std::atomic<bool> raised{false};
-  sp::load_test test{.scenarios = {{.exec = [&raised](sp::vu& u) -> sp::task<> {
+  sp::load_test test{.scenarios = {{.exec = [&raised](sp::vu&) -> sp::task<> {
                                       // raise() runs the handler on this thread before returning.
                                       if (!raised.exchange(true)) std::raise(SIGINT);
-                                      co_await u.sleep(10ms);
+                                      co_return;  // iterations that never wait: nothing sleeps
                                     },
                                     .executor = sp::constant_vus{.vus = 2, .duration = 30s},
                                     .graceful_stop = 5s}}};

@@ -303,19 +303,17 @@ TEST_CASE("apply_cli merges env and tags over the test's, and sets the summary's
   CHECK(untouched.summary.fixed_time_unit == sp::time_unit::us);
 }
 
-TEST_CASE("run_options_for maps threads, seed, thresholds and quiet") {
+TEST_CASE("run_options_for maps threads, seed and thresholds") {
   const auto plain = sp::run_options_for({});
   CHECK(plain.threads == 0);
   CHECK(!plain.seed.has_value());
-  CHECK(plain.progress == sp::progress_mode::automatic);
-  CHECK(plain.progress_stream == stderr);
+  CHECK(plain.observers.empty());
   CHECK(plain.thresholds);
   CHECK(plain.control == nullptr);
 
   const auto set = sp::run_options_for({.quiet = true, .no_thresholds = true, .threads = 3u, .seed = 9u});
   CHECK(set.threads == 3);
   CHECK(set.seed == std::optional<std::uint64_t>{9});
-  CHECK(set.progress == sp::progress_mode::none);
   CHECK(!set.thresholds);
 }
 

@@ -1,6 +1,9 @@
-// The runner end to end on real threads and timers, without a network: executors' pacing,
-// graceful stops, interrupts, errors, checks, groups, setup/teardown and stop requests.
+// The runner end to end without a network, simulated on a manual time so that counts and
+// times are exact and nothing sleeps: executors' pacing, graceful stops, interrupts, errors,
+// checks, groups, setup/teardown, stop requests and observers. tests/integration runs it on
+// real threads and timers.
 #include <stampede/exec/metrics.hpp>
+#include <stampede/exec/plan.hpp>
 #include <stampede/exec/runner.hpp>
 
 #include "support/catch_compat.hpp"
@@ -18,6 +21,14 @@ using namespace std::chrono_literals;
 namespace {
 
 sp::task<> empty_iteration(sp::vu&) { co_return; }
+
+// A run simulated on its own manual time.
+sp::result simulate(const sp::load_test& test, sp::run_options options = {}) {
+  sp::manual_time time;
+  options.time = &time;
+  if (!options.seed) options.seed = 1;
+  return sp::run(test, options);
+}
 
 double counter_value(const sp::result& r, const sp::metric_descriptor& m) {
   const auto* s = r.metrics.find(m);
@@ -41,7 +52,7 @@ TEST_CASE("per_vu_iterations runs each VU's iterations exactly, on every shard")
                                       co_return;
                                     },
                                     .executor = sp::per_vu_iterations{.vus = 5, .iterations = 7}}}};
-  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  const auto r = simulate(test, {.threads = 2});
   CHECK(calls.load() == 35);
   CHECK(r.complete_iterations() == 35);
   CHECK(r.interrupted_iterations() == 0);
@@ -58,7 +69,7 @@ TEST_CASE("shared_iterations hands out exactly the iterations asked for among it
                                       co_return;
                                     },
                                     .executor = sp::shared_iterations{.vus = 3, .iterations = 100}}}};
-  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  const auto r = simulate(test, {.threads = 2});
   CHECK(calls.load() == 100);
   CHECK(r.complete_iterations() == 100);
 }
@@ -67,13 +78,12 @@ TEST_CASE("constant_vus loops for its duration and interrupts iterations past th
   sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(200ms); },
                                     .executor = sp::constant_vus{.vus = 4, .duration = 500ms},
                                     .graceful_stop = 0s}}};
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = sp::run(test, {.threads = 2, .seed = 1});
-  const auto took = std::chrono::steady_clock::now() - start;
-  // Each VU completes two 200 ms iterations in 500 ms and is interrupted in its third.
+  const auto r = simulate(test, {.threads = 2});
+  // Each VU completes two 200 ms iterations in 500 ms and is interrupted in its third, at the
+  // end of the duration: no graceful stop.
   CHECK(r.complete_iterations() == 8);
   CHECK(r.interrupted_iterations() == 4);
-  CHECK(took < 2s);
+  CHECK(r.duration == 500ms);
 }
 
 TEST_CASE("VUs whose iterations never wait share their thread and stop on time") {
@@ -87,10 +97,9 @@ TEST_CASE("VUs whose iterations never wait share their thread and stop on time")
                                       if (mine > other + 10'000) u.abort_test("VU " + std::to_string(u.id()) + " held the thread");
                                       co_return;
                                     },
-                                    .executor = sp::constant_vus{.vus = 2, .duration = 200ms}}}};
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
-  CHECK(std::chrono::steady_clock::now() - start < 5s);
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 5ms}}}};
+  const auto r = simulate(test, {.threads = 1});
+  CHECK(r.duration == 5ms);
   CHECK(r.status == sp::run_status::finished);
   CHECK(per_vu[1].load() > 0);
   CHECK(per_vu[2].load() > 0);
@@ -103,9 +112,10 @@ TEST_CASE("a graceful stop lets running iterations finish") {
   sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(200ms); },
                                     .executor = sp::constant_vus{.vus = 2, .duration = 500ms},
                                     .graceful_stop = 1s}}};
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto r = simulate(test, {.threads = 1});
   CHECK(r.complete_iterations() == 6);
   CHECK(r.interrupted_iterations() == 0);
+  CHECK(r.duration == 600ms);
 }
 
 TEST_CASE("an exception escaping an iteration is counted with its message and the VU goes on") {
@@ -114,7 +124,7 @@ TEST_CASE("an exception escaping an iteration is counted with its message and th
                                       co_return;
                                     },
                                     .executor = sp::per_vu_iterations{.vus = 2, .iterations = 4}}}};
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto r = simulate(test, {.threads = 1});
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].message == "odd iteration");
   CHECK(r.errors[0].count == 4);
@@ -135,7 +145,7 @@ TEST_CASE("checks and groups record with the VU's group and scenario tags") {
                                       CHECK(u.group().empty());
                                     },
                                     .executor = sp::per_vu_iterations{.vus = 1, .iterations = 4}}}};
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto r = simulate(test, {.threads = 1});
   const auto checks = r.checks();
   REQUIRE(checks.size() == 2);
   CHECK(checks[0].group.empty());
@@ -160,7 +170,7 @@ TEST_CASE("setup's result reaches every VU and teardown") {
         if (u.setup_data<std::string>() == "token") torn_down.fetch_add(1);
         co_return;
       }};
-  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  const auto r = simulate(test, {.threads = 2});
   CHECK(seen.load() == 3);
   CHECK(torn_down.load() == 1);
   CHECK(r.exit_code() == 0);
@@ -177,7 +187,7 @@ TEST_CASE("a failing setup skips the scenarios and exits 107") {
                        throw std::runtime_error("no database");
                        co_return std::any{};
                      }};
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto r = simulate(test, {.threads = 1});
   CHECK(calls.load() == 0);
   CHECK(r.status == sp::run_status::setup_failed);
   CHECK(r.message == "setup failed: no database");
@@ -190,9 +200,10 @@ TEST_CASE("abort_test stops every scenario and exits 108") {
                                       co_await u.sleep(10ms);
                                     },
                                     .executor = sp::constant_vus{.vus = 2, .duration = 30s}}}};
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
-  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  const auto r = simulate(test, {.threads = 1});
+  // Both VUs abort in their fourth iteration, at 30 ms; the stop reaches them a step later.
+  CHECK(r.duration == 31ms);
+  CHECK(r.complete_iterations() == 6);
   CHECK(r.status == sp::run_status::test_aborted);
   CHECK(r.message == "enough");
   CHECK(r.exit_code() == 108);
@@ -206,9 +217,8 @@ TEST_CASE("recording a metric the test does not list stops the run as invalid (1
                                       co_await u.sleep(10ms);
                                     },
                                     .executor = sp::constant_vus{.vus = 2, .duration = 30s}}}};
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
-  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  const auto r = simulate(test, {.threads = 1});
+  CHECK(r.duration == 1ms);
   CHECK(r.status == sp::run_status::invalid_test);
   CHECK(r.message == "metric login_time is recorded but not registered with the test; list it in load_test::metrics");
   CHECK(r.exit_code() == 104);
@@ -223,7 +233,7 @@ TEST_CASE("an abort in the last iteration is reported even when every scenario h
                                       co_return;
                                     },
                                     .executor = sp::shared_iterations{.vus = 1, .iterations = 1}}}};
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto r = simulate(test, {.threads = 1});
   CHECK(r.status == sp::run_status::test_aborted);
   CHECK(r.message == "last one");
   CHECK(r.exit_code() == 108);
@@ -231,23 +241,25 @@ TEST_CASE("an abort in the last iteration is reported even when every scenario h
 
 TEST_CASE("a stop request ends a long test gracefully and keeps what was gathered") {
   sp::run_control control;
-  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(5ms); },
+  // VU 1 asks for the stop as its 21st iteration starts, at 100 ms; the running iterations
+  // (of every VU, due at 105 ms) get their graceful stop and complete.
+  sp::load_test test{.scenarios = {{.exec = [&control](sp::vu& u) -> sp::task<> {
+                                      if (u.id() == 1 && u.iteration() == 20) control.request_stop();
+                                      co_await u.sleep(5ms);
+                                    },
                                     .executor = sp::constant_vus{.vus = 3, .duration = 1h}}}};
-  std::thread stopper([&control] {
-    std::this_thread::sleep_for(300ms);
-    control.request_stop();
-  });
-  const auto r = sp::run(test, {.threads = 2, .seed = 1, .control = &control});
-  stopper.join();
+  const auto r = simulate(test, {.threads = 2, .control = &control});
   CHECK(r.status == sp::run_status::interrupted);
   CHECK(r.exit_code() == 105);
+  CHECK(r.duration == 105ms);
+  CHECK(r.complete_iterations() == 3 * 21);
+  CHECK(r.interrupted_iterations() == 0);
   // The per-second series holds the same iterations as the total.
   double per_tick = 0;
   if (const auto* iterations_series = r.series.find(sp::iterations.descriptor())) {
     for (const auto& row : iterations_series->rows) per_tick += std::get<sp::counter_point>(row.data).count;
   }
   CHECK(per_tick == static_cast<double>(r.complete_iterations()));
-  CHECK(r.complete_iterations() > 10);
   CHECK(counter_value(r, sp::iterations.descriptor()) == static_cast<double>(r.complete_iterations()));
 }
 
@@ -256,13 +268,15 @@ TEST_CASE("constant_arrival_rate starts iterations at their intended times and d
                                     .executor = sp::constant_arrival_rate{.rate = 100, .time_unit = 1s,
                                                                           .duration = 500ms,
                                                                           .pre_allocated_vus = 2, .max_vus = 3}}}};
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto r = simulate(test, {.threads = 1});
   // 50 arrivals, one every 10 ms; each takes 50 ms, so 3 VUs carry at most 3 per 50 ms.
   const auto done = r.complete_iterations();
   const auto dropped = counter_value(r, sp::dropped_iterations.descriptor());
-  CHECK(done + static_cast<std::uint64_t>(dropped) == 50);
-  CHECK(done <= 33);
-  CHECK(dropped >= 17);
+  // Arrivals every 10 ms, each for 50 ms, on at most 3 VUs: in every 50 ms three start and
+  // two are dropped (a VU that ends an iteration just as one is due takes it).
+  CHECK(done == 30);
+  CHECK(dropped == 20);
+  CHECK(r.duration == 520ms);  // the arrival at 470 ms ends at 520 ms
   CHECK(trend_count(r, sp::iteration_start_delay.descriptor()) == done);
 }
 
@@ -296,7 +310,7 @@ TEST_CASE("a k6 threshold string names a custom metric listed once, in load_test
                      .thresholds = {{"login_time", "p(95)<500"}, {"login_time", "max<200"}},
                      .metrics = {login_time}};
   sp::validate(test);
-  const auto r = sp::run(test, {.threads = 1, .seed = 1});
+  const auto r = simulate(test, {.threads = 1});
   REQUIRE(r.thresholds.size() == 2);
   CHECK(r.thresholds[0].passed);
   CHECK(r.thresholds[0].description == "login_time p(95)<500");
@@ -315,14 +329,14 @@ TEST_CASE("vus keeps the steady count when the last ticks fall while VUs finish 
                                     },
                                     .executor = sp::constant_vus{.vus = 4, .duration = 500ms},
                                     .graceful_stop = 2s}}};
-  const auto r = sp::run(test, {.threads = 2, .seed = 1, .tick = 100ms});
+  const auto r = simulate(test, {.threads = 2, .tick = 100ms});
   CHECK(r.complete_iterations() == 4 + 2 + 2 + 1);
   for (const auto* m : {&sp::vus, &sp::vus_max}) {
     INFO(m->name());
     const auto* s = r.metrics.find(m->descriptor());
     REQUIRE(s != nullptr);
     const auto& g = std::get<sp::gauge_sink>(*s);
-    CHECK(g.samples >= 1);  // the ticks at 100 to 400 ms, unless the machine is very busy
+    CHECK(g.samples == 4);  // the ticks at 100 to 400 ms
     CHECK(g.value == 4);
     CHECK(g.min == 4);
     CHECK(g.max == 4);
@@ -332,10 +346,123 @@ TEST_CASE("vus keeps the steady count when the last ticks fall while VUs finish 
 TEST_CASE("a run shorter than a tick reports the VUs that ran at once, not the none left at its end") {
   sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(20ms); },
                                     .executor = sp::per_vu_iterations{.vus = 3, .iterations = 1}}}};
-  const auto r = sp::run(test, {.threads = 2, .seed = 1});
+  const auto r = simulate(test, {.threads = 2});
   const auto& vus_sink = std::get<sp::gauge_sink>(*r.metrics.find(sp::vus.descriptor()));
   const auto& max_sink = std::get<sp::gauge_sink>(*r.metrics.find(sp::vus_max.descriptor()));
   CHECK(vus_sink.samples == 1);
   CHECK(vus_sink.value == 3);
   CHECK(max_sink.value == 3);
+}
+
+TEST_CASE("a ramping scenario on a manual time runs exactly the iterations its plan allows") {
+  // Ten VUs ramp up over 1 s, hold for 1 s and ramp down over 1 s. Each iteration takes 33 ms,
+  // which no VU's active time is a multiple of, so every VU completes the iterations that
+  // start while it is wanted: its graceful ramp-down lets the last one finish.
+  const sp::ramping_vus ramp{.start_vus = 0, .stages = {{1s, 10}, {1s, 10}, {1s, 0}}};
+  // [manual-time]
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(33ms); },
+                                    .executor = ramp}}};  // 0 → 10 → 0 VUs over 3 s
+  sp::manual_time time;
+  const auto r = sp::run(test, {.threads = 2, .seed = 1, .time = &time});
+  CHECK(r.complete_iterations() == 610);
+  CHECK(r.duration == 3004ms);
+  // [manual-time]
+
+  // From the plan: VU k is wanted from when the level reaches k until it falls below k (the
+  // last VU up is the first down).
+  const sp::vu_plan plan{ramp};
+  std::uint64_t expected = 0;
+  std::chrono::nanoseconds last_end{0};
+  for (std::int64_t k = 1; k <= plan.max_vus(); ++k) {
+    std::chrono::nanoseconds t{0};
+    while (plan.vus_at(t) < k) t = *plan.next_change(t);
+    const auto from = t;
+    while (plan.vus_at(t) >= k) t = plan.next_change(t).value_or(plan.duration());
+    const auto iterations = (t - from + 33ms - 1ns) / 33ms;  // those starting in [from, t)
+    expected += static_cast<std::uint64_t>(iterations);
+    last_end = std::max(last_end, from + iterations * 33ms);
+  }
+  CHECK(expected == 88 + 82 + 76 + 70 + 64 + 58 + 52 + 46 + 40 + 34);
+  CHECK(r.complete_iterations() == expected);
+  CHECK(r.interrupted_iterations() == 0);
+  CHECK(counter_value(r, sp::iterations.descriptor()) == static_cast<double>(expected));
+  CHECK(r.duration == last_end);  // VU 1's 88th iteration, from 100 ms
+  const auto& vus_max_sink = std::get<sp::gauge_sink>(*r.metrics.find(sp::vus_max.descriptor()));
+  CHECK(vus_max_sink.max == 10);
+  // One row a second, whose iterations add up to the total.
+  const auto* series = r.series.find(sp::iterations.descriptor());
+  REQUIRE(series != nullptr);
+  double per_tick = 0;
+  for (const auto& row : series->rows) per_tick += std::get<sp::counter_point>(row.data).count;
+  CHECK(per_tick == static_cast<double>(expected));
+  // And the same again: a simulated run repeats exactly.
+  const auto again = simulate(test, {.threads = 2});
+  CHECK(again.complete_iterations() == expected);
+  CHECK(again.duration == r.duration);
+}
+
+TEST_CASE("a setup that outlives its timeout on a manual time fails the run without waiting for it") {
+  sp::load_test test{.scenarios = {{.exec = empty_iteration}},
+                     .setup = [](sp::vu& u) -> sp::task<std::any> {
+                       co_await u.sleep(1h);
+                       co_return std::any{};
+                     },
+                     .setup_timeout = 10s};
+  const auto r = simulate(test, {.threads = 1, .time_step = 10ms});
+  CHECK(r.status == sp::run_status::setup_failed);
+  CHECK(r.message == "setup did not finish within 10s");
+  CHECK(r.complete_iterations() == 0);
+}
+
+namespace {
+
+// Writes down what a run tells it.
+class recording_observer : public sp::run_observer {
+ public:
+  std::vector<std::string> calls;
+  std::vector<std::pair<std::chrono::nanoseconds, std::chrono::nanoseconds>> spans;
+  double iterations = 0;
+  std::uint64_t complete_at_end = 0;
+
+  void on_start(const sp::load_test& test) override { calls.push_back("start " + test.scenarios.at(0).name); }
+  void on_tick(const sp::snapshot& delta, const sp::run_progress& progress) override {
+    calls.push_back(progress.ended ? "last tick" : "tick");
+    spans.emplace_back(delta.start(), delta.end());
+    if (const auto* s = delta.find(sp::iterations.descriptor())) iterations += std::get<sp::counter_sink>(*s).sum;
+    if (progress.ended) complete_at_end = progress.complete;
+  }
+  void on_end(const sp::result& r) override { calls.push_back("end " + std::string{to_string(r.status)}); }
+};
+
+class failing_observer : public sp::run_observer {
+ public:
+  int ticks = 0;
+  void on_tick(const sp::snapshot&, const sp::run_progress&) override {
+    if (++ticks == 2) throw std::runtime_error("disk full");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("observers see the start, every tick's delta in order and the end; one that throws is detached") {
+  recording_observer seen;
+  failing_observer failing;
+  sp::load_test test{.scenarios = {{.name = "watched",
+                                    .exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(100ms); },
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 3500ms}}}};
+  const auto r = simulate(test, {.threads = 2, .observers = {&failing, &seen}});
+  CHECK(seen.calls == std::vector<std::string>{"start watched", "tick", "tick", "tick", "last tick", "end finished"});
+  // Contiguous deltas from 0 to the end: together they hold every sample.
+  REQUIRE(seen.spans.size() == 4);
+  CHECK(seen.spans.front().first == 0ns);
+  for (std::size_t i = 1; i < seen.spans.size(); ++i) CHECK(seen.spans[i].first == seen.spans[i - 1].second);
+  CHECK(seen.spans.back().second == r.duration);
+  CHECK(seen.iterations == static_cast<double>(r.complete_iterations()));
+  CHECK(seen.complete_at_end == r.complete_iterations());
+  CHECK(r.complete_iterations() == 2 * 35);
+  // The failing observer saw two ticks, then was dropped; the run went on.
+  CHECK(failing.ticks == 2);
+  CHECK(r.status == sp::run_status::finished);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message == "an observer failed in on_tick and was detached: disk full");
 }

@@ -82,8 +82,8 @@ struct cli_flag {
 /// Throws `usage_error` naming the flags at fault.
 void apply_cli(const cli_options& options, load_test& test);
 
-/// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds`, and live
-/// progress (`progress_mode::automatic` on stderr) unless `--quiet`.
+/// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds`. What the run
+/// shows (progress, summary) attaches as observers: `run_cli` adds k6's.
 [[nodiscard]] run_options run_options_for(const cli_options& options);
 
 /// The `--help` text: usage, every flag with its k6 equivalent, the test's scenarios with

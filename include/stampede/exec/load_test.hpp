@@ -4,6 +4,8 @@
 
 #include <stampede/core/task.hpp>
 #include <stampede/eval/threshold.hpp>
+#include <stampede/exec/clock.hpp>
+#include <stampede/exec/observer.hpp>
 #include <stampede/exec/scenario.hpp>
 #include <stampede/http/client_options.hpp>
 #include <stampede/metrics/metric.hpp>
@@ -70,14 +72,6 @@ struct load_test {
   summary_options summary{};
 };
 
-/// Whether and how live progress is shown while a test runs.
-enum class progress_mode : std::uint8_t {
-  none,       ///< nothing (the default for `run`, e.g. inside a unit test)
-  automatic,  ///< `terminal` if the stream is a terminal, else `plain`
-  terminal,   ///< k6's live lines, redrawn every second
-  plain,      ///< a line every `plain_progress_interval`, for logs and CI
-};
-
 /// Requests a stop from another thread or a signal handler: the first request stops the test
 /// gracefully (no new iterations; running ones get their scenario's `graceful_stop`), the
 /// second at once. Both still produce a result with what was gathered.
@@ -99,9 +93,6 @@ struct run_options {
   /// Seeds every VU's generator and Poisson arrivals; empty: a random seed, reported in the
   /// result so the run can be repeated.
   std::optional<std::uint64_t> seed{};
-  progress_mode progress = progress_mode::none;
-  std::FILE* progress_stream = stderr;
-  std::chrono::nanoseconds plain_progress_interval = std::chrono::seconds{10};
   /// Evaluate thresholds (k6's `--no-thresholds` turns them off).
   bool thresholds = true;
   /// For stopping the run from elsewhere (sp::main connects SIGINT and SIGTERM to it).
@@ -109,11 +100,18 @@ struct run_options {
   /// How often shards hand their metrics over: the resolution of windows, progress and
   /// abort-on-fail.
   std::chrono::nanoseconds tick = std::chrono::seconds{1};
-  /// Called with each tick's delta, the shards' metrics of `[delta.start(), delta.end())`
-  /// merged, on the thread that called `run`, in time order; the last call covers the end of
-  /// the run. For outputs and for measuring part of a run (a scaling study's window after
-  /// its warm-up). It must not block: the ticker waits for it.
-  std::function<void(const snapshot& delta)> on_delta{};
+  /// What watches the run — live progress, the summary, outputs — called in this order (see
+  /// `run_observer`). Not owned: each must outlive the run.
+  std::vector<run_observer*> observers{};
+  /// The run's clock. Null: the steady clock, one thread per shard. A manual time: the run is
+  /// simulated — its shards take turns on the calling thread, the time moves on in steps of
+  /// `time_step`, and at each step every shard runs what fell due — so a ten-minute ramp takes
+  /// seconds and gives the same counts every time. Waits of a multiple of `time_step`
+  /// end exactly on time. For tests of scenarios and iteration logic: iterations must wait
+  /// only on the engine (`vu::sleep`), as network I/O completes in real time, which the
+  /// manual time does not see.
+  manual_time* time = nullptr;
+  std::chrono::nanoseconds time_step = std::chrono::milliseconds{1};
 };
 
 }  // namespace stampede

@@ -1,9 +1,11 @@
 // sp::run: carries out a load_test — one shard (thread + io_context + recorder) per core, VUs
-// spread over shards, a ticker that merges the shards' metrics every second — and returns
-// the result as a value. Blocking, and safe to call from a unit test.
+// spread over shards, a ticker that merges the shards' metrics every second and hands them to
+// the run's observers — and returns the result as a value. Blocking, and safe to call from a
+// unit test, where a manual time (run_options::time) simulates it exactly.
 #pragma once
 
 #include <stampede/exec/load_test.hpp>
+#include <stampede/exec/observer.hpp>
 #include <stampede/exec/result.hpp>
 
 #include <string>
@@ -26,13 +28,6 @@ void validate(const load_test& test);
 /// return r.exit_code();
 /// ```
 [[nodiscard]] result run(const load_test& test, const run_options& options = {});
-
-/// k6's header before a run:
-/// ```text
-///      scenarios: (100.00%) 1 scenario, 10 max VUs, 40s max duration (incl. graceful stop):
-///               * default: 10 looping VUs for 10s (gracefulStop: 30s)
-/// ```
-[[nodiscard]] std::string format_scenarios_header(const load_test& test);
 
 }  // namespace stampede
 

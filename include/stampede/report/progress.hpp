@@ -1,42 +1,22 @@
-// The live progress of a running test in k6's layout — `running (00m05.4s), 0091/5000 VUs, 140
-// complete and 0 interrupted iterations` and one bar per scenario — as pure functions of the
-// numbers, so the runner only decides when to print.
+// The live progress of a running test in k6's layout — k6's scenarios header, then `running
+// (00m05.4s), 0091/5000 VUs, 140 complete and 0 interrupted iterations` and one bar per
+// scenario — as pure functions of the numbers, and `progress_printer`, the run observer that
+// writes them to a stream.
 #pragma once
 
+#include <stampede/exec/executors.hpp>
+#include <stampede/exec/observer.hpp>
+
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 namespace stampede {
 
-/// One scenario's state, as its progress bar shows it.
-struct scenario_progress {
-  std::string name;
-  std::int64_t active_vus = 0;
-  std::int64_t max_vus = 0;
-  std::uint64_t complete = 0;
-  std::uint64_t interrupted = 0;
-  std::chrono::nanoseconds elapsed{0};   ///< since the scenario started (0 before)
-  std::chrono::nanoseconds duration{0};  ///< its scheduled length, without graceful stop
-  bool started = false;
-  bool done = false;
-  /// Executor-specific text after the time: `050/100 shared iters`, `200.00 iters/s`.
-  std::string detail;
-};
-
-/// The whole test's state.
-struct run_progress {
-  std::chrono::nanoseconds elapsed{0};
-  /// The test's longest possible duration (incl. graceful stops): it fixes the time format's
-  /// width, as in k6 (`05.4s` under a minute, `00m05.4s` under an hour, `0h00m05.4s` beyond).
-  std::chrono::nanoseconds max_duration{0};
-  std::int64_t active_vus = 0;
-  std::int64_t max_vus = 0;
-  std::uint64_t complete = 0;
-  std::uint64_t interrupted = 0;
-  std::vector<scenario_progress> scenarios;
-};
+struct load_test;
 
 /// A duration in k6's fixed-width progress format for a test of `max` at most.
 [[nodiscard]] std::string format_progress_time(std::chrono::nanoseconds d, std::chrono::nanoseconds max);
@@ -51,6 +31,57 @@ struct run_progress {
 
 /// The status line and the bars, one per line, ending in a newline.
 [[nodiscard]] std::string format_progress(const run_progress& p);
+
+/// k6's executor-specific text after a scenario's time: `050/100 shared iters`,
+/// `20/40 iters, 2 per VU`, `200.00 iters/s`; empty for the other executors.
+[[nodiscard]] std::string format_progress_detail(const executor& e, const scenario_progress& s);
+
+/// k6's header before a run:
+/// ```text
+///      scenarios: (100.00%) 1 scenario, 10 max VUs, 40s max duration (incl. graceful stop):
+///               * default: 10 looping VUs for 10s (gracefulStop: 30s)
+/// ```
+[[nodiscard]] std::string format_scenarios_header(const load_test& test);
+
+/// Whether and how live progress is shown while a test runs.
+enum class progress_mode : std::uint8_t {
+  none,       ///< only the scenarios header (k6's `--quiet`)
+  automatic,  ///< `terminal` if the stream is a terminal, else `plain`
+  terminal,   ///< k6's live lines, redrawn in place every tick
+  plain,      ///< a frame every `plain_interval`, for logs and CI
+};
+
+/// Writes k6's live output for a run: the scenarios header when it starts, the progress while
+/// it runs (redrawn in place on a terminal, a frame every `plain_interval` otherwise) and the
+/// final frame when the scenarios have ended.
+///
+/// ```cpp
+/// sp::progress_printer progress{{.mode = sp::progress_mode::automatic}};
+/// auto r = sp::run(test, {.observers = {&progress}});
+/// ```
+/// Thread safety: one run at a time.
+class progress_printer final : public run_observer {
+ public:
+  struct options {
+    std::FILE* stream = stderr;
+    progress_mode mode = progress_mode::automatic;
+    std::chrono::nanoseconds plain_interval = std::chrono::seconds{10};
+  };
+
+  explicit progress_printer(options o) : options_{o} {}
+
+  void on_start(const load_test& test) override;
+  void on_tick(const snapshot& delta, const run_progress& progress) override;
+
+ private:
+  void print(const run_progress& progress);
+
+  options options_;
+  bool terminal_ = false;
+  std::vector<executor> executors_;  // the test's, in scenario order, for each bar's detail
+  std::chrono::nanoseconds next_plain_{0};
+  std::size_t lines_ = 0;  // of the last frame, which a terminal redraw replaces
+};
 
 }  // namespace stampede
 

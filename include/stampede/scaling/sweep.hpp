@@ -24,7 +24,7 @@ struct study_options {
   int repetitions = 1;
   /// A pause after each run, for the system under test to settle.
   std::chrono::nanoseconds cooldown{0};
-  /// How each run is carried out (threads, seed). `on_delta` is the study's own.
+  /// How each run is carried out (threads, seed, observers); the study adds its own observer.
   run_options run{};
   /// When a point's load generator counts as saturated.
   saturation_limits saturation{};

@@ -6,18 +6,15 @@
 #include <stampede/core/error.hpp>
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
+#include <stampede/report/end_of_test.hpp>
+#include <stampede/report/progress.hpp>
 #include <stampede/report/summary.hpp>
-#include <stampede/report/summary_export.hpp>
 
 #include <atomic>
-#include <cerrno>
 #include <csignal>
 #include <exception>
-#include <fstream>
 #include <optional>
-#include <set>
 #include <string>
-#include <system_error>
 #include <vector>
 
 namespace stampede {
@@ -81,16 +78,22 @@ class stop_signals {
 #endif
 };
 
-// Writes `text` to `path`; the reason on failure.
-STAMPEDE_DECL std::optional<std::string> write_file(const std::string& path, const std::string& text) {
-  errno = 0;
-  std::ofstream file{path, std::ios::binary | std::ios::trunc};
-  if (file) file.write(text.data(), static_cast<std::streamsize>(text.size()));
-  if (file) file.close();
-  if (file) return std::nullopt;
-  const int error = errno;
-  return error != 0 ? std::generic_category().message(error) : std::string{"the write failed"};
-}
+// The seed that repeats the run's random choices (VU generators, Poisson arrivals), said
+// when the run ends unless the user chose it.
+class seed_note final : public run_observer {
+ public:
+  seed_note(std::FILE* stream, bool enabled) : stream_{stream}, enabled_{enabled} {}
+  void on_end(const result& r) override {
+    if (!enabled_) return;
+    std::fputs(fmt::format("\n     seed: {} (--seed {} draws the same random numbers again)\n", r.seed, r.seed).c_str(),
+               stream_);
+    std::fflush(stream_);
+  }
+
+ private:
+  std::FILE* stream_;
+  bool enabled_;
+};
 
 STAMPEDE_DECL void print(std::FILE* stream, const std::string& text) {
   std::fputs(text.c_str(), stream);
@@ -134,10 +137,17 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
       return exit_code::invalid_config;
     }
 
+    // What the run shows, in order: k6's header and live progress on stderr, the seed, then
+    // the summary and its export.
+    progress_printer progress{{.stream = err, .mode = options.quiet ? progress_mode::none : progress_mode::automatic}};
+    d::seed_note seed{err, !options.seed && !options.quiet};
+    summary_printer summary{{.out = out,
+                             .err = err,
+                             .colors = !options.no_color && out == stdout && summary_colors_for_terminal(),
+                             .summary = !options.no_summary,
+                             .export_path = options.summary_export}};
     auto run_opts = run_options_for(options);
-    run_opts.progress_stream = err;
-    // k6 --quiet drops the live progress but still says what will run.
-    if (options.quiet) d::print(err, "\n" + format_scenarios_header(test) + "\n");
+    run_opts.observers = {&progress, &seed, &summary};
 
     run_control control;
     run_opts.control = &control;
@@ -145,43 +155,6 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     {
       const d::stop_signals connected{control};
       outcome.emplace(run(test, run_opts));
-    }
-
-    // The seed repeats the run's random choices (VU generators, Poisson arrivals).
-    if (!options.seed && !options.quiet) {
-      d::print(err, fmt::format("\n     seed: {} (--seed {} draws the same random numbers again)\n", outcome->seed,
-                                outcome->seed));
-    }
-
-    if (options.no_summary) {
-      // As k6 with --no-summary: neither the summary nor its export. What the summary would
-      // have said about an early stop still reaches the user, on stderr.
-      if (outcome->status != run_status::finished && outcome->status != run_status::invalid_test) {
-        d::print(err, fmt::format("the run {}{}\n", to_string(outcome->status),
-                                  outcome->message.empty() ? "" : ": " + outcome->message));
-      } else if (!outcome->thresholds_passed()) {
-        // k6's words, with the metrics whose thresholds failed, sorted.
-        std::set<std::string> metrics;
-        for (const auto& t : outcome->thresholds) {
-          if (t.passed) continue;
-          for (const auto& c : t.conditions) metrics.insert(c.condition.aggregate.metric.display_name());
-        }
-        std::string names;
-        for (const auto& m : metrics) names += (names.empty() ? "" : ", ") + m;
-        d::print(err, fmt::format("thresholds on metrics '{}' have been crossed\n", names));
-      }
-    } else {
-      auto format = test.summary;
-      format.colors = !options.no_color && out == stdout && summary_colors_for_terminal();
-      d::print(out, "\n" + outcome->summary(format) + "\n");
-    }
-
-    if (options.summary_export && !options.no_summary) {
-      const auto json = format_summary_export(outcome->metrics, outcome->thresholds, test.summary.trend_stats);
-      if (const auto failure = d::write_file(*options.summary_export, json)) {
-        d::print(err, fmt::format("error: could not write the summary export to \"{}\": {}\n",
-                                  *options.summary_export, *failure));
-      }
     }
     // The summary says why the run stopped; a mistake in the test is also an error, as a bad
     // flag is.

@@ -416,8 +416,6 @@ STAMPEDE_DECL run_options run_options_for(const cli_options& options) {
   run_options out;
   out.threads = options.threads.value_or(0);
   out.seed = options.seed;
-  out.progress = options.quiet ? progress_mode::none : progress_mode::automatic;
-  out.progress_stream = stderr;
   out.thresholds = !options.no_thresholds;
   return out;
 }

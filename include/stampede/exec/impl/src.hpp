@@ -7,6 +7,8 @@
 #endif
 
 #include <stampede/exec.hpp>
+#include <stampede/exec/detail/shard_pool.hpp>
+#include <stampede/exec/detail/ticker.hpp>
 
 #include <stampede/exec/impl/stage.ipp>
 #include <stampede/exec/impl/executors.ipp>
@@ -14,4 +16,6 @@
 #include <stampede/exec/impl/plan.ipp>
 #include <stampede/exec/impl/result.ipp>
 #include <stampede/exec/impl/scenario_driver.ipp>
+#include <stampede/exec/impl/shard_pool.ipp>
+#include <stampede/exec/impl/ticker.ipp>
 #include <stampede/exec/impl/runner.ipp>

@@ -5,11 +5,14 @@
 
 #include <stampede/core/detail/text_width.hpp>
 #include <stampede/core/units.hpp>
+#include <stampede/exec/load_test.hpp>
+#include <stampede/report/summary.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <variant>
 
 namespace stampede {
 
@@ -81,6 +84,76 @@ STAMPEDE_DECL std::string format_progress(const run_progress& p) {
   std::string out = format_progress_status(p) + "\n";
   for (const auto& line : format_progress_bars(p)) out += line + "\n";
   return out;
+}
+
+STAMPEDE_DECL std::string format_progress_detail(const executor& e, const scenario_progress& s) {
+  if (const auto* si = std::get_if<shared_iterations>(&e)) {
+    return fmt::format("{}/{} shared iters",
+                       std::min<std::uint64_t>(s.complete + s.interrupted, static_cast<std::uint64_t>(si->iterations)),
+                       si->iterations);
+  }
+  if (const auto* pi = std::get_if<per_vu_iterations>(&e)) {
+    return fmt::format("{}/{} iters, {} per VU", s.complete + s.interrupted, pi->iterations * pi->vus, pi->iterations);
+  }
+  if (const auto* car = std::get_if<constant_arrival_rate>(&e)) {
+    return fmt::format("{:.2f} iters/s", car->rate / std::chrono::duration<double>(car->time_unit).count());
+  }
+  return {};
+}
+
+STAMPEDE_DECL std::string format_scenarios_header(const load_test& test) {
+  using namespace std::chrono;
+  std::int64_t vu_total = 0;
+  nanoseconds longest{0};
+  for (const auto& s : test.scenarios) {
+    vu_total += max_vus(s.executor);
+    longest = std::max(longest, s.start_time + max_duration(s.executor, s.graceful_stop));
+  }
+  const auto n = test.scenarios.size();
+  std::string out = fmt::format("     scenarios: (100.00%) {} scenario{}, {} max VUs, {} max duration (incl. graceful stop):\n",
+                                n, n == 1 ? "" : "s", vu_total, format_go_duration(longest));
+  for (const auto& s : test.scenarios) {
+    out += fmt::format("              * {}: {}\n", s.name, describe(s.executor, s.graceful_stop, s.start_time));
+  }
+  return out;
+}
+
+STAMPEDE_DECL void progress_printer::on_start(const load_test& test) {
+  if (options_.stream == nullptr) return;
+  terminal_ = options_.mode == progress_mode::terminal ||
+              (options_.mode == progress_mode::automatic && is_terminal(options_.stream));
+  executors_.clear();
+  for (const auto& s : test.scenarios) executors_.push_back(s.executor);
+  next_plain_ = options_.plain_interval;
+  lines_ = 0;
+  std::fputs(("\n" + format_scenarios_header(test) + "\n").c_str(), options_.stream);
+  std::fflush(options_.stream);
+}
+
+STAMPEDE_DECL void progress_printer::on_tick(const snapshot&, const run_progress& progress) {
+  if (options_.stream == nullptr || options_.mode == progress_mode::none) return;
+  if (progress.ended || terminal_) {
+    print(progress);
+  } else if (progress.elapsed >= next_plain_) {
+    print(progress);
+    const auto interval = std::max(options_.plain_interval, std::chrono::nanoseconds{1});
+    while (next_plain_ <= progress.elapsed) next_plain_ += interval;
+  }
+}
+
+STAMPEDE_DECL void progress_printer::print(const run_progress& progress) {
+  run_progress p = progress;
+  for (std::size_t i = 0; i < p.scenarios.size() && i < executors_.size(); ++i) {
+    p.scenarios[i].detail = format_progress_detail(executors_[i], p.scenarios[i]);
+  }
+  const auto text = format_progress(p);
+  std::string frame;
+  if (terminal_ && lines_ > 0) frame = fmt::format("\x1b[{}A\x1b[J", lines_);
+  frame += text;
+  if (!terminal_ || p.ended) frame += "\n";
+  lines_ = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  std::fputs(frame.c_str(), options_.stream);
+  std::fflush(options_.stream);
 }
 
 }  // namespace stampede

@@ -8,6 +8,7 @@
 
 #include <stampede/report.hpp>
 
+#include <stampede/report/impl/end_of_test.ipp>
 #include <stampede/report/impl/progress.ipp>
 #include <stampede/report/impl/summary.ipp>
 #include <stampede/report/impl/summary_export.ipp>

@@ -32,7 +32,6 @@ STAMPEDE_DECL void validate_study(const study_options& o) {
   if (o.cooldown < std::chrono::nanoseconds{0}) {
     throw usage_error(fmt::format("a study's cooldown must not be negative ({})", format_duration(o.cooldown)));
   }
-  if (o.run.on_delta) throw usage_error("a study's run options must leave on_delta empty: the study measures with it");
 }
 
 STAMPEDE_DECL void validate_levels(std::string_view parameter, const std::vector<double>& levels) {
@@ -47,6 +46,30 @@ STAMPEDE_DECL void validate_levels(std::string_view parameter, const std::vector
     }
   }
 }
+
+// The run's ticks from the end of the warm-up on, merged: what a study measures.
+class measured_window final : public run_observer {
+ public:
+  explicit measured_window(std::chrono::nanoseconds warmup) : warmup_{warmup} {}
+  void on_tick(const snapshot& delta, const run_progress&) override {
+    if (delta.start() < warmup_) return;
+    if (measuring_) {
+      window_.merge(delta);
+    } else {
+      window_ = delta;  // a default snapshot spans [0, 0), which a merge would stretch back to 0
+      measuring_ = true;
+    }
+  }
+  // The window; empty at the run's end if no tick began after the warm-up.
+  [[nodiscard]] snapshot take(std::chrono::nanoseconds run_end) {
+    return measuring_ ? std::move(window_) : snapshot{run_end, run_end};
+  }
+
+ private:
+  std::chrono::nanoseconds warmup_;
+  snapshot window_;
+  bool measuring_ = false;
+};
 
 // Runs one configuration's repetitions and makes its point.
 STAMPEDE_DECL study_point run_point(const configuration& config, const std::function<load_test()>& make_test,
@@ -73,23 +96,13 @@ STAMPEDE_DECL measured_run measure_run(const load_test& test, const study_option
     throw usage_error(fmt::format("the warm-up ({}) leaves nothing to measure of a test that runs for {}",
                                   format_duration(options.warmup), format_duration(length)));
   }
-  snapshot window;
-  bool measuring = false;
+  detail::measured_window window{options.warmup};
   auto run_opts = options.run;
-  run_opts.on_delta = [&window, &measuring, warmup = options.warmup](const snapshot& delta) {
-    if (delta.start() < warmup) return;
-    if (measuring) {
-      window.merge(delta);
-    } else {
-      window = delta;  // a default snapshot spans [0, 0), which a merge would stretch back to 0
-      measuring = true;
-    }
-  };
+  run_opts.observers.push_back(&window);
   measured_run out;
   out.run = run(test, run_opts);
-  if (!measuring) window = snapshot{out.run.duration, out.run.duration};
-  out.figures = measure(window, out.run, options.saturation);
-  out.window = std::move(window);
+  out.window = window.take(out.run.duration);
+  out.figures = measure(out.window, out.run, options.saturation);
   return out;
 }
 

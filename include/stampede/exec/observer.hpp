@@ -1,0 +1,77 @@
+// sp::run_observer: where everything that watches a run attaches — the live progress, the
+// end-of-test summary, outputs and reports. The runner calls observers at the run's start,
+// once a tick with the merged metrics of that tick and the run's progress, and at its end
+// with the result; it renders nothing itself.
+#pragma once
+
+#include <stampede/metrics/snapshot.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace stampede {
+
+struct load_test;
+struct result;
+
+/// One scenario's state at a tick.
+struct scenario_progress {
+  std::string name;
+  std::int64_t active_vus = 0;
+  std::int64_t max_vus = 0;
+  std::uint64_t complete = 0;
+  std::uint64_t interrupted = 0;
+  std::chrono::nanoseconds elapsed{0};   ///< since the scenario started (0 before)
+  std::chrono::nanoseconds duration{0};  ///< its scheduled length, without graceful stop
+  bool started = false;
+  bool done = false;
+  /// Executor-specific text after the time: `050/100 shared iters`, `200.00 iters/s`. The
+  /// runner leaves it empty; `format_progress_detail` (report/progress.hpp) writes k6's.
+  std::string detail;
+};
+
+/// The whole test's state at a tick.
+struct run_progress {
+  std::chrono::nanoseconds elapsed{0};
+  /// The test's longest possible duration (incl. graceful stops): it fixes the time format's
+  /// width, as in k6 (`05.4s` under a minute, `00m05.4s` under an hour, `0h00m05.4s` beyond).
+  std::chrono::nanoseconds max_duration{0};
+  std::int64_t active_vus = 0;
+  std::int64_t max_vus = 0;
+  std::uint64_t complete = 0;
+  std::uint64_t interrupted = 0;
+  /// The last tick: every scenario has ended (and teardown has run).
+  bool ended = false;
+  std::vector<scenario_progress> scenarios;
+};
+
+/// Watches a run. Every call comes from the thread that called `sp::run`, in this order:
+/// `on_start` once, before setup; `on_tick` once a tick (`run_options::tick`) while the
+/// scenarios run and once more after teardown (with `progress.ended`), so the deltas of all
+/// ticks together hold every sample of the run; `on_end` once, with the result.
+///
+/// Thread safety: called from one thread at a time. The shards wait while a tick's observers
+/// run, so an observer must not block for long (a file output buffers; a slow one hands the
+/// delta to its own thread).
+/// Throws: an exception from an observer detaches it for the rest of the run and is reported
+/// among the result's errors; the run goes on.
+class run_observer {
+ public:
+  run_observer() = default;
+  run_observer(const run_observer&) = default;
+  run_observer& operator=(const run_observer&) = default;
+  virtual ~run_observer() = default;
+
+  /// The test as it will run: validated, thresholds resolved.
+  virtual void on_start(const load_test& test) { (void)test; }
+  /// `delta` holds every shard's samples of `[delta.start(), delta.end())`, merged.
+  virtual void on_tick(const snapshot& delta, const run_progress& progress) {
+    (void)delta;
+    (void)progress;
+  }
+  virtual void on_end(const result& r) { (void)r; }
+};
+
+}  // namespace stampede
