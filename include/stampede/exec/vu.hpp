@@ -10,7 +10,6 @@
 #include <stampede/metrics/tags.hpp>
 
 #include <asio/any_io_executor.hpp>
-#include <asio/cancellation_signal.hpp>
 
 #include <any>
 #include <chrono>
@@ -175,13 +174,6 @@ class vu {
   rng rng_;
   std::any state_;
   std::unique_ptr<http::client> http_;  // only for VUs that speak HTTP
-  // Engine bookkeeping (see detail::vu_access).
-  asio::cancellation_signal interrupt_;
-  std::optional<std::chrono::nanoseconds> intended_start_;  // arrival-rate iterations
-  bool wanted_ = false;    // the executor wants this VU looping
-  bool looping_ = false;   // a loop coroutine is running for it
-  bool in_iteration_ = false;
-  bool interrupted_ = false;
 };
 
 }  // namespace stampede

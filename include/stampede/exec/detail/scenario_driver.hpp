@@ -12,6 +12,7 @@
 #include <stampede/exec/vu.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/post.hpp>
@@ -28,6 +29,23 @@
 #include <vector>
 
 namespace stampede::detail {
+
+/// A VU as its driver schedules it: the VU the iterations see, and what the driver keeps about
+/// it. Lives at a fixed address for the run (coroutines and cancellation slots refer to it).
+struct vu_slot {
+  vu_slot(shard_context& shard, scenario_context& scenario, std::uint64_t id_in_scenario)
+      : user{shard, scenario, id_in_scenario} {}
+  vu_slot(const vu_slot&) = delete;
+  vu_slot& operator=(const vu_slot&) = delete;
+
+  vu user;
+  asio::cancellation_signal interrupt;  ///< cancels what the running iteration awaits
+  std::optional<std::chrono::nanoseconds> intended_start;  ///< arrival-rate iterations
+  bool wanted = false;   ///< the executor wants this VU looping
+  bool looping = false;  ///< a loop coroutine is running for it
+  bool in_iteration = false;
+  bool interrupted = false;
+};
 
 class scenario_driver {
  public:
@@ -50,7 +68,7 @@ class scenario_driver {
   void close() noexcept {
     wake_.reset();
     drained_.reset();
-    for (auto& u : vus_) vu_access::drop_http(*u);
+    for (auto& u : vus_) vu_access::drop_http(u->user);
   }
 
  private:
@@ -66,7 +84,7 @@ class scenario_driver {
     if (me >= s || total <= me) return 0;
     return (total - me + s - 1) / s;
   }
-  vu& local_vu(std::size_t j, std::size_t shards);
+  vu_slot& local_vu(std::size_t j, std::size_t shards);
 
   task<bool> wait_until(nanoseconds scenario_t);  // false when stopped first
   // Until no VU runs, or the deadline (scenario time) passes, or with `until_stopped` a stop
@@ -77,20 +95,20 @@ class scenario_driver {
   task<> drive_vus(vu_plan plan, nanoseconds ramp_down);
   task<> drive_iterations(std::int64_t vu_count, nanoseconds max_duration);
   task<> drive_arrivals(arrival_plan plan, arrival_process process, std::int64_t pre_allocated, std::int64_t max);
-  task<> ramp_down_watch(vu& u, nanoseconds grace);
+  task<> ramp_down_watch(vu_slot& u, nanoseconds grace);
 
-  void spawn_loop(vu& u);
-  void spawn_iteration(vu& u, nanoseconds intended);
-  void on_done(vu& u) noexcept;
-  task<> loop(vu& u);
-  task<> iteration(vu& u);
+  void spawn_loop(vu_slot& u);
+  void spawn_iteration(vu_slot& u, nanoseconds intended);
+  void on_done(vu_slot& u) noexcept;
+  task<> loop(vu_slot& u);
+  task<> iteration(vu_slot& u);
   // An iteration's bookkeeping around the call of the scenario's function: loop() calls it
   // in its own frame rather than through iteration()'s, one coroutine frame less per iteration.
   // The iteration's start: `now` when the caller has just read the clock, else a new reading.
-  nanoseconds iteration_started(vu& u, std::optional<nanoseconds> now = std::nullopt);
+  nanoseconds iteration_started(vu_slot& u, std::optional<nanoseconds> now = std::nullopt);
   // Records the iteration; returns when it ended.
-  nanoseconds iteration_ended(vu& u, nanoseconds start, const std::exception_ptr& failure);
-  void interrupt(vu& u);
+  nanoseconds iteration_ended(vu_slot& u, nanoseconds start, const std::exception_ptr& failure);
+  void interrupt(vu_slot& u);
   void interrupt_all();
   void begin_ending() noexcept;
   void count_active() noexcept;
@@ -98,8 +116,8 @@ class scenario_driver {
   shard_context& shard_;
   scenario_context& sc_;
   std::size_t shard_count_;
-  std::vector<std::unique_ptr<vu>> vus_;  // local index j: scenario index shard + j × shards
-  std::vector<vu*> idle_;                 // arrival-rate: allocated VUs without an iteration
+  std::vector<std::unique_ptr<vu_slot>> vus_;  // local index j: scenario index shard + j × shards
+  std::vector<vu_slot*> idle_;                 // arrival-rate: allocated VUs without an iteration
   bool accepting_ = true;
   bool ending_ = false;  // counted in sc_.shards_ending
   stop_kind stopped_ = stop_kind::none;

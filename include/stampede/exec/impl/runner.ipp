@@ -14,6 +14,8 @@
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/recorder.hpp>
 
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
@@ -122,11 +124,12 @@ std::optional<std::string> run_hook(shard_pool& pool, scenario_context& sc, std:
                                     std::chrono::nanoseconds timeout, Hook hook) {
   auto& io = *pool[0].io;
   vu u{pool[0].ctx, sc, 0};
+  asio::cancellation_signal interrupt;
   std::optional<std::string> error;
   bool done = false;
   io.restart();
   asio::co_spawn(io, hook(u),
-                 asio::bind_cancellation_slot(vu_access::interrupt(u).slot(), [&](const std::exception_ptr& e) {
+                 asio::bind_cancellation_slot(interrupt.slot(), [&](const std::exception_ptr& e) {
                    done = true;
                    io.stop();  // the VU's HTTP client keeps a deadline armed: the work never runs out
                    if (!e) return;
@@ -141,8 +144,7 @@ std::optional<std::string> run_hook(shard_pool& pool, scenario_context& sc, std:
                    }
                  }));
   if (!pool.run_alone(0, done, timeout)) {
-    vu_access::interrupted(u) = true;
-    vu_access::interrupt(u).emit(asio::cancellation_type::terminal);
+    interrupt.emit(asio::cancellation_type::terminal);
     pool.run_alone(0, done, std::chrono::seconds{5});
     error = fmt::format("{} did not finish within {}", what, format_go_duration(timeout));
   }

@@ -19,10 +19,10 @@
 
 namespace stampede::detail {
 
-STAMPEDE_DECL vu& scenario_driver::local_vu(std::size_t j, std::size_t shards) {
+STAMPEDE_DECL vu_slot& scenario_driver::local_vu(std::size_t j, std::size_t shards) {
   while (vus_.size() <= j) {
     const auto index = shard_.index + vus_.size() * shards;  // the VU's index in its scenario
-    vus_.push_back(std::make_unique<vu>(shard_, sc_, index + 1));
+    vus_.push_back(std::make_unique<vu_slot>(shard_, sc_, index + 1));
     sc_.allocated.fetch_add(1, std::memory_order_relaxed);
   }
   return *vus_[j];
@@ -63,13 +63,13 @@ STAMPEDE_DECL void scenario_driver::stop(stop_kind kind) {
   if (kind == stop_kind::abort) interrupt_all();
 }
 
-STAMPEDE_DECL void scenario_driver::interrupt(vu& u) {
-  if (!vu_access::looping(u) && !vu_access::in_iteration(u)) return;
-  if (vu_access::interrupted(u)) return;
-  vu_access::interrupted(u) = true;
+STAMPEDE_DECL void scenario_driver::interrupt(vu_slot& u) {
+  if (!u.looping && !u.in_iteration) return;
+  if (u.interrupted) return;
+  u.interrupted = true;
   // Cancels whatever the iteration awaits now; Asio's throw_if_cancelled then makes its next
   // co_await throw, so user code that swallowed the first error still unwinds.
-  vu_access::interrupt(u).emit(asio::cancellation_type::terminal);
+  u.interrupt.emit(asio::cancellation_type::terminal);
 }
 
 STAMPEDE_DECL void scenario_driver::interrupt_all() {
@@ -97,7 +97,7 @@ STAMPEDE_DECL void scenario_driver::count_active() noexcept {
 STAMPEDE_DECL task<> scenario_driver::finish() {
   begin_ending();
   accepting_ = false;
-  for (auto& u : vus_) vu_access::wanted(*u) = false;
+  for (auto& u : vus_) u->wanted = false;
   if (running_ > 0) {
     const auto regular_end = std::max(scenario_time(), nanoseconds{0});
     co_await wait_drained(regular_end + def().graceful_stop, false);
@@ -138,13 +138,13 @@ STAMPEDE_DECL task<> scenario_driver::drive_vus(vu_plan plan, nanoseconds ramp_d
     const auto wanted = local_share(plan.vus_at(t), shard_count_);
     for (auto j = local; j < wanted; ++j) {
       auto& u = local_vu(static_cast<std::size_t>(j), shard_count_);
-      vu_access::wanted(u) = true;
-      if (!vu_access::looping(u)) spawn_loop(u);
+      u.wanted = true;
+      if (!u.looping) spawn_loop(u);
     }
     for (auto j = wanted; j < local; ++j) {
       auto& u = *vus_[static_cast<std::size_t>(j)];
-      vu_access::wanted(u) = false;  // it stops after its current iteration
-      if (vu_access::in_iteration(u)) {
+      u.wanted = false;  // it stops after its current iteration
+      if (u.in_iteration) {
         if (ramp_down <= nanoseconds{0}) {
           interrupt(u);
         } else {
@@ -159,10 +159,10 @@ STAMPEDE_DECL task<> scenario_driver::drive_vus(vu_plan plan, nanoseconds ramp_d
 }
 
 // k6's gracefulRampDown: a VU ramped down mid-iteration gets this long to finish it.
-STAMPEDE_DECL task<> scenario_driver::ramp_down_watch(vu& u, nanoseconds grace) {
+STAMPEDE_DECL task<> scenario_driver::ramp_down_watch(vu_slot& u, nanoseconds grace) {
   engine_timer timer{*shard_.io, grace};
   co_await timer.async_wait(net::use_nothrow);
-  if (!vu_access::wanted(u) && vu_access::in_iteration(u)) interrupt(u);
+  if (!u.wanted && u.in_iteration) interrupt(u);
 }
 
 // shared_iterations and per_vu_iterations: every VU loops until the iterations run out or
@@ -171,7 +171,7 @@ STAMPEDE_DECL task<> scenario_driver::drive_iterations(std::int64_t vu_count, na
   const auto local = local_share(vu_count, shard_count_);
   for (std::int64_t j = 0; j < local; ++j) {
     auto& u = local_vu(static_cast<std::size_t>(j), shard_count_);
-    vu_access::wanted(u) = true;
+    u.wanted = true;
     spawn_loop(u);
   }
   co_await wait_drained(max_duration, true);
@@ -207,7 +207,7 @@ STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_
       since_yield = 0;
       if (!accepting_) break;
     }
-    vu* u = nullptr;
+    vu_slot* u = nullptr;
     if (!idle_.empty()) {
       u = idle_.back();
       idle_.pop_back();
@@ -225,54 +225,54 @@ STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_
   co_await wait_drained(plan.duration(), true);
 }
 
-STAMPEDE_DECL void scenario_driver::spawn_loop(vu& u) {
-  vu_access::looping(u) = true;
-  vu_access::interrupted(u) = false;
+STAMPEDE_DECL void scenario_driver::spawn_loop(vu_slot& u) {
+  u.looping = true;
+  u.interrupted = false;
   ++running_;
   count_active();
   asio::co_spawn(*shard_.io, loop(u),
-                 asio::bind_cancellation_slot(vu_access::interrupt(u).slot(),
+                 asio::bind_cancellation_slot(u.interrupt.slot(),
                                               [this, &u](const std::exception_ptr&) { on_done(u); }));
 }
 
-STAMPEDE_DECL void scenario_driver::spawn_iteration(vu& u, nanoseconds intended) {
-  vu_access::intended_start(u) = intended;
-  vu_access::interrupted(u) = false;
-  vu_access::in_iteration(u) = true;  // busy from now, so stop() can interrupt it
+STAMPEDE_DECL void scenario_driver::spawn_iteration(vu_slot& u, nanoseconds intended) {
+  u.intended_start = intended;
+  u.interrupted = false;
+  u.in_iteration = true;  // busy from now, so stop() can interrupt it
   ++running_;
   count_active();
   asio::co_spawn(*shard_.io, iteration(u),
-                 asio::bind_cancellation_slot(vu_access::interrupt(u).slot(), [this, &u](const std::exception_ptr&) {
-                   vu_access::intended_start(u).reset();
+                 asio::bind_cancellation_slot(u.interrupt.slot(), [this, &u](const std::exception_ptr&) {
+                   u.intended_start.reset();
                    idle_.push_back(&u);
                    on_done(u);
                  }));
 }
 
-STAMPEDE_DECL void scenario_driver::on_done(vu& u) noexcept {
-  vu_access::looping(u) = false;
-  vu_access::in_iteration(u) = false;
+STAMPEDE_DECL void scenario_driver::on_done(vu_slot& u) noexcept {
+  u.looping = false;
+  u.in_iteration = false;
   sc_.active.fetch_sub(1, std::memory_order_release);  // see begin_ending()
   if (--running_ == 0) drained_->cancel();
 }
 
-STAMPEDE_DECL task<> scenario_driver::loop(vu& u) {
+STAMPEDE_DECL task<> scenario_driver::loop(vu_slot& u) {
   const auto* shared = std::get_if<shared_iterations>(&def().executor);
   const auto* per_vu = std::get_if<per_vu_iterations>(&def().executor);
   std::optional<nanoseconds> last_end;  // the last iteration's end, when this one follows at once
-  while (accepting_ && vu_access::wanted(u) && !vu_access::interrupted(u)) {
+  while (accepting_ && u.wanted && !u.interrupted) {
     if (shared != nullptr && sc_.shared_next.fetch_add(1, std::memory_order_relaxed) >= shared->iterations) break;
-    if (per_vu != nullptr && u.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
+    if (per_vu != nullptr && u.user.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
     const auto start = iteration_started(u, last_end);
     const auto suspended_before = detail::suspensions;
     std::exception_ptr failure;
     try {
-      co_await def().exec(u);
+      co_await def().exec(u.user);
     } catch (...) {
       failure = std::current_exception();
     }
     last_end = iteration_ended(u, start, failure);
-    if (vu_access::interrupted(u) || !accepting_) break;
+    if (u.interrupted || !accepting_) break;
     // A change of plan due by now (the duration's end, a ramp-down) goes before the next
     // iteration: the driver's wait may have completed at the very instant this iteration
     // ended without having run yet. So no iteration starts at or after its VU's end, also
@@ -292,23 +292,23 @@ STAMPEDE_DECL task<> scenario_driver::loop(vu& u) {
   }
 }
 
-STAMPEDE_DECL task<> scenario_driver::iteration(vu& u) {
+STAMPEDE_DECL task<> scenario_driver::iteration(vu_slot& u) {
   const auto start = iteration_started(u);
   std::exception_ptr failure;
   try {
-    co_await def().exec(u);
+    co_await def().exec(u.user);
   } catch (...) {
     failure = std::current_exception();
   }
   iteration_ended(u, start, failure);
 }
 
-STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_started(vu& u, std::optional<nanoseconds> now) {
-  vu_access::in_iteration(u) = true;
+STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_started(vu_slot& u, std::optional<nanoseconds> now) {
+  u.in_iteration = true;
   return now ? *now : shard_.run->elapsed();
 }
 
-STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu& u, std::chrono::nanoseconds start, const std::exception_ptr& failure) {
+STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu_slot& u, std::chrono::nanoseconds start, const std::exception_ptr& failure) {
   enum class outcome : std::uint8_t { complete, interrupted };
   auto result = outcome::complete;
   if (failure) {
@@ -322,7 +322,7 @@ STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu& u, s
       shard_.run->abort_test(e.what(), true);
       result = outcome::interrupted;
     } catch (const std::system_error& e) {
-      if (vu_access::interrupted(u) && e.code() == asio::error::operation_aborted) {
+      if (u.interrupted && e.code() == asio::error::operation_aborted) {
         result = outcome::interrupted;
       } else {
         shard_.run->errors.add(sc_.name, e.what());
@@ -333,20 +333,20 @@ STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu& u, s
       shard_.run->errors.add(sc_.name, "an exception that is not a std::exception");
     }
   }
-  if (vu_access::interrupted(u)) result = outcome::interrupted;
-  vu_access::in_iteration(u) = false;
-  vu_access::next_iteration(u);
+  if (u.interrupted) result = outcome::interrupted;
+  u.in_iteration = false;
+  vu_access::next_iteration(u.user);
   const auto end = shard_.run->elapsed();
   if (result == outcome::interrupted) {
     sc_.interrupted.fetch_add(1, std::memory_order_relaxed);
     return end;
   }
   sc_.complete.fetch_add(1, std::memory_order_relaxed);
-  const auto tags = vu_access::tags_id(u);
+  const auto tags = vu_access::tags_id(u.user);
   auto& rec = shard_.rec;
   rec.add(shard_.ids.iterations, 1, tags, end);
   rec.add(shard_.ids.iteration_duration, static_cast<double>((end - start).count()), tags, end);
-  if (const auto intended = vu_access::intended_start(u)) {
+  if (const auto intended = u.intended_start) {
     rec.add(shard_.ids.iteration_start_delay, static_cast<double>(std::max(start - *intended, nanoseconds{0}).count()),
             tags, end);
     rec.add(shard_.ids.iteration_latency, static_cast<double>((end - *intended).count()), tags, end);

@@ -15,14 +15,9 @@ namespace stampede {
 
 namespace detail {
 
-/// The engine's side door into a VU: the runner's bookkeeping without making it public.
+/// The engine's side door into a VU: what the driver changes of the VU's own state, without
+/// making it public. The driver's bookkeeping about a VU lives in its `vu_slot`.
 struct vu_access {
-  static asio::cancellation_signal& interrupt(vu& u) noexcept { return u.interrupt_; }
-  static bool& wanted(vu& u) noexcept { return u.wanted_; }
-  static bool& looping(vu& u) noexcept { return u.looping_; }
-  static bool& in_iteration(vu& u) noexcept { return u.in_iteration_; }
-  static bool& interrupted(vu& u) noexcept { return u.interrupted_; }
-  static std::optional<std::chrono::nanoseconds>& intended_start(vu& u) noexcept { return u.intended_start_; }
   static void next_iteration(vu& u) noexcept { ++u.iteration_; }
   static tag_set_id tags_id(const vu& u) noexcept { return u.tags_id_; }
   /// Closes the VU's connections: they belong to the shard's io_context, which goes first.
