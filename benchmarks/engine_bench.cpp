@@ -4,7 +4,7 @@
 //
 //   stampede_engine_bench [idle_vus=100000] [rate=50000] [rate_seconds=10]
 //   stampede_engine_bench --idle N     only the idle-VU figure, for N VUs (benchmarks/run)
-#include <stampede/exec/metrics.hpp>
+#include <stampede/metrics/engine.hpp>
 #include <stampede/exec/runner.hpp>
 
 #include <fmt/format.h>

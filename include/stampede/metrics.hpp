@@ -5,6 +5,7 @@
 #include <stampede/config.hpp>
 
 #include <stampede/metrics/builtin.hpp>
+#include <stampede/metrics/engine.hpp>
 #include <stampede/metrics/histogram.hpp>
 #include <stampede/metrics/metric.hpp>
 #include <stampede/metrics/recorder.hpp>

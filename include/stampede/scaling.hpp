@@ -1,4 +1,5 @@
-// stampede's scaling: sweeps, matrices, peak searches, USL/Amdahl fits, knees and expectations.
+// stampede's scaling analysis: points and curves, USL/Amdahl fits, knees and expectations, on
+// metrics only. The studies that run load to make curves are in <stampede/study.hpp>.
 // One include for the module; <stampede/stampede.hpp> includes every module.
 #pragma once
 
@@ -10,6 +11,4 @@
 #include <stampede/scaling/table.hpp>
 #include <stampede/scaling/measurement.hpp>
 #include <stampede/scaling/curve.hpp>
-#include <stampede/scaling/sweep.hpp>
 #include <stampede/scaling/expect.hpp>
-#include <stampede/scaling/peak.hpp>

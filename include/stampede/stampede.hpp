@@ -15,4 +15,5 @@
 #include <stampede/exec.hpp>
 #include <stampede/testbed.hpp>
 #include <stampede/scaling.hpp>
+#include <stampede/study.hpp>
 #include <stampede/cli.hpp>

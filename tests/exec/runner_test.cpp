@@ -2,7 +2,7 @@
 // times are exact and nothing sleeps: executors' pacing, graceful stops, interrupts, errors,
 // checks, groups, setup/teardown, stop requests and observers. tests/integration runs it on
 // real threads and timers.
-#include <stampede/exec/metrics.hpp>
+#include <stampede/metrics/engine.hpp>
 #include <stampede/exec/plan.hpp>
 #include <stampede/exec/runner.hpp>
 

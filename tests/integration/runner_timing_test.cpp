@@ -1,7 +1,7 @@
 // The runner on the steady clock with real threads and timers, without a network: what the
 // simulated unit tests (tests/exec/runner_test.cpp) cannot show — that shards on their own
 // threads keep to the wall clock, and that a stop from another thread reaches them.
-#include <stampede/exec/metrics.hpp>
+#include <stampede/metrics/engine.hpp>
 #include <stampede/exec/runner.hpp>
 
 #include "support/catch_compat.hpp"

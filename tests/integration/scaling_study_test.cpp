@@ -3,12 +3,12 @@
 // matrix visits every configuration, and a peak search finds the capacity of one slot.
 #include <stampede/scaling/expect.hpp>
 #include <stampede/scaling/fit.hpp>
-#include <stampede/scaling/peak.hpp>
-#include <stampede/scaling/sweep.hpp>
+#include <stampede/study/peak.hpp>
+#include <stampede/study/sweep.hpp>
 
 #include <stampede/core/error.hpp>
 #include <stampede/exec/executors.hpp>
-#include <stampede/exec/metrics.hpp>
+#include <stampede/metrics/engine.hpp>
 #include <stampede/exec/vu.hpp>
 #include <stampede/http/client.hpp>
 #include <stampede/testbed/server.hpp>

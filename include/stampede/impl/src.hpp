@@ -17,4 +17,5 @@
 #include <stampede/exec/impl/src.hpp>
 #include <stampede/testbed/impl/src.hpp>
 #include <stampede/scaling/impl/src.hpp>
+#include <stampede/study/impl/src.hpp>
 #include <stampede/cli/impl/src.hpp>

@@ -2,13 +2,13 @@
 // latency percentiles, errors, VUs — and whether the load generator itself kept up.
 #pragma once
 
-#include <stampede/exec/result.hpp>
 #include <stampede/metrics/snapshot.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace stampede {
 
@@ -63,9 +63,21 @@ struct measurement {
   friend bool operator==(const measurement&, const measurement&) = default;
 };
 
-/// The figures of `window` (a snapshot of part of `run`, or its whole `metrics`), with the
-/// generator's health judged against `limits` over the whole run.
-[[nodiscard]] measurement measure(const snapshot& window, const result& run, const saturation_limits& limits = {});
+/// What a measurement needs to know of the whole run besides its measured window: the error
+/// rate of a test without HTTP requests, and the generator's health, are judged over it.
+struct run_facts {
+  const snapshot* metrics = nullptr;  ///< everything the run recorded (null: nothing)
+  std::uint64_t iterations = 0;        ///< complete and interrupted
+  std::uint64_t iteration_errors = 0;  ///< exceptions that escaped iterations
+  std::chrono::nanoseconds duration{0};
+  unsigned shards = 0;
+  std::optional<std::chrono::nanoseconds> generator_cpu{};  ///< the shard threads' CPU time
+};
+
+/// The figures of `window` (a snapshot of part of the run, or all of it), with the generator's
+/// health judged against `limits` over the whole run. `measure(window, result)` in
+/// <stampede/study/measure.hpp> takes the facts from a run's result.
+[[nodiscard]] measurement measure(const snapshot& window, const run_facts& run, const saturation_limits& limits = {});
 
 /// The median of each figure over repetitions (for an even count, the mean of the middle
 /// two); the generator is flagged if any repetition was, and its dropped iterations are the

@@ -9,7 +9,7 @@
 #include <stampede/exec/detail/scenario_driver.hpp>
 #include <stampede/exec/detail/shard_pool.hpp>
 #include <stampede/exec/detail/ticker.hpp>
-#include <stampede/exec/metrics.hpp>
+#include <stampede/metrics/engine.hpp>
 #include <stampede/exec/observer.hpp>
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/recorder.hpp>

@@ -5,7 +5,7 @@
 
 #include <stampede/core/error.hpp>
 #include <stampede/core/units.hpp>
-#include <stampede/exec/metrics.hpp>
+#include <stampede/metrics/engine.hpp>
 #include <stampede/metrics/builtin.hpp>
 
 #include <fmt/format.h>
@@ -44,7 +44,7 @@ T median_value(std::vector<T> v) {
 
 }  // namespace detail
 
-STAMPEDE_DECL measurement measure(const snapshot& window, const result& run, const saturation_limits& limits) {
+STAMPEDE_DECL measurement measure(const snapshot& window, const run_facts& run, const saturation_limits& limits) {
   using std::chrono::nanoseconds;
   measurement m;
   m.window = window.duration();
@@ -65,10 +65,7 @@ STAMPEDE_DECL measurement measure(const snapshot& window, const result& run, con
   if (m.requests > 0) {
     m.error_rate = static_cast<double>(m.failed_requests) / static_cast<double>(m.requests);
   } else {
-    std::uint64_t errors = 0;
-    for (const auto& e : run.errors) errors += e.count;
-    const auto all = run.complete_iterations() + run.interrupted_iterations();
-    m.error_rate = all > 0 ? static_cast<double>(errors) / static_cast<double>(all) : 0;
+    m.error_rate = run.iterations > 0 ? static_cast<double>(run.iteration_errors) / static_cast<double>(run.iterations) : 0;
   }
   if (const auto* v = detail::find_sink<gauge_sink>(window, vus.descriptor()); v != nullptr && v->samples > 0) {
     m.vus = static_cast<std::int64_t>(std::llround(v->max));
@@ -80,8 +77,10 @@ STAMPEDE_DECL measurement measure(const snapshot& window, const result& run, con
     g.cpu_utilisation = std::chrono::duration<double>(*run.generator_cpu).count() /
                         (std::chrono::duration<double>(run.duration).count() * run.shards);
   }
-  g.start_delay_p99 = detail::percentile_of(run.metrics, iteration_start_delay.descriptor(), 99);
-  g.dropped_iterations = detail::counter_of(run.metrics, dropped_iterations.descriptor());
+  if (run.metrics != nullptr) {
+    g.start_delay_p99 = detail::percentile_of(*run.metrics, iteration_start_delay.descriptor(), 99);
+    g.dropped_iterations = detail::counter_of(*run.metrics, dropped_iterations.descriptor());
+  }
   std::vector<std::string> reasons;
   if (g.cpu_utilisation && *g.cpu_utilisation >= limits.cpu_utilisation) {
     reasons.push_back(fmt::format("its shards used {:.0f}% of their CPU", *g.cpu_utilisation * 100));

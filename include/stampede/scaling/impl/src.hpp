@@ -13,6 +13,4 @@
 #include <stampede/scaling/impl/table.ipp>
 #include <stampede/scaling/impl/measurement.ipp>
 #include <stampede/scaling/impl/curve.ipp>
-#include <stampede/scaling/impl/sweep.ipp>
 #include <stampede/scaling/impl/expect.ipp>
-#include <stampede/scaling/impl/peak.ipp>

@@ -1,4 +1,4 @@
-// Bodies of sp::peak_search and sp::peak_result (included by scaling/peak.hpp).
+// Bodies of sp::peak_search and sp::peak_result (included by study/peak.hpp).
 #pragma once
 
 #include <stampede/config.hpp>
@@ -29,23 +29,12 @@ STAMPEDE_DECL table peak_result::to_table() const {
 }
 
 STAMPEDE_DECL peak_result peak_search::run() const {
-  if (!(low > 0) || !std::isfinite(low)) throw usage_error(fmt::format("peak_search: low must be a positive rate, not {}", low));
-  if (!(high > low) || !std::isfinite(high)) {
-    throw usage_error(fmt::format("peak_search: high ({}) must be above low ({})", high, low));
-  }
   if (!test) throw usage_error("peak_search: no test");
-  if (criteria.empty()) throw usage_error("peak_search: no criteria (e.g. http_req_duration.p(99) < 50ms)");
-  if (!(precision > 0 && precision < 1)) {
-    throw usage_error(fmt::format("peak_search: precision must be in (0, 1), not {}", precision));
-  }
-  if (confirmations < 0) throw usage_error(fmt::format("peak_search: confirmations must not be negative, not {}", confirmations));
-  if (max_runs < 2) throw usage_error(fmt::format("peak_search: max_runs must be at least 2, not {}", max_runs));
-
-  peak_result out;
-  const auto attempt = [&](double target, bool confirmation) {
-    if (!out.attempts.empty() && options.cooldown > std::chrono::nanoseconds{0}) std::this_thread::sleep_for(options.cooldown);
+  int runs = 0;
+  return search([&](double target, bool confirmation) {
+    if (runs++ > 0 && options.cooldown > std::chrono::nanoseconds{0}) std::this_thread::sleep_for(options.cooldown);
     auto r = measure_run(test(target), options);
-    if (options.on_result) options.on_result(configuration{{"rate", target}}, static_cast<int>(out.attempts.size()) + 1, r.run);
+    if (options.on_result) options.on_result(configuration{{"rate", target}}, runs, r.run);
     peak_attempt a;
     a.rate = target;
     a.confirmation = confirmation;
@@ -65,8 +54,31 @@ STAMPEDE_DECL peak_result peak_search::run() const {
       why.push_back("the generator did not keep up: " + a.figures.generator.reason);
     }
     for (std::size_t i = 0; i < why.size(); ++i) a.why += (i > 0 ? "; " : "") + why[i];
-    out.attempts.push_back(a);
-    return a.passed;
+    return a;
+  });
+}
+
+STAMPEDE_DECL peak_result peak_search::search(const attempt_fn& attempt_at) const {
+  if (!(low > 0) || !std::isfinite(low)) throw usage_error(fmt::format("peak_search: low must be a positive rate, not {}", low));
+  if (!(high > low) || !std::isfinite(high)) {
+    throw usage_error(fmt::format("peak_search: high ({}) must be above low ({})", high, low));
+  }
+  if (criteria.empty()) throw usage_error("peak_search: no criteria (e.g. http_req_duration.p(99) < 50ms)");
+  if (!(precision > 0 && precision < 1)) {
+    throw usage_error(fmt::format("peak_search: precision must be in (0, 1), not {}", precision));
+  }
+  if (confirmations < 0) throw usage_error(fmt::format("peak_search: confirmations must not be negative, not {}", confirmations));
+  if (max_runs < 2) throw usage_error(fmt::format("peak_search: max_runs must be at least 2, not {}", max_runs));
+  if (!attempt_at) throw usage_error("peak_search: no attempt function");
+
+  peak_result out;
+  const auto attempt = [&](double target, bool confirmation) {
+    auto a = attempt_at(target, confirmation);
+    a.rate = target;
+    a.confirmation = confirmation;
+    const bool passed = a.passed;
+    out.attempts.push_back(std::move(a));
+    return passed;
   };
   const auto runs_left = [&] { return static_cast<int>(out.attempts.size()) < max_runs; };
 

@@ -6,6 +6,7 @@
 #include <stampede/exec/load_test.hpp>
 #include <stampede/exec/result.hpp>
 #include <stampede/scaling/curve.hpp>
+#include <stampede/study/measure.hpp>
 
 #include <chrono>
 #include <functional>
@@ -99,5 +100,5 @@ struct measured_run {
 }  // namespace stampede
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)
-#  include <stampede/scaling/impl/sweep.ipp>
+#  include <stampede/study/impl/sweep.ipp>
 #endif

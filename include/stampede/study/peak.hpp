@@ -3,7 +3,7 @@
 #pragma once
 
 #include <stampede/eval/threshold.hpp>
-#include <stampede/scaling/sweep.hpp>
+#include <stampede/study/sweep.hpp>
 #include <stampede/scaling/table.hpp>
 
 #include <functional>
@@ -70,10 +70,18 @@ struct peak_search {
   /// Runs the search; blocking. Throws `usage_error` for a bad definition (low ≤ 0, high ≤
   /// low, no test, no criteria, precision not in (0, 1), confirmations < 0, max_runs < 2).
   [[nodiscard]] peak_result run() const;
+
+  /// One attempt of a search: the outcome at `rate`, `confirmation` when it repeats a rate
+  /// that had passed. `run` measures a run of `test(rate)` against `criteria`.
+  using attempt_fn = std::function<peak_attempt(double rate, bool confirmation)>;
+  /// The search alone — which rates it tries, in what order, what it reports — with
+  /// `attempt` in place of the measured runs (`test` is not used), so that the bisection and
+  /// confirmations can be checked from a table of outcomes. Throws as `run` does.
+  [[nodiscard]] peak_result search(const attempt_fn& attempt) const;
 };
 
 }  // namespace stampede
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)
-#  include <stampede/scaling/impl/peak.ipp>
+#  include <stampede/study/impl/peak.ipp>
 #endif

@@ -1,4 +1,4 @@
-// Bodies of sp::sweep, sp::matrix and sp::measure_run (included by scaling/sweep.hpp).
+// Bodies of sp::sweep, sp::matrix and sp::measure_run (included by study/sweep.hpp).
 #pragma once
 
 #include <stampede/config.hpp>

@@ -1,0 +1,11 @@
+// stampede's studies: runs of a load test that make a curve — sweeps over one parameter,
+// matrices over several, peak searches — and measuring a run's window. The layer above the
+// engine (exec) and the analysis (scaling). One include for the module; <stampede/stampede.hpp>
+// includes every module.
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/study/measure.hpp>
+#include <stampede/study/sweep.hpp>
+#include <stampede/study/peak.hpp>
