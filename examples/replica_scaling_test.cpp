@@ -22,7 +22,7 @@ TEST_CASE("the assignments service does not scale past two replicas, and the USL
   const auto url = server.url("/");
   const sp::curve curve =
       sp::sweep{.parameter = "replicas",
-                .levels = {1, 2, 4, 8},
+                .levels = {1, 2, 4, 6, 8},
                 .prepare = [&server](double n) { server.set_replicas(static_cast<int>(n)); },
                 .test =
                     [&url](double) {

@@ -89,7 +89,7 @@ TEST_CASE("USL quantities read the fitted model off the curve") {
   const auto c = usl_curve();
   const auto s = (sp::sigma() < 0.021).evaluate(c);
   CHECK(s.passed);
-  CHECK(s.observed == "sigma was 0.02");
+  CHECK(s.observed == "sigma was 0.02 (95% interval 0.02 to 0.02)");  // an exact curve: no noise
   CHECK((sp::kappa() > 0.019 && sp::kappa() < 0.021).evaluate(c).passed);
   CHECK((sp::peak_concurrency() >= 6.9 && sp::peak_concurrency() <= 7.1).evaluate(c).passed);
   CHECK((sp::usl_r_squared() > 0.999).evaluate(c).passed);
@@ -133,4 +133,58 @@ TEST_CASE("generator_not_saturated names the point whose generator was the bottl
   CHECK_FALSE(r.passed);
   CHECK(r.observed == "at replicas=8: its shards used 95% of their CPU");
   CHECK(sp::generator_not_saturated().evaluate(linear_curve()).passed);
+}
+
+namespace {
+
+// The USL with σ = 0.05, κ = 0.01, λ = 100 at 1…8, each throughput off by up to ±4%.
+sp::curve noisy_usl_curve() {
+  const double noise[] = {1.00, 0.97, 1.03, 0.96, 1.04, 0.98, 1.02, 0.99};
+  std::vector<sp::study_point> pts;
+  for (int i = 0; i < 8; ++i) {
+    const double n = i + 1;
+    pts.push_back(at(n, {noise[i] * 100 * n / (1 + 0.05 * (n - 1) + 0.01 * n * (n - 1))}));
+  }
+  return sp::curve{{"replicas"}, pts};
+}
+
+}  // namespace
+
+TEST_CASE("sigma, kappa and peak_concurrency are judged by their 95% interval, not by luck") {
+  const auto c = noisy_usl_curve();
+  const auto model = sp::fit_usl(c.points());
+  REQUIRE(model.uncertainty.has_value());
+  const auto& u = *model.uncertainty;
+  INFO(model.describe());
+  // The interval holds the true values.
+  CHECK(u.sigma.contains(0.05));
+  CHECK(u.kappa.contains(0.01));
+
+  // Wholly on one side of the bound: met or missed.
+  CHECK((sp::kappa() < u.kappa.high * 1.01).evaluate(c).passed);
+  const auto missed = (sp::kappa() > u.kappa.high * 1.01).evaluate(c);
+  CHECK_FALSE(missed.passed);
+  CHECK_FALSE(missed.inconclusive);
+
+  // The estimate meets a bound inside the interval, but the interval does not: inconclusive,
+  // which counts as not passed, and its negation is not a pass either.
+  const double inside = (model.kappa + u.kappa.high) / 2;
+  const auto straddles = (sp::kappa() < inside).evaluate(c);
+  CHECK_FALSE(straddles.passed);
+  CHECK(straddles.inconclusive);
+  CHECK(straddles.observed.find("the interval straddles") != std::string::npos);
+  const auto negated = (!(sp::kappa() < inside)).evaluate(c);
+  CHECK_FALSE(negated.passed);
+  CHECK(negated.inconclusive);
+  // Composed: a definite failure decides an &&, a pass decides an ||.
+  CHECK_FALSE((sp::kappa() < inside && sp::sigma() > 1).evaluate(c).inconclusive);
+  CHECK((sp::kappa() < inside || sp::usl_r_squared() > 0.9).evaluate(c).passed);
+  CHECK((sp::kappa() < inside && sp::usl_r_squared() > 0.9).evaluate(c).inconclusive);
+  CHECK_FALSE(sp::verify(c, {sp::kappa() < inside}).passed());
+
+  // Three points leave no degrees of freedom: the estimate is judged, and the result says so.
+  const sp::curve three{{"replicas"}, {at(1, {100}), at(2, {180}), at(4, {300})}};
+  const auto estimate = (sp::sigma() < 1).evaluate(three);
+  CHECK(estimate.passed);
+  CHECK(estimate.observed.find("no interval") != std::string::npos);
 }

@@ -326,11 +326,11 @@ TEST_CASE("usl_model predicts throughput, latency, efficiency and the peak from 
 
 TEST_CASE("usl_model::describe summarises the coefficients, the peak and the fit in one line") {
   CHECK(sp::fit_usl(usl_example).describe() ==
-        "USL: σ = 0.0200 (contention), κ = 0.0200 (coherency), λ = 1.000; peak 3.571 at N = 7.00; "
-        "R² = 1.0000 (6 points)");
+        "USL: σ = 0.0200 [0.0200, 0.0200] (contention), κ = 0.0200 [0.0200, 0.0200] (coherency), λ = 1.000; "
+        "peak 3.571 at N = 7.00; R² = 1.0000 (6 points)");
   CHECK(sp::fit_usl(specsdm91).describe() ==
-        "USL: σ = 0.0277 (contention), κ = 0.000104 (coherency), λ = 90.00; peak 1884 at N = 96.5; "
-        "R² = 0.9896 (7 points)");
+        "USL: σ = 0.0277 [0.00240, 0.0531] (contention), κ = 0.000104 [4.92e-05, 0.000160] (coherency), "
+        "λ = 90.00; peak 1884 at N = 96.5; R² = 0.9896 (7 points)");
   // Written by hand: no fit quality to report.
   CHECK(sp::usl_model{.sigma = 0.05, .kappa = 0.01, .lambda = 500}.describe() ==
         "USL: σ = 0.0500 (contention), κ = 0.0100 (coherency), λ = 500.0; peak 2128 at N = 9.75");
@@ -397,4 +397,59 @@ TEST_CASE("fit_amdahl and fit_linear refuse data they cannot fit, naming the pro
   CHECK_THROWS_WITH(sp::fit_linear({{3, 1}, {3, 2}}), Contains("fit_linear: all 2 points have the same concurrency 3"));
   CHECK_THROWS_WITH(sp::fit_linear({{-1, 1}, {3, 2}}),
                     Contains("fit_linear: concurrency must be positive and finite, got -1 in points[0]"));
+}
+
+TEST_CASE("a USL fit reports standard errors and 95% intervals as R's usl package does with confint") {
+  // Reference: scipy 1.10's curve_fit on the same data (covariance s²(JᵀJ)⁻¹, the estimator
+  // R's nls and usl report), with t(0.975, 4) = 2.776445 from scipy.stats.
+  const auto m = sp::fit_usl(specsdm91);
+  REQUIRE(m.uncertainty.has_value());
+  const auto& u = *m.uncertainty;
+  CHECK(u.degrees_of_freedom == 4);
+  CHECK(u.level == 0.95);
+  CHECK(u.sigma_se == Approx(9.12173221e-03).epsilon(1e-4));
+  CHECK(u.kappa_se == Approx(1.98752710e-05).epsilon(1e-4));
+  CHECK(u.lambda_se == Approx(1.42134900e+01).epsilon(1e-4));
+  CHECK(u.sigma.low == Approx(0.002402486579).epsilon(1e-3));
+  CHECK(u.sigma.high == Approx(0.053054464085).epsilon(1e-4));
+  CHECK(u.kappa.low == Approx(4.918288464657e-05).epsilon(1e-3));
+  CHECK(u.kappa.high == Approx(1.5954808233e-04).epsilon(1e-4));
+  CHECK(u.lambda.low == Approx(50.5322578772).epsilon(1e-4));
+  CHECK(u.lambda.high == Approx(129.458207227).epsilon(1e-4));
+  // N* = √((1−σ)/κ) by the delta method.
+  CHECK(u.peak_concurrency_se == Approx(8.98795254946).epsilon(1e-3));
+  CHECK(u.peak_concurrency.low == Approx(71.5650042837).epsilon(1e-3));
+  CHECK(u.peak_concurrency.high == Approx(121.474118007).epsilon(1e-3));
+  CHECK(u.sigma.contains(m.sigma));
+  CHECK(u.kappa.contains(m.kappa));
+  CHECK(u.peak_concurrency.contains(m.peak_concurrency()));
+}
+
+TEST_CASE("intervals are clipped at zero, unbounded where κ may be 0, and absent without degrees of freedom") {
+  // A fit to the model's own values (rounded to 4 decimals): intervals all but closed.
+  const auto exact = sp::fit_usl(usl_example);
+  REQUIRE(exact.uncertainty.has_value());
+  CHECK(exact.uncertainty->sigma.width() < 1e-4);
+  CHECK(exact.uncertainty->sigma.contains(0.02));
+  // Nearly linear, noisy data: κ's interval starts at 0, so N* has no upper bound.
+  const auto noisy = sp::fit_usl({{1, 100}, {2, 205}, {3, 290}, {4, 410}, {5, 490}, {6, 610}});
+  REQUIRE(noisy.uncertainty.has_value());
+  CHECK(noisy.uncertainty->kappa.low == 0);
+  CHECK(noisy.uncertainty->sigma.low >= 0);
+  CHECK(std::isinf(noisy.uncertainty->peak_concurrency.high));
+  // Three points for three parameters: nothing left to estimate the noise with.
+  CHECK_FALSE(sp::fit_usl({{1, 100}, {2, 180}, {4, 300}}).uncertainty.has_value());
+  // A model written by hand has none either.
+  CHECK_FALSE(sp::usl_model{.sigma = 0.1, .kappa = 0.01, .lambda = 1}.uncertainty.has_value());
+}
+
+TEST_CASE("Student's t quantile for 95% intervals follows the table, then the expansion") {
+  // scipy.stats.t.ppf(0.975, df)
+  const std::pair<int, double> rows[] = {{1, 12.706204736}, {2, 4.302652730}, {5, 2.570581837}, {30, 2.042272456},
+                                         {31, 2.039513446}, {40, 2.021075383}, {100, 1.983971518}, {1000, 1.962339081}};
+  for (const auto& [df, t] : rows) {
+    CAPTURE(df);
+    CHECK(sp::detail::fit::student_t_975(df) == Approx(t).epsilon(1e-4));
+  }
+  CHECK(std::isinf(sp::detail::fit::student_t_975(0)));
 }

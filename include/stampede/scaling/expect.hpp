@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stampede/scaling/curve.hpp>
+#include <stampede/scaling/fit.hpp>
 
 #include <functional>
 #include <limits>
@@ -19,6 +20,9 @@ struct expectation_result {
   std::string description{};
   bool passed = false;
   std::string observed{};
+  /// Not passed, but not missed either: a fitted quantity whose 95% interval straddles the
+  /// bound. `!` keeps it inconclusive; `verify` counts it as not passed.
+  bool inconclusive = false;
 
   friend bool operator==(const expectation_result&, const expectation_result&) = default;
 };
@@ -49,8 +53,16 @@ class expectation {
 /// expectation: `sp::efficiency_at(4) >= 0.8`.
 class curve_quantity {
  public:
+  /// A quantity's 95% interval on a curve, when it has one.
+  using interval_fn = std::function<std::optional<confidence_interval>(const curve&)>;
+
   /// `read` returns the value, or throws `usage_error` saying why it cannot be read.
   curve_quantity(std::string name, std::function<double(const curve&)> read);
+  /// A fitted quantity: comparisons judge its whole interval, so that noise neither passes nor
+  /// fails them by luck — `kappa() < 0.02` passes when the interval lies below 0.02, fails when
+  /// it lies at or above, and is inconclusive (not passed) when it straddles 0.02. Without an
+  /// interval (a fit of 3 points) the estimate is judged, and the result says so.
+  curve_quantity(std::string name, std::function<double(const curve&)> read, interval_fn interval);
 
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] double read(const curve& c) const { return read_(c); }
@@ -65,6 +77,7 @@ class curve_quantity {
 
   std::string name_;
   std::function<double(const curve&)> read_;
+  interval_fn interval_{};
 };
 
 /// Measured throughput at `level` over linear scaling from the lowest level (`curve::efficiency_at`).
@@ -72,7 +85,8 @@ class curve_quantity {
 /// Measured median throughput at `level`.
 [[nodiscard]] curve_quantity throughput_at(double level);
 /// The Universal Scalability Law fitted to the curve (`fit_usl(c.points())`): contention σ,
-/// coherency κ, the concurrency of peak throughput √((1−σ)/κ), and the fit's R².
+/// coherency κ, the concurrency of peak throughput √((1−σ)/κ), and the fit's R². σ, κ and N*
+/// are judged by their 95% intervals (see `curve_quantity`).
 [[nodiscard]] curve_quantity sigma();
 [[nodiscard]] curve_quantity kappa();
 [[nodiscard]] curve_quantity peak_concurrency();

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 namespace stampede {
@@ -25,6 +26,37 @@ namespace stampede {
 /// m.peak_concurrency();  // 7.00
 /// m.describe();          // "USL: σ = 0.0200 (contention), κ = 0.0200 (coherency), …"
 /// ```
+/// A range that a fitted parameter lies in with the stated confidence.
+struct confidence_interval {
+  double low = 0;
+  double high = 0;
+
+  [[nodiscard]] bool contains(double x) const noexcept { return low <= x && x <= high; }
+  [[nodiscard]] double width() const noexcept { return high - low; }
+  friend bool operator==(const confidence_interval&, const confidence_interval&) = default;
+};
+
+/// How sure a USL fit is of its parameters, as R's `usl` package reports with `confint`:
+/// asymptotic standard errors from the covariance s²(JᵀJ)⁻¹ at the solution (J the Jacobian
+/// of the model in σ, κ, λ; s² = SS_res / (n − 3)) and Wald intervals, estimate ± t·se with t
+/// the Student quantile for `level` and n − 3 degrees of freedom. σ's and κ's intervals are
+/// clipped at 0, below which they cannot go; N*'s comes from σ's and κ's by the delta method
+/// and is empty (+∞ wide) where κ's reaches 0, since N* is then unbounded.
+struct usl_uncertainty {
+  double level = 0.95;
+  int degrees_of_freedom = 0;  ///< points − 3
+  double sigma_se = 0;
+  double kappa_se = 0;
+  double lambda_se = 0;
+  double peak_concurrency_se = 0;  ///< +∞ when κ = 0
+  confidence_interval sigma{};
+  confidence_interval kappa{};
+  confidence_interval lambda{};
+  confidence_interval peak_concurrency{};  ///< {N*, +∞} or wider when κ's interval reaches 0
+
+  friend bool operator==(const usl_uncertainty&, const usl_uncertainty&) = default;
+};
+
 struct usl_model {
   double sigma = 0;       ///< contention σ, ≥ 0
   double kappa = 0;       ///< coherency κ, ≥ 0
@@ -34,6 +66,9 @@ struct usl_model {
   double r_squared = 0;
   std::size_t points = 0; ///< how many points were fitted
   int iterations = 0;     ///< Levenberg–Marquardt steps tried (0 for a model written by hand)
+  /// Standard errors and 95% intervals of the fitted parameters; empty for a model written by
+  /// hand and for a fit without degrees of freedom (3 points) or whose Jacobian is singular.
+  std::optional<usl_uncertainty> uncertainty{};
 
   /// λN / (1 + σ(N−1) + κN(N−1)).
   [[nodiscard]] double throughput_at(double n) const;
@@ -51,7 +86,8 @@ struct usl_model {
   /// λ/σ that throughput approaches without reaching it (λ if σ ≥ 1), or +∞ when σ = 0 too.
   [[nodiscard]] double peak_throughput() const;
   /// One line for logs and failure messages:
-  /// `USL: σ = 0.0200 (contention), κ = 0.0200 (coherency), λ = 1.000; peak 3.571 at N = 7.00; R² = 1.0000 (6 points)`.
+  /// `USL: σ = 0.0200 (contention), κ = 0.0200 (coherency), λ = 1.000; peak 3.571 at N = 7.00; R² = 1.0000 (6 points)`,
+  /// with the 95% intervals after σ and κ when the fit has them: `σ = 0.0512 [0.0431, 0.0593]`.
   [[nodiscard]] std::string describe() const;
 
   friend bool operator==(const usl_model&, const usl_model&) = default;

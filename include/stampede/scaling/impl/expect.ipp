@@ -48,11 +48,16 @@ STAMPEDE_DECL expectation_result expectation::evaluate(const curve& c) const {
   return r;
 }
 
+// A failure that is not merely inconclusive.
+STAMPEDE_DECL bool definitely_failed(const expectation_result& r) noexcept { return !r.passed && !r.inconclusive; }
+
 STAMPEDE_DECL expectation operator&&(const expectation& a, const expectation& b) {
   return expectation{a.describe() + " && " + b.describe(), [a, b](const curve& c) {
                        const auto ra = a.evaluate(c);
                        const auto rb = b.evaluate(c);
-                       return expectation_result{{}, ra.passed && rb.passed, ra.observed + "; " + rb.observed};
+                       expectation_result r{{}, ra.passed && rb.passed, ra.observed + "; " + rb.observed};
+                       r.inconclusive = !r.passed && !definitely_failed(ra) && !definitely_failed(rb);
+                       return r;
                      }};
 }
 
@@ -60,14 +65,19 @@ STAMPEDE_DECL expectation operator||(const expectation& a, const expectation& b)
   return expectation{"(" + a.describe() + " || " + b.describe() + ")", [a, b](const curve& c) {
                        const auto ra = a.evaluate(c);
                        const auto rb = b.evaluate(c);
-                       return expectation_result{{}, ra.passed || rb.passed, ra.observed + "; " + rb.observed};
+                       expectation_result r{{}, ra.passed || rb.passed, ra.observed + "; " + rb.observed};
+                       r.inconclusive = !r.passed && (ra.inconclusive || rb.inconclusive);
+                       return r;
                      }};
 }
 
 STAMPEDE_DECL expectation operator!(const expectation& e) {
   return expectation{"!(" + e.describe() + ")", [e](const curve& c) {
                        const auto r = e.evaluate(c);
-                       return expectation_result{{}, !r.passed, r.observed};
+                       // Not knowing is not the opposite of knowing: an inconclusive result stays so.
+                       expectation_result out{{}, !r.passed && !r.inconclusive, r.observed};
+                       out.inconclusive = r.inconclusive;
+                       return out;
                      }};
 }
 
@@ -76,13 +86,37 @@ STAMPEDE_DECL expectation operator!(const expectation& e) {
 STAMPEDE_DECL curve_quantity::curve_quantity(std::string name, std::function<double(const curve&)> read)
     : name_{std::move(name)}, read_{std::move(read)} {}
 
+STAMPEDE_DECL curve_quantity::curve_quantity(std::string name, std::function<double(const curve&)> read,
+                                             interval_fn interval)
+    : name_{std::move(name)}, read_{std::move(read)}, interval_{std::move(interval)} {}
+
 STAMPEDE_DECL expectation curve_quantity::compare(std::string_view op, double bound) const {
   auto self = *this;
   const std::string o{op};
   return expectation{fmt::format("{} {} {}", name_, op, detail::format_quantity(bound)), [self, o, bound](const curve& c) {
+                       const auto holds = [&](double x) {
+                         return o == "<" ? x < bound : o == "<=" ? x <= bound : o == ">" ? x > bound : x >= bound;
+                       };
                        const double v = self.read(c);
-                       const bool ok = o == "<" ? v < bound : o == "<=" ? v <= bound : o == ">" ? v > bound : v >= bound;
-                       return expectation_result{{}, ok, fmt::format("{} was {}", self.name(), detail::format_quantity(v))};
+                       expectation_result r{{}, holds(v), fmt::format("{} was {}", self.name(), detail::format_quantity(v))};
+                       if (!self.interval_) return r;
+                       const auto ci = self.interval_(c);
+                       if (!ci) {
+                         r.observed += " (no interval: too few points to estimate the noise; judged on the estimate)";
+                         return r;
+                       }
+                       r.observed += fmt::format(" (95% interval {} to {})", detail::format_quantity(ci->low),
+                                                 detail::format_quantity(ci->high));
+                       const bool low = holds(ci->low);
+                       const bool high = holds(ci->high);
+                       r.passed = low && high;
+                       if (low != high) {
+                         r.inconclusive = true;
+                         r.observed += fmt::format(": the interval straddles {}, so the curve neither meets nor misses "
+                                                   "it; more levels or repetitions narrow it",
+                                                   detail::format_quantity(bound));
+                       }
+                       return r;
                      }};
 }
 
@@ -94,16 +128,31 @@ STAMPEDE_DECL curve_quantity throughput_at(double level) {
   return {fmt::format("throughput_at({})", format_level(level)), [level](const curve& c) { return c.throughput_at(level); }};
 }
 
+namespace detail {
+
+// The 95% interval of one of a fitted USL's parameters, if the fit has them.
+template <auto Member>
+std::optional<confidence_interval> usl_interval(const curve& c) {
+  const auto m = fit_usl(c.points());
+  if (!m.uncertainty) return std::nullopt;
+  return (*m.uncertainty).*Member;
+}
+
+}  // namespace detail
+
 STAMPEDE_DECL curve_quantity sigma() {
-  return {"sigma", [](const curve& c) { return fit_usl(c.points()).sigma; }};
+  return {"sigma", [](const curve& c) { return fit_usl(c.points()).sigma; },
+          detail::usl_interval<&usl_uncertainty::sigma>};
 }
 
 STAMPEDE_DECL curve_quantity kappa() {
-  return {"kappa", [](const curve& c) { return fit_usl(c.points()).kappa; }};
+  return {"kappa", [](const curve& c) { return fit_usl(c.points()).kappa; },
+          detail::usl_interval<&usl_uncertainty::kappa>};
 }
 
 STAMPEDE_DECL curve_quantity peak_concurrency() {
-  return {"peak_concurrency", [](const curve& c) { return fit_usl(c.points()).peak_concurrency(); }};
+  return {"peak_concurrency", [](const curve& c) { return fit_usl(c.points()).peak_concurrency(); },
+          detail::usl_interval<&usl_uncertainty::peak_concurrency>};
 }
 
 STAMPEDE_DECL curve_quantity usl_r_squared() {

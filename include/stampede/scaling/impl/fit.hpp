@@ -11,6 +11,8 @@ namespace stampede {
 namespace detail::fit {
 
 usl_model usl(std::span<const scaling_point> points);
+/// Student's t quantile for a two-sided 95% interval with `df` degrees of freedom (+∞ below 1).
+double student_t_975(int df);
 amdahl_model amdahl(std::span<const scaling_point> points);
 linear_model linear(std::span<const scaling_point> points);
 

@@ -13,6 +13,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -135,6 +136,55 @@ struct amdahl_curve {
   }
 };
 
+/// Student's t quantile for a two-sided 95% interval with `df` degrees of freedom: the table
+/// to 30, then the Cornish–Fisher expansion around the normal quantile (within 1e-4).
+STAMPEDE_DECL double student_t_975(int df) {
+  static constexpr std::array<double, 30> table{12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060,
+                                                2.2622,  2.2281, 2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199,
+                                                2.1098,  2.1009, 2.0930, 2.0860, 2.0796, 2.0739, 2.0687, 2.0639,
+                                                2.0595,  2.0555, 2.0518, 2.0484, 2.0452, 2.0423};
+  if (df < 1) return infinity;
+  if (df <= 30) return table[static_cast<std::size_t>(df - 1)];
+  const double z = 1.959963984540054;
+  const double v = df;
+  const double z3 = z * z * z;
+  const double z5 = z3 * z * z;
+  const double z7 = z5 * z * z;
+  return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) +
+         (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v);
+}
+
+/// The asymptotic covariance s²(JᵀJ)⁻¹ of a least-squares fit at `params`; empty when there
+/// are no degrees of freedom or JᵀJ is singular.
+template <std::size_t P, class Model>
+std::optional<std::array<std::array<double, P>, P>> covariance(std::span<const scaling_point> points, const Model& model,
+                                                               const std::array<double, P>& params) {
+  if (points.size() <= P) return std::nullopt;
+  std::array<std::array<double, P>, P> jtj{};
+  double ss_res = 0;
+  for (const auto& pt : points) {
+    const auto g = model.gradient(pt.concurrency, params);
+    for (std::size_t i = 0; i < P; ++i) {
+      for (std::size_t j = 0; j < P; ++j) jtj[i][j] += g[i] * g[j];
+    }
+    const double r = pt.throughput - model.value(pt.concurrency, params);
+    ss_res += r * r;
+  }
+  const double s2 = ss_res / static_cast<double>(points.size() - P);
+  std::array<std::array<double, P>, P> out{};
+  for (std::size_t col = 0; col < P; ++col) {
+    std::array<double, P> unit{};
+    unit[col] = 1;
+    std::array<double, P> x{};
+    if (!solve<P>(jtj, unit, P, x)) return std::nullopt;
+    for (std::size_t row = 0; row < P; ++row) out[row][col] = s2 * x[row];
+  }
+  return out;
+}
+
+/// Standard errors and 95% intervals of a USL fit (see usl_uncertainty).
+STAMPEDE_DECL std::optional<usl_uncertainty> usl_errors(std::span<const scaling_point> points, const std::array<double, 3>& p);
+
 STAMPEDE_DECL usl_model usl(std::span<const scaling_point> points) {
   validate(points, "fit_usl", 3, "σ, κ and λ");
   // Gunther's linearisation: y = N/C(N) − 1 = κx² + (σ+κ)x with x = N − 1, by least squares
@@ -177,7 +227,41 @@ STAMPEDE_DECL usl_model usl(std::span<const scaling_point> points) {
   usl_model m{.sigma = fit.params[0], .kappa = fit.params[1], .lambda = fit.params[2],
               .points = points.size(), .iterations = fit.iterations};
   m.r_squared = r_squared(points, [&](double n) { return m.throughput_at(n); });
+  m.uncertainty = usl_errors(points, fit.params);
   return m;
+}
+
+STAMPEDE_DECL std::optional<usl_uncertainty> usl_errors(std::span<const scaling_point> points,
+                                                        const std::array<double, 3>& p) {
+  const auto cov = covariance<3>(points, usl_curve{}, p);
+  if (!cov) return std::nullopt;
+  usl_uncertainty u;
+  u.degrees_of_freedom = static_cast<int>(points.size()) - 3;
+  const double t = student_t_975(u.degrees_of_freedom);
+  const auto se = [&](std::size_t i) { return std::sqrt(std::max((*cov)[i][i], 0.0)); };
+  u.sigma_se = se(0);
+  u.kappa_se = se(1);
+  u.lambda_se = se(2);
+  u.sigma = {std::max(p[0] - t * u.sigma_se, 0.0), p[0] + t * u.sigma_se};
+  u.kappa = {std::max(p[1] - t * u.kappa_se, 0.0), p[1] + t * u.kappa_se};
+  u.lambda = {p[2] - t * u.lambda_se, p[2] + t * u.lambda_se};
+  // N* = √((1−σ)/κ): ∂N*/∂σ = −1/(2κN*), ∂N*/∂κ = −N*/(2κ).
+  const double sigma = p[0];
+  const double kappa = p[1];
+  if (kappa > 0 && sigma < 1) {
+    const double n_star = std::sqrt((1 - sigma) / kappa);
+    const double ds = -1 / (2 * kappa * n_star);
+    const double dk = -n_star / (2 * kappa);
+    const double var = ds * ds * (*cov)[0][0] + 2 * ds * dk * (*cov)[0][1] + dk * dk * (*cov)[1][1];
+    u.peak_concurrency_se = std::sqrt(std::max(var, 0.0));
+    u.peak_concurrency = {std::max(n_star - t * u.peak_concurrency_se, 1.0), n_star + t * u.peak_concurrency_se};
+    if (u.kappa.low <= 0) u.peak_concurrency.high = infinity;  // κ may be 0: no peak at all
+  } else {
+    u.peak_concurrency_se = infinity;
+    u.peak_concurrency = {kappa > 0 ? 1.0 : infinity, infinity};
+  }
+  if (!std::isfinite(u.sigma_se) || !std::isfinite(u.kappa_se) || !std::isfinite(u.lambda_se)) return std::nullopt;
+  return u;
 }
 
 STAMPEDE_DECL amdahl_model amdahl(std::span<const scaling_point> points) {
@@ -252,9 +336,14 @@ STAMPEDE_DECL std::string usl_model::describe() const {
   } else {
     peak = "no peak: linear scaling";
   }
-  return fmt::format("USL: σ = {} (contention), κ = {} (coherency), λ = {}; {}{}", significant(sigma, 3),
-                     significant(kappa, 3), significant(lambda, 4), peak,
-                     detail::fit::fit_quality(r_squared, points));
+  const auto interval = [this](const confidence_interval usl_uncertainty::*member) -> std::string {
+    if (!uncertainty) return {};
+    const auto& ci = (*uncertainty).*member;
+    return fmt::format(" [{}, {}]", significant(ci.low, 3), significant(ci.high, 3));
+  };
+  return fmt::format("USL: σ = {}{} (contention), κ = {}{} (coherency), λ = {}; {}{}", significant(sigma, 3),
+                     interval(&usl_uncertainty::sigma), significant(kappa, 3), interval(&usl_uncertainty::kappa),
+                     significant(lambda, 4), peak, detail::fit::fit_quality(r_squared, points));
 }
 
 STAMPEDE_DECL double amdahl_model::throughput_at(double n) const { return lambda * n / (1 + sigma * (n - 1)); }
