@@ -123,6 +123,7 @@ class scenario_driver {
   stop_kind stopped_ = stop_kind::none;
   std::int64_t running_ = 0;  // VU loops or arrival iterations in flight
   std::optional<engine_timer> wake_;     // the driver's waits; cancelled by stop()
+  std::optional<clock::time_point> waking_at_;  // when the driver's pending wait on wake_ ends
   std::optional<engine_timer> drained_;  // cancelled when running_ falls to 0
 };
 

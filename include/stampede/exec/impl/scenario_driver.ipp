@@ -33,7 +33,9 @@ STAMPEDE_DECL task<bool> scenario_driver::wait_until(nanoseconds scenario_t) {
   const auto deadline = shard_.run->start + def().start_time + scenario_t;
   if (clock::now() < deadline) {
     wake_->expires_at(deadline);
+    waking_at_ = deadline;
     co_await wake_->async_wait(net::use_nothrow);
+    waking_at_.reset();
   }
   co_return stopped_ == stop_kind::none;
 }
@@ -277,7 +279,7 @@ STAMPEDE_DECL task<> scenario_driver::loop(vu_slot& u) {
     // iteration: the driver's wait may have completed at the very instant this iteration
     // ended without having run yet. So no iteration starts at or after its VU's end, also
     // when the two coincide exactly, as they do on a manual time.
-    if (wake_ && wake_->expiry() <= shard_.run->start + *last_end) {
+    if (waking_at_ && *waking_at_ <= shard_.run->start + *last_end) {
       co_await asio::post(*shard_.io, asio::use_awaitable);
       last_end.reset();
       continue;
