@@ -28,6 +28,9 @@ namespace stampede {
 /// at the end:   windows.finish(elapsed);
 ///               threshold.evaluate(windows.source(total));
 /// ```
+///
+/// Thread safety: none; the runner's ticker owns it.
+/// Throws: `usage_error` for a delta out of time order or an aggregation it does not follow.
 class window_tracker {
  public:
   explicit window_tracker(const std::vector<threshold>& thresholds);

@@ -22,6 +22,12 @@ void validate(const load_test& test);
 /// recorded, iteration exceptions counted, and a stop request (`run_options::control`) still
 /// returns everything gathered so far.
 ///
+/// Thread safety: blocking; runs on the calling thread (the ticker) and `options.threads`
+/// shard threads of its own, or on the calling thread alone with a manual time. Runs on
+/// different threads are independent.
+/// Throws: `usage_error` (or `parse_error` for a k6 threshold string) before the run starts;
+/// `std::bad_alloc`.
+///
 /// ```cpp
 /// auto r = sp::run(test, {.threads = 2, .seed = 42});
 /// fmt::print("{}", r.summary());

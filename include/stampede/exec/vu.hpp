@@ -45,8 +45,13 @@ concept describing_predicate = std::predicate<const P&, const T&> && requires(co
   { p.describe() } -> std::convertible_to<std::string>;
 };
 
-/// One virtual user, passed by reference to every iteration of its scenario. A VU lives on
-/// one shard (thread) for the whole run; nothing here is thread-safe, nothing needs to be.
+/// One virtual user, passed by reference to every iteration of its scenario.
+///
+/// Thread safety: a VU lives on one shard (thread) for the whole run; nothing here is
+/// thread-safe, and nothing needs to be.
+/// Throws: `usage_error` for misuse (a check or group without a name, a metric not listed in
+/// `load_test::metrics`, setup data or state of another type); `iteration_end` and
+/// `test_abort` from `end_iteration` and `abort_test`, which the engine catches.
 ///
 /// ```cpp
 /// sp::task<> browse(sp::vu& u) {

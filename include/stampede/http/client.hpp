@@ -53,6 +53,11 @@ namespace stampede::http {
 /// ```
 ///
 /// The client must outlive its requests; destroying it closes its connections.
+///
+/// Thread safety: one client per VU, used from the thread of its executor; requests on one
+/// client run one at a time (await each before the next). The `dns_cache` it may share with
+/// other clients is thread-safe.
+/// Throws: `usage_error` for bad input, as above; never for what the server or network does.
 class client {
  public:
   /// `dns` is the cache of name resolutions to share with other clients (the engine gives

@@ -26,6 +26,9 @@ namespace stampede::http {
 /// jar.store(url::parse("http://a.test/login"), "sid=42; Path=/; HttpOnly");
 /// jar.cookie_header(url::parse("http://a.test/todos"));   // "sid=42"
 /// ```
+///
+/// Thread safety: none; each VU's client owns its jar.
+/// Throws: nothing for a malformed `Set-Cookie`, which is ignored as a browser would.
 class cookie_jar {
  public:
   using clock = std::chrono::system_clock;

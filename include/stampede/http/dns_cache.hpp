@@ -32,6 +32,9 @@ namespace stampede::http {
 /// stampede::http::client a{ex, {}, {}, dns};
 /// stampede::http::client b{ex, {}, {}, dns};  // uses what `a` resolved, until it expires
 /// ```
+///
+/// Thread safety: every member may be called from any thread (one mutex, taken only when a
+/// connection is opened).
 class dns_cache {
  public:
   using clock = std::chrono::steady_clock;

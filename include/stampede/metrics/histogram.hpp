@@ -164,8 +164,11 @@ class paged_counts {
 /// buckets in 132 pages. `memory_bytes()` says what a histogram holds now and
 /// `memory_bytes(config)` the most one can hold (every page at 8 bytes).
 ///
-/// Not thread-safe: each shard records into its own histogram and the ticker merges them.
+/// Thread safety: none: each shard records into its own histogram and the ticker merges them.
 /// A moved-from histogram may only be assigned to or destroyed.
+/// Throws: `std::invalid_argument` for a bad configuration, a merge of histograms with
+/// different configurations, a percentile outside [0, 100] or a state that does not fit its
+/// configuration; `std::bad_alloc` when a page cannot be allocated.
 ///
 /// ```cpp
 /// stampede::histogram h;          // 1 ns … 1 h, 3 significant digits

@@ -24,8 +24,11 @@ using tag_set_id = std::uint32_t;
 /// id, and each (metric, tag set) pair remembers which sinks it feeds — the metric's own,
 /// those of its tracked sub-metrics whose filter the tags match, and for a metric with a
 /// breakdown the sub-metric of the tags' values (created on the pair's first sample) — so
-/// recording a sample is a lookup and a sink update, with no string work. Not thread-safe by
-/// design: one per thread.
+/// recording a sample is a lookup and a sink update, with no string work.
+///
+/// Thread safety: none by design: one recorder per shard thread; `take` hands the samples to
+/// another thread as a snapshot, by value.
+/// Throws: `usage_error` for a metric id the registry does not have; `std::bad_alloc`.
 ///
 /// ```cpp
 /// auto registry = std::make_shared<stampede::metric_registry>();

@@ -25,6 +25,11 @@ using metric_id = std::uint32_t;
 /// auto login = registry.add(stampede::trend{"login_time", stampede::value_type::time});
 /// registry.track(stampede::http_req_duration.where("expected_response", "true"));
 /// ```
+///
+/// Thread safety: built before a run, then shared read-only (by `shared_ptr<const>`) by every
+/// shard; concurrent reads are safe, writes are not.
+/// Throws: `usage_error` when a name is reused with another type or a sub-metric names an
+/// unknown metric.
 class metric_registry {
  public:
   metric_registry();

@@ -22,6 +22,10 @@ struct snapshot_entry {
 /// The metrics of a span of a run, `[start, end)` from the run's start. Entries are matched
 /// by name and tag filter, so snapshots from different shards or processes merge into the
 /// snapshot of the combined run whatever order they arrive in.
+///
+/// Thread safety: a value; const members may be called from several threads at once.
+/// Throws: `std::invalid_argument` when entries of one (sub-)metric have different types or
+/// histogram settings; `usage_error` from `values` for a window or warm-up.
 class snapshot {
  public:
   snapshot() = default;

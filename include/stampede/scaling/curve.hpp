@@ -73,6 +73,10 @@ enum class figure : std::uint8_t {
 /// auto model = sp::fit_usl(c.points());          // concurrency = level, throughput = median RPS
 /// double e = c.efficiency_at(4);                 // X(4) / (4 · X(1))
 /// ```
+///
+/// Thread safety: a value; const members may be called from several threads at once.
+/// Throws: `usage_error` for a level that was not measured, and for single-parameter views
+/// (`points`, `efficiency_at`) of a curve over several parameters.
 class curve {
  public:
   curve() = default;

@@ -31,6 +31,11 @@ class server_core;
 /// srv.set_replicas(8);          // the next point of a scaling study
 /// srv.stats().count(200);
 /// ```
+///
+/// Thread safety: `set_replicas`, `stats` and `stop` may be called from any thread while it
+/// serves; the server's own threads run the connections.
+/// Throws: `usage_error` from the constructor for bad options (naming the field) and
+/// `std::system_error` when the address cannot be bound; see each member.
 class server {
  public:
   /// Binds and starts serving. Throws `usage_error` for bad options (naming the field) and
