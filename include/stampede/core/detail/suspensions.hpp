@@ -5,9 +5,11 @@
 
 namespace stampede::detail {
 
-/// Bumped just before stampede `co_await`s an Asio operation for a virtual user (an HTTP
-/// connect, write or wait for the response, a sleep): an Asio operation never completes
-/// inline, so the coroutine suspends and the shard's other handlers run. A VU's loop compares
+/// Bumped when an Asio operation that stampede awaits for a virtual user starts (an HTTP
+/// connect, write or wait for the response, a sleep), by the completion tokens that count it
+/// (`net::use_nothrow_counted`, `net::use_awaitable_counted` in core/asio.hpp): an Asio
+/// operation never completes inline, so the coroutine suspends and the shard's other
+/// handlers run. A VU's loop compares
 /// it across an iteration and yields between iterations only when it did not move, so an
 /// iteration that never waits cannot hold the thread, and one that did wait costs no extra
 /// trip through the scheduler. Per thread, as each shard runs on one.

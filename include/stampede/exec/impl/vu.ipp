@@ -3,7 +3,7 @@
 
 #include <stampede/config.hpp>
 
-#include <stampede/core/detail/suspensions.hpp>
+#include <stampede/core/asio.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/eval/check.hpp>
 
@@ -97,13 +97,11 @@ STAMPEDE_DECL asio::any_io_executor vu::executor() const noexcept { return shard
 
 STAMPEDE_DECL task<> vu::sleep(std::chrono::nanoseconds d) {
   if (d <= std::chrono::nanoseconds::zero()) {
-    ++detail::suspensions;
-    co_await asio::post(shard_->io->get_executor(), asio::use_awaitable);  // still yield, as k6's sleep(0)
+    co_await asio::post(shard_->io->get_executor(), net::use_awaitable_counted);  // still yield, as k6's sleep(0)
     co_return;
   }
   detail::engine_timer timer{shard_->io->get_executor(), d};
-  ++detail::suspensions;
-  co_await timer.async_wait(asio::use_awaitable);  // interruption throws operation_aborted
+  co_await timer.async_wait(net::use_awaitable_counted);  // interruption throws operation_aborted
 }
 
 STAMPEDE_DECL task<> vu::sleep(std::chrono::nanoseconds min, std::chrono::nanoseconds max) {

@@ -4,7 +4,6 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/asio.hpp>
-#include <stampede/core/detail/suspensions.hpp>
 #include <stampede/core/error.hpp>
 
 #include <asio/buffer.hpp>
@@ -268,8 +267,7 @@ STAMPEDE_DECL task<response> client::request(http::request req) {
 STAMPEDE_DECL task<bool> client::open_connection() {
   auto& s = current_;
   if (needs_lookup()) {
-    ++stampede::detail::suspensions;
-    auto [ec, results] = co_await s.conn->resolver.async_resolve(std::string{s.target.host()}, "", net::use_nothrow);
+    auto [ec, results] = co_await s.conn->resolver.async_resolve(std::string{s.target.host()}, "", net::use_nothrow_counted);
     looked_up(ec, results);
   }
   if (s.failure) co_return false;
@@ -278,8 +276,7 @@ STAMPEDE_DECL task<bool> client::open_connection() {
   for (const auto& address : addresses_) {
     std::error_code ignored;
     s.conn->socket.close(ignored);
-    ++stampede::detail::suspensions;
-    auto [ec] = co_await s.conn->socket.async_connect(asio::ip::tcp::endpoint{address, s.port}, net::use_nothrow);
+    auto [ec] = co_await s.conn->socket.async_connect(asio::ip::tcp::endpoint{address, s.port}, net::use_nothrow_counted);
     connect_ec = ec;
     if (!ec || s.conn->timed_out) break;
   }
@@ -287,8 +284,7 @@ STAMPEDE_DECL task<bool> client::open_connection() {
 #if STAMPEDE_WITH_TLS
   if (s.target.is_https()) {
     begin_tls();
-    ++stampede::detail::suspensions;
-    auto [ec] = co_await s.conn->tls->async_handshake(asio::ssl::stream_base::client, net::use_nothrow);
+    auto [ec] = co_await s.conn->tls->async_handshake(asio::ssl::stream_base::client, net::use_nothrow_counted);
     if (!handshaken(ec)) co_return false;
   }
 #endif
@@ -314,14 +310,13 @@ STAMPEDE_DECL task<response> client::perform(std::uint64_t ticket) {
       std::size_t written = write_now(write_ec);
       if (!write_ec && written < request_buf_.size() + s.req.body.size()) {
         std::size_t n = 0;
-        ++stampede::detail::suspensions;
 #if STAMPEDE_WITH_TLS
         if (s.conn->tls) {
-          std::tie(write_ec, n) = co_await asio::async_write(*s.conn->tls, unsent(written), net::use_nothrow);
+          std::tie(write_ec, n) = co_await asio::async_write(*s.conn->tls, unsent(written), net::use_nothrow_counted);
         } else
 #endif
         {
-          std::tie(write_ec, n) = co_await asio::async_write(s.conn->socket, unsent(written), net::use_nothrow);
+          std::tie(write_ec, n) = co_await asio::async_write(s.conn->socket, unsent(written), net::use_nothrow_counted);
         }
         written += n;
       }
@@ -339,19 +334,16 @@ STAMPEDE_DECL task<response> client::perform(std::uint64_t ticket) {
         std::size_t n = 0;
 #if STAMPEDE_WITH_TLS
         if (s.conn->tls) {
-          ++stampede::detail::suspensions;
-          std::tie(ec, n) = co_await s.conn->tls->async_read_some(asio::buffer(s.conn->buffer), net::use_nothrow);
+          std::tie(ec, n) = co_await s.conn->tls->async_read_some(asio::buffer(s.conn->buffer), net::use_nothrow_counted);
           // A server that closes without TLS's close_notify ends a read-to-close body all the same.
           if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
         } else
 #endif
         {
           if (look_first) {
-            ++stampede::detail::suspensions;
-            co_await asio::post(executor_, asio::use_awaitable);
+            co_await asio::post(executor_, net::use_awaitable_counted);
           } else if (drained) {
-            ++stampede::detail::suspensions;
-            std::tie(ec) = co_await s.conn->socket.async_wait(asio::socket_base::wait_read, net::use_nothrow);
+            std::tie(ec) = co_await s.conn->socket.async_wait(asio::socket_base::wait_read, net::use_nothrow_counted);
           }
           if (!ec) n = s.conn->socket.read_some(asio::buffer(s.conn->buffer), ec);
           const bool nothing_yet = ec == asio::error::would_block || ec == asio::error::try_again;
