@@ -104,13 +104,15 @@ struct run_options {
   /// `run_observer`). Not owned: each must outlive the run.
   std::vector<run_observer*> observers{};
   /// The run's clock. Null: the steady clock, one thread per shard. A manual time: the run is
-  /// simulated — its shards take turns on the calling thread, the time moves on in steps of
-  /// `time_step`, and at each step every shard runs what fell due — so a ten-minute ramp takes
-  /// seconds and gives the same counts every time. Waits of a multiple of `time_step`
-  /// end exactly on time. For tests of scenarios and iteration logic: iterations must wait
-  /// only on the engine (`vu::sleep`), as network I/O completes in real time, which the
-  /// manual time does not see.
+  /// simulated — its shards take turns on the calling thread, and the time moves straight to
+  /// the next moment an engine wait ends, where every shard runs what fell due — so every wait
+  /// ends exactly on time, hours of a scenario take a fraction of a second, and the counts are
+  /// the same every time. For tests of scenarios and iteration logic: iterations must wait
+  /// only on the engine (`vu::sleep`), as network I/O completes in real time, which the manual
+  /// time does not see.
   manual_time* time = nullptr;
+  /// Simulated runs only: how far the time moves at once while a shard has more ready work
+  /// than it runs per moment (20,000 handlers: iterations that never wait).
   std::chrono::nanoseconds time_step = std::chrono::milliseconds{1};
 };
 

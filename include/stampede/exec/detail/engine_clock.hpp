@@ -7,8 +7,10 @@
 
 #include <asio/basic_waitable_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace stampede::detail {
 
@@ -30,17 +32,53 @@ struct engine_clock {
     return std::chrono::steady_clock::now();
   }
 
+  /// Under a manual time: the earliest deadline of an engine timer that Asio has reported on
+  /// this thread since the last call, and forgets it; empty if none was. Asio reports the
+  /// earliest timer of an io_context each time it arms the kernel's timer for it — after
+  /// timers fire, and when a new earliest one is set — so once every shard has had its timers
+  /// looked at, this is no later than any timer still pending (it may be earlier, for one
+  /// cancelled since). A simulated run moves its time straight there.
+  [[nodiscard]] static std::optional<time_point> take_next_due() noexcept {
+    const auto due = next_due_;
+    next_due_ = time_point::max();
+    if (due == time_point::max()) return std::nullopt;
+    return due;
+  }
+
  private:
   friend class scoped_manual_clock;
-  // Constant-initialised with a trivial destructor: read without a TLS wrapper call.
+  friend struct engine_wait_traits;
+  // Constant-initialised with trivial destructors: read without a TLS wrapper call.
   inline static thread_local const manual_time* manual_ = nullptr;
+  inline static thread_local time_point next_due_ = time_point::max();
+};
+
+/// How long Asio's reactor waits for the earliest engine timer: as long as it says. Under a
+/// manual time the earliest deadline is also noted (see `engine_clock::take_next_due`).
+struct engine_wait_traits {
+  static engine_clock::duration to_wait_duration(const engine_clock::duration& d) noexcept {
+    // Only future deadlines: one due now fires in the pass that reports it (and the sentinel
+    // of shard_pool::settle, due at the epoch, is not a deadline to move to).
+    if (const auto* m = engine_clock::manual_; m != nullptr && d > engine_clock::duration::zero()) [[unlikely]] {
+      const auto now = m->now();
+      if (d < engine_clock::time_point::max() - now) {
+        engine_clock::next_due_ = std::min(engine_clock::next_due_, now + d);
+      }
+    }
+    return d;
+  }
+  static engine_clock::duration to_wait_duration(const engine_clock::time_point& t) noexcept {
+    // Asio's timers use the overload above; this one completes the WaitTraits requirements.
+    const auto now = engine_clock::now();
+    return to_wait_duration(t <= now ? engine_clock::duration::zero() : t - now);
+  }
 };
 
 /// The timer of every engine wait: the drivers' pacing, ramp-down watches and `vu::sleep`.
 /// Under a manual time the kernel's timer that Asio arms for it does not know when the time
 /// moves; whoever moves it makes Asio look at its timer queue again (shard_pool::settle arms
-/// a timer due now, which the kernel fires at once).
-using engine_timer = asio::basic_waitable_timer<engine_clock>;
+/// a timer due before every other, which the kernel fires at once).
+using engine_timer = asio::basic_waitable_timer<engine_clock, engine_wait_traits>;
 
 /// Installs `time` as the engine's clock on the calling thread for its lifetime (null: the
 /// steady clock), and puts back what was installed before. Timers armed under one clock must

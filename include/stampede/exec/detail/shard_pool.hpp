@@ -50,8 +50,8 @@ std::optional<std::chrono::nanoseconds> thread_cpu_time() noexcept;
 /// A run's shards. On the steady clock (`time` null) `start` gives each shard a thread that
 /// runs its io_context until `stop`. On a manual time the pool is simulated: no threads; the
 /// shards take turns on the calling thread, which must have the time installed
-/// (`scoped_manual_clock`), and `wait` moves the time on by at most `step` and runs what fell
-/// due. A simulated run is exact and repeatable as long as iterations wait only on the
+/// (`scoped_manual_clock`), and `wait` moves the time straight to the next engine timer due
+/// (by `step` while iterations that never wait keep a shard busy) and runs what fell due. A simulated run is exact and repeatable as long as iterations wait only on the
 /// engine's timers: network I/O completes in real time, which the manual time does not see.
 ///
 /// Thread safety: every member is called from the thread that owns the pool.
@@ -72,11 +72,11 @@ class shard_pool {
   /// simulated, what is due now runs at once.
   void start();
   /// Lets the shards run until `until`, or less. Steady clock: the calling thread sleeps.
-  /// Simulated: the time moves on by at most one step (never past `until`) and each shard
-  /// runs what fell due.
+  /// Simulated: each shard runs what is ready now, the time moves to the next timer due (or
+  /// by one step, see above; never past `until`) and each shard runs what fell due.
   void wait(engine_clock::time_point until);
-  /// Moves a manual time on to `until` in steps, running what falls due at each (simulated
-  /// pools only; for tests that drive shards by hand).
+  /// Moves a manual time on to `until`, running what falls due on the way (simulated pools
+  /// only; for tests that drive shards by hand).
   void advance_to(engine_clock::time_point until);
   /// Stops the shards' threads and joins them, keeping each thread's CPU time. Whatever is
   /// still queued stays queued. Idempotent.
@@ -102,9 +102,18 @@ class shard_pool {
   void poll(std::size_t i);
 
  private:
+  // What a settle did: whether any handler ran (besides its sentinels), and whether work was
+  // left over when it stopped.
+  struct settled {
+    bool ran = false;
+    bool busy = false;
+  };
   // Runs what is due on shard `s` at the current manual time, bounded in handlers so that
   // iterations that never wait still let the time move on.
-  void settle(shard& s);
+  settled settle(shard& s);
+  // Moves the manual time towards `until`: to the earliest engine timer the shards reported,
+  // or by one step when work was left over (`busy`) or no timer was reported.
+  void move_time(engine_clock::time_point until, bool busy);
 
   std::vector<std::unique_ptr<shard>> shards_;
   manual_time* time_;

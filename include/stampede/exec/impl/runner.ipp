@@ -329,9 +329,9 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
     // A last resort against iterations that ignore interruption: the longest the test may
     // take, with some slack.
     const auto safety_deadline = run.start + longest + seconds{10};
-    // How often the loop looks at stop requests and aborts between ticks: every step of a
-    // simulated run, so that it reacts at the same time in every run.
-    const nanoseconds look = pool.simulated() ? options.time_step : nanoseconds{milliseconds{20}};
+    // How often the loop looks at stop requests and aborts between ticks. A simulated pool
+    // returns from each wait after the next moment anything happens, so the loop looks then.
+    const nanoseconds look = pool.simulated() ? options.tick : nanoseconds{milliseconds{20}};
     auto next_tick = run.start + options.tick;
     bool graceful_sent = false;
     bool abort_sent = false;

@@ -37,7 +37,7 @@ STAMPEDE_DECL shard_pool::~shard_pool() { stop(); }
 
 STAMPEDE_DECL void shard_pool::start() {
   if (simulated()) {
-    for (auto& s : shards_) settle(*s);
+    for (auto& s : shards_) (void)settle(*s);
     return;
   }
   for (auto& s : shards_) {
@@ -64,9 +64,29 @@ STAMPEDE_DECL void shard_pool::wait(engine_clock::time_point until) {
     std::this_thread::sleep_until(until);
     return;
   }
+  // What is ready now first (a stop the ticker posted): if anything ran, the caller looks
+  // again at this moment. Otherwise straight to the next deadline.
+  (void)engine_clock::take_next_due();  // reports from before this settle may be stale
+  settled now{};
+  for (auto& s : shards_) {
+    const auto r = settle(*s);
+    now.ran = now.ran || r.ran;
+    now.busy = now.busy || r.busy;
+  }
+  if (now.ran && !now.busy) return;
+  move_time(until, now.busy);
+  for (auto& s : shards_) (void)settle(*s);
+}
+
+STAMPEDE_DECL void shard_pool::move_time(engine_clock::time_point until, bool busy) {
   const auto now = time_->now();
-  if (until > now) time_->advance(std::min<engine_clock::duration>(step_, until - now));
-  for (auto& s : shards_) settle(*s);
+  // Shards with work left over (iterations that never wait) move in steps; otherwise the
+  // time moves to the earliest timer any shard reported, or a step if none did.
+  const auto due = engine_clock::take_next_due();
+  auto target = now + step_;
+  if (!busy && due) target = *due;
+  target = std::min(target, until);
+  if (target > now) time_->advance(target - now);
 }
 
 STAMPEDE_DECL void shard_pool::advance_to(engine_clock::time_point until) {
@@ -102,10 +122,11 @@ STAMPEDE_DECL bool shard_pool::run_alone(std::size_t i, const bool& done, std::c
     return done;
   }
   const auto deadline = time_->now() + timeout;
-  settle(s);
-  for (std::size_t steps = 0; !done && time_->now() < deadline && !s.halted; ++steps) {
-    time_->advance(std::min<engine_clock::duration>(step_, deadline - time_->now()));
-    settle(s);
+  for (;;) {
+    (void)engine_clock::take_next_due();
+    const auto r = settle(s);
+    if (done || s.halted || time_->now() >= deadline) break;
+    if (!r.ran || r.busy) move_time(deadline, r.busy);
   }
   return done;
 }
@@ -113,15 +134,15 @@ STAMPEDE_DECL bool shard_pool::run_alone(std::size_t i, const bool& done, std::c
 STAMPEDE_DECL void shard_pool::poll(std::size_t i) {
   auto& s = *shards_.at(i);
   if (simulated()) {
-    settle(s);
+    (void)settle(s);
     return;
   }
   s.io->restart();
   s.io->poll();
 }
 
-STAMPEDE_DECL void shard_pool::settle(shard& s) {
-  if (s.halted) return;
+STAMPEDE_DECL shard_pool::settled shard_pool::settle(shard& s) {
+  if (s.halted) return {};
   // Asio looks at its timer queue when the kernel's timer, armed for the earliest engine
   // timer, fires; that time was reckoned before the manual time moved. A sentinel timer due
   // before every other (at the clock's epoch) re-arms the kernel's timer to fire at once, and
@@ -147,12 +168,12 @@ STAMPEDE_DECL void shard_pool::settle(shard& s) {
       if (io.stopped()) io.restart();
       // After an abort_test the ticker stops the run at its next look; the other VUs need
       // not go on until then.
-      while (ran + this_round < max_handlers && !s.ctx.run->aborted_by_test.load(std::memory_order_relaxed) &&
+      while (ran + this_round < max_handlers + 1 && !s.ctx.run->aborted_by_test.load(std::memory_order_relaxed) &&
              io.poll_one() > 0) {
         ++this_round;
       }
-      ran += this_round;
-      if (this_round <= 1) return;  // only the sentinel ran: nothing else is due now
+      ran += this_round - 1;  // not the sentinel
+      if (this_round <= 1) return {ran > 0, false};  // only the sentinel ran: nothing else is due now
     }
   } catch (const std::exception& e) {
     s.ctx.run->errors.add("", std::string{"a shard stopped: "} + e.what());
@@ -161,6 +182,7 @@ STAMPEDE_DECL void shard_pool::settle(shard& s) {
     s.ctx.run->errors.add("", "a shard stopped");
     s.halted = true;
   }
+  return {ran > 0, !s.halted};  // out of rounds or handlers: work is left
 }
 
 }  // namespace stampede::detail
