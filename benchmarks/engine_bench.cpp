@@ -1,9 +1,11 @@
 // The engine's own figures (issue targets in docs/performance.md): memory per idle VU, empty
-// iterations per second on one shard, and a constant arrival rate held against its schedule.
-// A plain program, not a Google Benchmark: each figure is one run of the real runner.
+// iterations per second on one shard, a constant arrival rate held against its schedule, and
+// a ramp simulated on a manual time against the wall-clock time it stands for. A plain
+// program, not a Google Benchmark: each figure is one run of the real runner.
 //
 //   stampede_engine_bench [idle_vus=100000] [rate=50000] [rate_seconds=10]
 //   stampede_engine_bench --idle N     only the idle-VU figure, for N VUs (benchmarks/run)
+//   stampede_engine_bench --simulated  only the simulated ramp
 #include <stampede/metrics/engine.hpp>
 #include <stampede/exec/runner.hpp>
 
@@ -98,11 +100,32 @@ void constant_arrival_rate(double rate, std::chrono::seconds duration) {
              sp::format_duration(static_cast<double>(delay.max())));
 }
 
+sp::task<> think(sp::vu& u) { co_await u.sleep(1s); }
+
+// The same ramp on the steady clock would take its 10 minutes: the simulation's speed-up is
+// that over the time it took.
+void simulated_ramp() {
+  sp::load_test test{.scenarios = {{.name = "ramp", .exec = think,
+                                    .executor = sp::ramping_vus{.start_vus = 0, .stages = {{5min, 100}, {5min, 0}}}}}};
+  sp::manual_time time;
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = sp::run(test, {.threads = 2, .seed = 1, .time = &time});
+  const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto simulated = std::chrono::duration<double>(r.duration).count();
+  fmt::print("simulated ramp:      0 -> 100 -> 0 VUs over 10m, 1s iterations, 2 shards on a manual time: {} iterations, "
+             "{:.0f}s simulated in {:.3f}s ({:.0f}x the wall clock)\n",
+             r.complete_iterations(), simulated, took, simulated / took);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc == 3 && std::string{argv[1]} == "--idle") {
     memory_per_idle_vu(std::atoll(argv[2]));
+    return 0;
+  }
+  if (argc == 2 && std::string{argv[1]} == "--simulated") {
+    simulated_ramp();
     return 0;
   }
   const std::int64_t idle_vus = argc > 1 ? std::atoll(argv[1]) : 100'000;
@@ -111,4 +134,5 @@ int main(int argc, char** argv) {
   memory_per_idle_vu(idle_vus);
   empty_iterations_per_second();
   constant_arrival_rate(rate, rate_seconds);
+  simulated_ramp();
 }
