@@ -1,8 +1,7 @@
-// Part of stampede::compiled: the bodies of the runner, the testbed server, scaling studies and
-// sp::main (the exec, testbed, scaling and cli modules). src/core_to_http.cpp says why two
-// sources; <stampede/impl/src.hpp> holds them all for a single translation unit.
+// Part of stampede::compiled: the bodies of the runner, the testbed server, the studies that
+// run load and sp::main (the exec, testbed, study and cli modules). src/core_to_http.cpp says
+// why two sources; <stampede/impl/src.hpp> holds them all for a single translation unit.
 #include <stampede/exec/impl/src.hpp>
 #include <stampede/testbed/impl/src.hpp>
-#include <stampede/scaling/impl/src.hpp>
 #include <stampede/study/impl/src.hpp>
 #include <stampede/cli/impl/src.hpp>
