@@ -52,16 +52,15 @@ class manual_shard {
     pool_.start();
   }
 
-  /// Moves time forward in steps of 10 ms until `t` since the start, running at each step
-  /// whatever fell due. A wait for time w completes at the first step at or after w, so times
-  /// that are multiples of 10 ms are met exactly.
+  /// Moves time forward to `t` since the start, running whatever falls due on the way; every
+  /// wait ends exactly on time (the pool moves from one deadline to the next).
   void advance_to(nanoseconds t) {
     pool_.advance_to(run_.start + t);
     if (failure_) std::rethrow_exception(failure_);
   }
 
-  /// Advances until every driver has finished, or `limit` since the start; returns when they
-  /// finished.
+  /// Advances until every driver has finished, or `limit` since the start, looking every
+  /// 10 ms; returns when they finished.
   std::optional<nanoseconds> run_until_done(nanoseconds limit) {
     while (!finished_at_ && now() < limit) advance_to(std::min(now() + step, limit));
     return finished_at_;

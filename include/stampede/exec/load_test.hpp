@@ -106,8 +106,8 @@ struct run_options {
   /// The run's clock. Null: the steady clock, one thread per shard. A manual time: the run is
   /// simulated — its shards take turns on the calling thread, and the time moves straight to
   /// the next moment an engine wait ends, where every shard runs what fell due — so every wait
-  /// ends exactly on time, hours of a scenario take a fraction of a second, and the counts are
-  /// the same every time. For tests of scenarios and iteration logic: iterations must wait
+  /// ends exactly on time, a run takes a small fraction of the time it stands for (figures in
+  /// docs/performance.md), and the counts are the same every time. For tests of scenarios and iteration logic: iterations must wait
   /// only on the engine (`vu::sleep`), as network I/O completes in real time, which the manual
   /// time does not see.
   manual_time* time = nullptr;

@@ -87,7 +87,7 @@ struct usl_model {
   [[nodiscard]] double peak_throughput() const;
   /// One line for logs and failure messages:
   /// `USL: σ = 0.0200 (contention), κ = 0.0200 (coherency), λ = 1.000; peak 3.571 at N = 7.00; R² = 1.0000 (6 points)`,
-  /// with the 95% intervals after σ and κ when the fit has them: `σ = 0.0512 [0.0431, 0.0593]`.
+  /// with the 95% intervals after σ and κ when the fit has them: `σ = 0.0277 [0.00240, 0.0531]` (SPEC SDM91).
   [[nodiscard]] std::string describe() const;
 
   friend bool operator==(const usl_model&, const usl_model&) = default;

@@ -78,6 +78,11 @@ class stop_signals {
 #endif
 };
 
+STAMPEDE_DECL void print(std::FILE* stream, const std::string& text) {
+  std::fputs(text.c_str(), stream);
+  std::fflush(stream);
+}
+
 // The seed that repeats the run's random choices (VU generators, Poisson arrivals), said
 // when the run ends unless the user chose it.
 class seed_note final : public run_observer {
@@ -85,20 +90,13 @@ class seed_note final : public run_observer {
   seed_note(std::FILE* stream, bool enabled) : stream_{stream}, enabled_{enabled} {}
   void on_end(const result& r) override {
     if (!enabled_) return;
-    std::fputs(fmt::format("\n     seed: {} (--seed {} draws the same random numbers again)\n", r.seed, r.seed).c_str(),
-               stream_);
-    std::fflush(stream_);
+    print(stream_, fmt::format("\n     seed: {} (--seed {} draws the same random numbers again)\n", r.seed, r.seed));
   }
 
  private:
   std::FILE* stream_;
   bool enabled_;
 };
-
-STAMPEDE_DECL void print(std::FILE* stream, const std::string& text) {
-  std::fputs(text.c_str(), stream);
-  std::fflush(stream);
-}
 
 STAMPEDE_DECL int usage_failure(std::FILE* err, std::string_view program, const usage_error& e) {
   print(err, fmt::format("error: {}\nrun '{} --help' for the flags\n", e.what(), program));

@@ -422,23 +422,17 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   }
   const auto progress = progress_at(end, true);
   observers.notify("on_tick", [&](run_observer& o) { o.on_tick(last, progress); });
-  run.errors.for_each([&](const std::string& scenario, const std::string& message, std::uint64_t count) {
-    out.errors.push_back({scenario, message, count});
-  });
+  const auto collect_errors = [&] {
+    out.errors.clear();
+    run.errors.for_each([&](const std::string& scenario, const std::string& message, std::uint64_t count) {
+      out.errors.push_back({scenario, message, count});
+    });
+  };
+  collect_errors();
   out.metrics = ticker.take_total();
   out.series = ticker.take_series();
   observers.notify("on_end", [&](run_observer& o) { o.on_end(out); });
-  // Failures of on_end itself reach the result, after the observers that saw it.
-  run.errors.for_each([&](const std::string& scenario, const std::string& message, std::uint64_t count) {
-    const auto known = std::find_if(out.errors.begin(), out.errors.end(), [&](const iteration_error& e) {
-      return e.scenario == scenario && e.message == message;
-    });
-    if (known == out.errors.end()) {
-      out.errors.push_back({scenario, message, count});
-    } else {
-      known->count = count;
-    }
-  });
+  collect_errors();  // failures of on_end itself reach the result, after the observers that saw it
   return out;
 }
 
