@@ -5,6 +5,7 @@
 #include "support/catch_compat.hpp"
 
 #include <clocale>
+#include <limits>
 #include <string>
 
 TEST_CASE("parse_double reads whole numbers only") {
@@ -29,4 +30,25 @@ TEST_CASE("format_double round-trips and never uses a locale's decimal comma") {
     CHECK(stampede::parse_double("2.5") == 2.5);
     std::setlocale(LC_ALL, "C");
   }
+}
+
+TEST_CASE("format_go_float writes numbers as Go's encoding/json does") {
+  // Go: json.Marshal(float64(x)) for each x.
+  CHECK(stampede::format_go_float(0) == "0");
+  CHECK(stampede::format_go_float(-0.0) == "-0");
+  CHECK(stampede::format_go_float(1) == "1");
+  CHECK(stampede::format_go_float(12.345) == "12.345");
+  CHECK(stampede::format_go_float(-2.5) == "-2.5");
+  CHECK(stampede::format_go_float(0.001) == "0.001");
+  CHECK(stampede::format_go_float(1e-6) == "0.000001");
+  CHECK(stampede::format_go_float(1.5e-7) == "1.5e-7");
+  CHECK(stampede::format_go_float(1e-100) == "1e-100");
+  CHECK(stampede::format_go_float(123456789.0) == "123456789");
+  CHECK(stampede::format_go_float(1e20) == "100000000000000000000");
+  CHECK(stampede::format_go_float(1e21) == "1e+21");
+  CHECK(stampede::format_go_float(1.25e22) == "1.25e+22");
+  CHECK(stampede::format_go_float(781.5494399979516) == "781.5494399979516");
+  CHECK(stampede::format_go_float(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(stampede::format_go_float(std::numeric_limits<double>::quiet_NaN()) == "NaN");
+  CHECK(stampede::format_go_float(-std::numeric_limits<double>::infinity()) == "-Inf");
 }

@@ -10,3 +10,4 @@
 
 #include <stampede/core/impl/json.ipp>
 #include <stampede/core/impl/units.ipp>
+#include <stampede/core/impl/timestamp.ipp>

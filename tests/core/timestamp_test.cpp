@@ -1,0 +1,28 @@
+// Tests of RFC 3339 timestamps against what Go's time.Format writes (k6's JSON and CSV
+// outputs stamp samples with it).
+#include <stampede/core/timestamp.hpp>
+
+#include "support/catch_compat.hpp"
+
+#include <chrono>
+
+namespace sp = stampede;
+using namespace std::chrono;
+
+TEST_CASE("format_rfc3339 writes UTC as Go's RFC3339 and RFC3339Nano layouts do") {
+  // time.Unix(1562324644, 0).UTC() — the instant of k6's CSV output tests.
+  const system_clock::time_point t{seconds{1562324644}};
+  CHECK(sp::format_rfc3339(t, sp::timestamp_precision::seconds) == "2019-07-05T11:04:04Z");
+  CHECK(sp::format_rfc3339(t) == "2019-07-05T11:04:04Z");  // no fraction when it is zero
+  CHECK(sp::format_rfc3339(t + nanoseconds{123456789}) == "2019-07-05T11:04:04.123456789Z");
+  CHECK(sp::format_rfc3339(t + milliseconds{120}) == "2019-07-05T11:04:04.12Z");  // trailing zeros trimmed
+  CHECK(sp::format_rfc3339(t + nanoseconds{5}) == "2019-07-05T11:04:04.000000005Z");
+  CHECK(sp::format_rfc3339(t + milliseconds{999}, sp::timestamp_precision::seconds) == "2019-07-05T11:04:04Z");
+  // The manual time's default wall start, a leap day and the epoch.
+  CHECK(sp::format_rfc3339(system_clock::time_point{seconds{1767225600}}) == "2026-01-01T00:00:00Z");
+  CHECK(sp::format_rfc3339(system_clock::time_point{seconds{951782400}} + hours{23} + minutes{59} + seconds{59}) ==
+        "2000-02-29T23:59:59Z");
+  CHECK(sp::format_rfc3339(system_clock::time_point{}) == "1970-01-01T00:00:00Z");
+  // Before the epoch the day is floored, not truncated.
+  CHECK(sp::format_rfc3339(system_clock::time_point{} - seconds{1}) == "1969-12-31T23:59:59Z");
+}
