@@ -251,3 +251,44 @@ TEST_CASE("merging a snapshot by move equals merging a copy, and leaves the move
   doubled.merge(copied);
   CHECK(self == doubled);
 }
+
+TEST_CASE("a recorder keeps every sample only when asked, and hands them over with the new tag sets") {
+  auto registry = std::make_shared<sp::metric_registry>();
+  for (const auto& m : sp::builtin_metrics()) registry->add(m);
+  sp::recorder rec{registry};
+  const auto reqs = *registry->find("http_reqs");
+  const auto get = rec.intern({{"method", "GET"}});
+  rec.add(reqs, 1, get, 1ms);
+  auto none = rec.take_samples(3);
+  CHECK(none.samples.empty());  // not kept yet
+  CHECK(none.source == 3);
+  REQUIRE(none.new_tags.size() == 1);
+  CHECK(none.first_new_tags == 0);
+
+  rec.keep_samples(true);
+  const auto post = rec.intern({{"method", "POST"}});
+  rec.add(reqs, 1, post, 2ms);
+  rec.add(reqs, 2, get, 3ms);
+  const auto delta = rec.take(4ms);  // taking the sinks leaves the kept samples alone
+  CHECK(std::get<sp::counter_sink>(*delta.find(sp::http_reqs.descriptor())).sum == 4);
+  auto block = rec.take_samples(3);
+  REQUIRE(block.samples.size() == 2);
+  CHECK(block.samples[0].metric == reqs);
+  CHECK(block.samples[0].tags == post);
+  CHECK(block.samples[0].at == 2ms);
+  CHECK(block.samples[1].value == 2);
+  CHECK(block.first_new_tags == 1);  // only the tag set interned since the first block
+  REQUIRE(block.new_tags.size() == 1);
+  CHECK(block.new_tags[0] == sp::tag_set{{"method", "POST"}});
+  CHECK(rec.take_samples(3).samples.empty());
+
+  sp::sample_tag_tables tables;
+  tables.learn(none);
+  tables.learn(block);
+  CHECK(tables.get(3, post) == sp::tag_set{{"method", "POST"}});
+  CHECK(tables.get(3, get) == sp::tag_set{{"method", "GET"}});
+  CHECK_THROWS_WITH(tables.get(3, 7), Catch::Contains("tag set 7 of sample source 3 is not known"));
+  CHECK_THROWS_WITH(tables.get(0, 0), Catch::Contains("is not known"));
+  sp::sample_tag_tables skipped;
+  CHECK_THROWS_WITH(skipped.learn(block), Catch::Contains("a block was skipped"));
+}

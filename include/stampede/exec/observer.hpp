@@ -4,10 +4,12 @@
 // with the result; it renders nothing itself.
 #pragma once
 
+#include <stampede/metrics/samples.hpp>
 #include <stampede/metrics/snapshot.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,7 +52,9 @@ struct run_progress {
 /// Watches a run. Every call comes from the thread that called `sp::run`, in this order:
 /// `on_start` once, before setup; `on_tick` once a tick (`run_options::tick`) while the
 /// scenarios run and once more after teardown (with `progress.ended`), so the deltas of all
-/// ticks together hold every sample of the run; `on_end` once, with the result.
+/// ticks together hold every sample of the run; `on_end` once, with the result. An observer
+/// that `wants_samples` also gets each tick's samples one by one, in `on_samples` just before
+/// that tick's `on_tick`.
 ///
 /// Thread safety: called from one thread at a time. The shards wait while a tick's observers
 /// run, so an observer must not block for long (a file output buffers; a slow one hands the
@@ -64,6 +68,11 @@ class run_observer {
   run_observer& operator=(const run_observer&) = default;
   virtual ~run_observer() = default;
 
+  /// Whether this observer streams every sample. Asked once, before `on_start`: the shards
+  /// keep their samples only when an observer wants them, so that recording costs nothing
+  /// more when none does.
+  [[nodiscard]] virtual bool wants_samples() const { return false; }
+
   /// The test as it will run: validated, thresholds resolved.
   virtual void on_start(const load_test& test) { (void)test; }
   /// `delta` holds every shard's samples of `[delta.start(), delta.end())`, merged.
@@ -71,6 +80,10 @@ class run_observer {
     (void)delta;
     (void)progress;
   }
+  /// Every sample recorded since the previous call (setup's and teardown's too), in blocks
+  /// per recorder; only if `wants_samples`. Shared: an output may keep it for its own writer
+  /// thread rather than copy it.
+  virtual void on_samples(const std::shared_ptr<const tick_samples>& samples) { (void)samples; }
   virtual void on_end(const result& r) { (void)r; }
 };
 

@@ -81,6 +81,8 @@ struct result {
   run_status status = run_status::finished;
   std::string message;  ///< why it stopped early (abort reason, setup error), if it did
   std::uint64_t seed = 0;
+  /// The wall-clock time the scenarios started (a manual time's wall reading in a simulated run).
+  std::chrono::system_clock::time_point started_at{};
   std::chrono::nanoseconds duration{0};
   /// Shards (threads) the run used.
   unsigned shards = 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stampede/metrics/registry.hpp>
+#include <stampede/metrics/samples.hpp>
 #include <stampede/metrics/sink.hpp>
 #include <stampede/metrics/snapshot.hpp>
 #include <stampede/metrics/tags.hpp>
@@ -16,9 +17,6 @@
 #include <vector>
 
 namespace stampede {
-
-/// A tag set's index in one recorder: what the hot path records with.
-using tag_set_id = std::uint32_t;
 
 /// Records samples of one shard (one thread). Tag sets are interned once and referred to by
 /// id, and each (metric, tag set) pair remembers which sinks it feeds — the metric's own,
@@ -68,6 +66,16 @@ class recorder {
   /// as values land in them).
   [[nodiscard]] snapshot take(std::chrono::nanoseconds now);
 
+  /// Keeps every sample from now on, besides adding it to its sinks, for `take_samples` (an
+  /// output that streams samples is watching). Off by default: then recording costs one
+  /// branch more.
+  void keep_samples(bool keep) noexcept { keep_samples_ = keep; }
+  [[nodiscard]] bool keeps_samples() const noexcept { return keep_samples_; }
+  /// The samples kept since the previous call, and the tag sets interned since then, as a
+  /// block of source `source` (its `origin` is left for the caller to set). Independent of
+  /// `take`: the sinks stay as they are.
+  [[nodiscard]] sample_block take_samples(std::uint32_t source);
+
   /// Samples recorded since the previous take.
   [[nodiscard]] std::uint64_t pending_samples() const noexcept { return pending_; }
   [[nodiscard]] const metric_registry& registry() const noexcept { return *registry_; }
@@ -103,6 +111,9 @@ class recorder {
   std::unordered_map<std::string, std::uint32_t> breakdown_index_;  // by display name
   std::chrono::nanoseconds since_{0};
   std::uint64_t pending_ = 0;
+  bool keep_samples_ = false;
+  std::vector<sample_record> kept_;
+  std::size_t tag_sets_handed_ = 0;  // tag sets already in an earlier sample block
 };
 
 }  // namespace stampede

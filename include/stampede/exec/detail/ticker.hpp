@@ -52,6 +52,11 @@ class ticker {
   /// Every threshold judged on the whole run (an empty trend compares as 0, as in k6).
   [[nodiscard]] std::vector<threshold_result> judge() const;
 
+  /// The engine's own samples (vus, vus_max) kept for outputs that stream samples, as a
+  /// block of `source`: see `recorder::keep_samples`.
+  void keep_samples(bool keep) noexcept { engine_.keep_samples(keep); }
+  [[nodiscard]] sample_block take_samples(std::uint32_t source) { return engine_.take_samples(source); }
+
   [[nodiscard]] const snapshot& total() const noexcept { return total_; }
   [[nodiscard]] snapshot take_total() noexcept { return std::move(total_); }
   [[nodiscard]] time_series take_series() noexcept { return std::move(series_); }

@@ -176,6 +176,12 @@ class observer_list {
       if (o != nullptr) observers_.push_back(o);
     }
   }
+  // Whether any observer streams samples: the recorders keep them only then.
+  [[nodiscard]] bool want_samples() {
+    bool any = false;
+    notify("wants_samples", [&](run_observer& o) { any = o.wants_samples() || any; });
+    return any;
+  }
   template <typename Fn>
   void notify(std::string_view call, Fn&& fn) {
     for (auto*& o : observers_) {
@@ -243,6 +249,17 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   for (std::size_t i = 0; i < pool.size(); ++i) pool[i].ctx.ids = detail::find_engine_ids(*run.registry);
 
   detail::observer_list observers{options.observers, run.errors};
+  const bool stream_samples = observers.want_samples();
+  const auto wall_now = [&options] {
+    return options.time != nullptr ? options.time->wall_now() : system_clock::now();
+  };
+  // Samples kept for the observers that stream them: each block is stamped with the wall
+  // time of its `at` zero, which moves when the scenarios start after setup.
+  auto wall_origin = wall_now();
+  std::vector<sample_block> pending_blocks;
+  if (stream_samples) {
+    for (std::size_t i = 0; i < pool.size(); ++i) pool[i].ctx.rec.keep_samples(true);
+  }
   observers.notify("on_start", [&](run_observer& o) { o.on_start(test); });
 
   // --- setup ------------------------------------------------------------------------------
@@ -258,10 +275,15 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
       out.status = run_status::setup_failed;
       out.message = *error;
     }
+    if (stream_samples) {
+      pending_blocks.push_back(pool[0].ctx.rec.take_samples(0));
+      pending_blocks.back().origin = wall_origin;
+    }
   }
 
   // --- the scenarios ----------------------------------------------------------------------
   detail::ticker ticker{run.registry, test.tags, options.thresholds ? test.thresholds : std::vector<threshold>{}};
+  ticker.keep_samples(stream_samples);
   std::atomic<std::size_t> drivers_done{0};
   const std::size_t driver_count = out.status == run_status::finished ? pool.size() * scenarios.size() : 0;
 
@@ -270,8 +292,39 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
       for (auto& d : s.drivers) d->stop(kind);
     });
   };
-  const auto take_deltas = [&pool](nanoseconds now) {
-    return pool.on_each([now](detail::shard& s) { return s.ctx.rec.take(now); });
+  // Every shard's metrics since the previous take; their kept samples join `pending_blocks`.
+  const auto take_deltas = [&](nanoseconds now) {
+    auto taken = pool.on_each([now, stream_samples](detail::shard& s) {
+      std::pair<snapshot, sample_block> t{s.ctx.rec.take(now), sample_block{}};
+      if (stream_samples) t.second = s.ctx.rec.take_samples(static_cast<std::uint32_t>(s.ctx.index));
+      return t;
+    });
+    std::vector<snapshot> deltas;
+    deltas.reserve(taken.size());
+    for (auto& [delta, block] : taken) {
+      deltas.push_back(std::move(delta));
+      if (!stream_samples) continue;
+      block.origin = wall_origin;
+      pending_blocks.push_back(std::move(block));
+    }
+    return deltas;
+  };
+  // Hands the samples taken so far (with the engine's own) to the observers that stream them.
+  const auto hand_over_samples = [&] {
+    if (!stream_samples) return;
+    auto engine_block = ticker.take_samples(static_cast<std::uint32_t>(pool.size()));
+    engine_block.origin = wall_origin;
+    pending_blocks.push_back(std::move(engine_block));
+    auto samples = std::make_shared<tick_samples>();
+    samples->registry = run.registry;
+    for (auto& b : pending_blocks) {
+      if (!b.samples.empty() || !b.new_tags.empty()) samples->blocks.push_back(std::move(b));
+    }
+    pending_blocks.clear();
+    const std::shared_ptr<const tick_samples> shared = std::move(samples);
+    observers.notify("on_samples", [&](run_observer& o) {
+      if (o.wants_samples()) o.on_samples(shared);
+    });
   };
   const auto progress_at = [&](nanoseconds now, bool ended) {
     run_progress p;
@@ -303,6 +356,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   std::optional<nanoseconds> run_end;  // when the scenarios ended, before teardown
   if (driver_count > 0) {
     run.start = clock::now();
+    wall_origin = wall_now();
     for (std::size_t i = 0; i < pool.size(); ++i) {
       auto& sh = pool[i];
       for (auto& sc : scenarios) {
@@ -374,6 +428,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
           }
         }
         const auto progress = progress_at(elapsed, false);
+        hand_over_samples();
         observers.notify("on_tick", [&](run_observer& o) { o.on_tick(delta, progress); });
         while (next_tick <= now) next_tick += options.tick;
       }
@@ -414,6 +469,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   out.shards = static_cast<unsigned>(pool.size());
   if (driver_count > 0) out.generator_cpu = pool.cpu_time();
   out.duration = end;
+  out.started_at = wall_origin;
   out.thresholds = ticker.judge();
   for (const auto& sc : scenarios) {
     const auto& def = *sc->definition;
@@ -421,6 +477,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
                              sc->complete.load(), sc->interrupted.load(), max_vus(def.executor)});
   }
   const auto progress = progress_at(end, true);
+  hand_over_samples();
   observers.notify("on_tick", [&](run_observer& o) { o.on_tick(last, progress); });
   const auto collect_errors = [&] {
     out.errors.clear();

@@ -117,6 +117,19 @@ STAMPEDE_DECL void recorder::add(metric_id id, double value, tag_set_id tags, st
     touched_[*index] = 1;
   }
   ++pending_;
+  if (keep_samples_) kept_.push_back({at, value, id, tags});
+}
+
+STAMPEDE_DECL sample_block recorder::take_samples(std::uint32_t source) {
+  sample_block block;
+  block.source = source;
+  block.first_new_tags = static_cast<tag_set_id>(tag_sets_handed_);
+  for (std::size_t i = tag_sets_handed_; i < tag_sets_.size(); ++i) block.new_tags.push_back(*tag_sets_[i]);
+  tag_sets_handed_ = tag_sets_.size();
+  block.samples.swap(kept_);
+  // The next tick logs about as many: keep the capacity rather than grow it again.
+  kept_.reserve(block.samples.size());
+  return block;
 }
 
 STAMPEDE_DECL snapshot recorder::take(std::chrono::nanoseconds now) {

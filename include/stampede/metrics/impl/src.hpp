@@ -14,6 +14,7 @@
 #include <stampede/metrics/impl/registry.ipp>
 #include <stampede/metrics/impl/sink.ipp>
 #include <stampede/metrics/impl/snapshot.ipp>
+#include <stampede/metrics/impl/samples.ipp>
 #include <stampede/metrics/impl/recorder.ipp>
 #include <stampede/metrics/impl/snapshot_json.ipp>
 #include <stampede/metrics/impl/time_series.ipp>
