@@ -12,4 +12,5 @@
 #include <stampede/core/json_string.hpp>
 #include <stampede/core/rng.hpp>
 #include <stampede/core/task.hpp>
+#include <stampede/core/timestamp.hpp>
 #include <stampede/core/units.hpp>

@@ -9,6 +9,7 @@
 #include <stampede/metrics/histogram.hpp>
 #include <stampede/metrics/metric.hpp>
 #include <stampede/metrics/recorder.hpp>
+#include <stampede/metrics/samples.hpp>
 #include <stampede/metrics/registry.hpp>
 #include <stampede/metrics/sink.hpp>
 #include <stampede/metrics/snapshot.hpp>

@@ -222,6 +222,51 @@ TEST_CASE("a summary export that cannot be written is reported, and the run's co
   CHECK(contains(r.out, "iterations"));  // the summary was still printed
 }
 
+TEST_CASE("--out streams to k6's json and csv files and a JUnit report, named in the header") {
+  const auto json = temp_path("out.json");
+  const auto csv = temp_path("out.csv");
+  const auto junit = temp_path("junit.xml");
+  auto test = quick_test();
+  test.thresholds = {sp::iterations.count() > 10, sp::checks.rate() > 0.5};
+  const auto r = run_main({"--threads", "1", "--seed", "1", "--out", "json=" + json, "-o", "csv=fileName=" + csv +
+                           ",timeFormat=rfc3339", "--out=junit=" + junit},
+                          test);
+  const auto json_text = read_file(json);
+  const auto csv_text = read_file(csv);
+  const auto junit_text = read_file(junit);
+  for (const auto& p : {json, csv, junit}) std::remove(p.c_str());
+  CHECK(r.code == sp::exit_code::thresholds_failed);
+  CHECK(contains(r.err, "        output: json (" + json + "), csv (" + csv + "), junit (" + junit + ")\n\n"));
+  CHECK(contains(json_text, R"({"type":"Metric","data":{"name":"iterations","type":"counter","contains":"default","thresholds":["count>10"],)"));
+  CHECK(contains(json_text, R"({"metric":"checks","type":"Point","data":{"time":")"));
+  CHECK(csv_text.rfind("metric_name,timestamp,metric_value,check,", 0) == 0);
+  CHECK(contains(csv_text, "\nchecks,"));
+  CHECK(contains(csv_text, ",1.000000,one is one,"));
+  CHECK(contains(junit_text, R"(<testsuite name="k6 thresholds" tests="2" failures="1")"));
+  CHECK(contains(junit_text, R"(<testcase name="iterations - count&gt;10" classname="thresholds" time="0"><failure type="threshold" message="count=3">)"));
+  CHECK(contains(junit_text, R"(<testcase name="one is one" classname="checks" time="0" />)"));
+  CHECK(!contains(r.out, "observer failed"));
+}
+
+TEST_CASE("an --out that cannot be made exits 104 before the run starts") {
+  const auto unwritable = run_main({"-q", "--out", "json=/nonexistent-stampede-dir/out.json"}, quick_test());
+  CHECK(unwritable.code == sp::exit_code::invalid_config);
+  CHECK(contains(unwritable.err, "error: --out json: cannot open \"/nonexistent-stampede-dir/out.json\" for writing: "
+                                 "No such file or directory"));
+  CHECK(!contains(unwritable.err, "scenarios:"));  // the run never started
+  CHECK(unwritable.out.empty());
+  const auto bad_format = run_main({"-q", "--out", "csv=fileName=x.csv,timeFormat=iso"}, quick_test());
+  CHECK(bad_format.code == sp::exit_code::invalid_config);
+  CHECK(contains(bad_format.err, "error: --out csv: unknown CSV time format \"iso\""));
+  const auto bad_key = run_main({"-q", "--out", "csv=file=x.csv"}, quick_test());
+  CHECK(contains(bad_key.err, "error: --out csv: unknown key \"file\"; use fileName, timeFormat or saveInterval"));
+  const auto no_file = run_main({"-q", "--out", "junit"}, quick_test());
+  CHECK(contains(no_file.err, "error: --out junit: needs a file: junit=FILE"));
+  const auto unknown = run_main({"-q", "--out", "statsd"}, quick_test());
+  CHECK(unknown.code == sp::exit_code::invalid_config);
+  CHECK(contains(unknown.err, "error: --out: unknown output \"statsd\"; use json, csv or junit"));
+}
+
 #if !defined(_WIN32)
 namespace {
 std::atomic<int> earlier_handler_calls{0};

@@ -65,6 +65,9 @@ TEST_CASE("parse_cli reads every flag in its long, short and = spellings") {
       {{"--tag", "team=web", "--tag=env=staging"}, {.tags = {{"team", "web"}, {"env", "staging"}}}},
       {{"--summary-export", "out.json"}, {.summary_export = "out.json"}},
       {{"--summary-export=o.json"}, {.summary_export = "o.json"}},
+      {{"--out", "json=results.json"}, {.outputs = {{"json", "results.json"}}}},
+      {{"-o", "json", "--out=csv=fileName=r.csv,timeFormat=rfc3339", "-ojunit=j.xml"},
+       {.outputs = {{"json", ""}, {"csv", "fileName=r.csv,timeFormat=rfc3339"}, {"junit", "j.xml"}}}},
       {{"--summary-trend-stats", "avg,min,med,max,p(90),p(99.9),count"},
        {.summary_trend_stats = std::vector<std::string>{"avg", "min", "med", "max", "p(90)", "p(99.9)", "count"}}},
       {{"--summary-trend-stats=p(95)"}, {.summary_trend_stats = std::vector<std::string>{"p(95)"}}},
@@ -146,7 +149,9 @@ TEST_CASE("parse_cli names the flag and what it expected for every bad input") {
       {{"--vu", "10"}, "unknown flag --vu; did you mean --vus?"},
       {{"--durration=1s"}, "unknown flag --durration; did you mean --duration?"},
       {{"--no-colour"}, "unknown flag --no-colour; did you mean --no-color?"},
-      {{"--out", "json=x"}, "unknown flag --out"},
+      {{"--out", "xml=x"}, "--out: unknown output \"xml\"; use json, csv or junit"},
+      {{"-o", "influxdb=http://localhost:8086"}, "--out: unknown output \"influxdb\"; use json, csv or junit"},
+      {{"--out"}, "--out needs a value: KIND=ARG"},
       {{"-x"}, "unknown shorthand flag 'x' in -x"},
       {{"-vus", "3"}, "unknown shorthand flag 'v' in -vus; did you mean --vus?"},
       {{"-qx"}, "unknown shorthand flag 'x' in -qx"},
@@ -175,7 +180,7 @@ TEST_CASE("a bad duration's error also shows where the duration parser stopped")
 
 TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has the flag") {
   const auto flags = sp::cli_flags();
-  REQUIRE(flags.size() == 16);
+  REQUIRE(flags.size() == 17);
   for (const auto& f : flags) {
     INFO(f.name);
     CHECK(!f.help.empty());

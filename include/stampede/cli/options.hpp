@@ -6,6 +6,7 @@
 #include <stampede/exec/load_test.hpp>
 #include <stampede/exec/stage.hpp>
 #include <stampede/metrics/tags.hpp>
+#include <stampede/report/outputs.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -27,6 +28,7 @@ struct cli_options {
   env_map env{};                                      ///< `-e/--env KEY=VALUE`; a later KEY wins
   tag_set tags{};                                     ///< `--tag NAME=VALUE`; a later NAME wins
   std::optional<std::string> summary_export{};        ///< `--summary-export FILE`
+  std::vector<output_spec> outputs{};                 ///< `-o/--out KIND=ARGUMENT`, in order
   std::optional<std::vector<std::string>> summary_trend_stats{};  ///< `--summary-trend-stats`
   std::optional<time_unit> summary_time_unit{};       ///< `--summary-time-unit s|ms|us`
   bool quiet = false;                                 ///< `-q/--quiet`: no live progress
@@ -83,7 +85,7 @@ struct cli_flag {
 void apply_cli(const cli_options& options, load_test& test);
 
 /// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds`. What the run
-/// shows (progress, summary) attaches as observers: `run_cli` adds k6's.
+/// shows (progress, summary) and `--out` attach as observers: `run_cli` adds them.
 [[nodiscard]] run_options run_options_for(const cli_options& options);
 
 /// The `--help` text: usage, every flag with its k6 equivalent, the test's scenarios with

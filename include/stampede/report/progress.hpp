@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace stampede {
@@ -66,9 +67,12 @@ class progress_printer final : public run_observer {
     std::FILE* stream = stderr;
     progress_mode mode = progress_mode::automatic;
     std::chrono::nanoseconds plain_interval = std::chrono::seconds{10};
+    /// What the run streams to, for k6's `output:` line above the scenarios (`json
+    /// (out.json)`); none: no line.
+    std::vector<std::string> outputs{};
   };
 
-  explicit progress_printer(options o) : options_{o} {}
+  explicit progress_printer(options o) : options_{std::move(o)} {}
 
   void on_start(const load_test& test) override;
   void on_tick(const snapshot& delta, const run_progress& progress) override;

@@ -7,12 +7,14 @@
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
 #include <stampede/report/end_of_test.hpp>
+#include <stampede/report/outputs.hpp>
 #include <stampede/report/progress.hpp>
 #include <stampede/report/summary.hpp>
 
 #include <atomic>
 #include <csignal>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,9 +137,26 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
       return exit_code::invalid_config;
     }
 
-    // What the run shows, in order: k6's header and live progress on stderr, the seed, then
-    // the summary and its export.
-    progress_printer progress{{.stream = err, .mode = options.quiet ? progress_mode::none : progress_mode::automatic}};
+    // The outputs first: a mistake in one, or a file that cannot be written, stops the
+    // program before the run, as a bad flag does.
+    std::vector<std::unique_ptr<run_observer>> outputs;
+    std::vector<std::string> output_names;
+    try {
+      for (const auto& spec : options.outputs) {
+        outputs.push_back(make_output(spec));
+        output_names.push_back(describe(spec));
+      }
+    } catch (const usage_error& e) {
+      d::print(err, fmt::format("error: {}\n", e.what()));
+      return exit_code::invalid_config;
+    }
+
+    // What the run shows, in order: k6's header and live progress on stderr, the seed, the
+    // outputs (which finish at the last tick, so their files are complete and any failure
+    // is in the result before the summary), then the summary and its export.
+    progress_printer progress{{.stream = err,
+                               .mode = options.quiet ? progress_mode::none : progress_mode::automatic,
+                               .outputs = std::move(output_names)}};
     d::seed_note seed{err, !options.seed && !options.quiet};
     summary_printer summary{{.out = out,
                              .err = err,
@@ -145,7 +164,9 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
                              .summary = !options.no_summary,
                              .export_path = options.summary_export}};
     auto run_opts = run_options_for(options);
-    run_opts.observers = {&progress, &seed, &summary};
+    run_opts.observers = {&progress, &seed};
+    for (const auto& o : outputs) run_opts.observers.push_back(o.get());
+    run_opts.observers.push_back(&summary);
 
     run_control control;
     run_opts.control = &control;

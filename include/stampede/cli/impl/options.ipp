@@ -25,13 +25,14 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 16> flags{{
+inline constexpr std::array<cli_flag, 17> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
     {"stage", 's', "DURATION:TARGET", "--stage", "ramp to TARGET VUs over DURATION (ramping_vus); repeatable"},
     {"env", 'e', "KEY=VALUE", "--env", "set an environment variable for vu::env(); repeatable"},
     {"tag", 0, "NAME=VALUE", "--tag", "add a tag to every sample; repeatable"},
+    {"out", 'o', "KIND=ARG", "--out", "stream results: json=FILE, csv=FILE, junit=FILE; repeatable"},
     {"summary-export", 0, "FILE", "--summary-export", "write the end-of-test summary to FILE as k6's JSON"},
     {"summary-trend-stats", 0, "STATS", "--summary-trend-stats",
      "trend statistics in the summary: avg,min,med,max,p(90),p(99.9),count"},
@@ -189,6 +190,8 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
   } else if (n == "tag") {
     auto [key, value] = key_value(f, v);
     o.tags.set(std::move(key), std::move(value));
+  } else if (n == "out") {
+    o.outputs.push_back(parse_output_spec(v));
   } else if (n == "summary-export") {
     if (v.empty()) expected(f, "a file name", v);
     o.summary_export = std::string{v};

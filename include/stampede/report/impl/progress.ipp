@@ -126,7 +126,16 @@ STAMPEDE_DECL void progress_printer::on_start(const load_test& test) {
   for (const auto& s : test.scenarios) executors_.push_back(s.executor);
   next_plain_ = options_.plain_interval;
   lines_ = 0;
-  std::fputs(("\n" + format_scenarios_header(test) + "\n").c_str(), options_.stream);
+  std::string header = "\n";
+  if (!options_.outputs.empty()) {
+    header += "        output: ";
+    for (std::size_t i = 0; i < options_.outputs.size(); ++i) {
+      if (i > 0) header += ", ";
+      header += options_.outputs[i];
+    }
+    header += "\n\n";
+  }
+  std::fputs((header + format_scenarios_header(test) + "\n").c_str(), options_.stream);
   std::fflush(options_.stream);
 }
 

@@ -8,7 +8,12 @@
 
 #include <stampede/report.hpp>
 
+#include <stampede/report/impl/csv_output.ipp>
 #include <stampede/report/impl/end_of_test.ipp>
+#include <stampede/report/impl/json_output.ipp>
+#include <stampede/report/impl/junit_output.ipp>
+#include <stampede/report/impl/outputs.ipp>
 #include <stampede/report/impl/progress.ipp>
+#include <stampede/report/impl/stream_output.ipp>
 #include <stampede/report/impl/summary.ipp>
 #include <stampede/report/impl/summary_export.ipp>

@@ -1,0 +1,122 @@
+// Bodies of csv_output (included by report/csv_output.hpp).
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/csv.hpp>
+#include <stampede/core/error.hpp>
+#include <stampede/core/timestamp.hpp>
+#include <stampede/report/json_output.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace stampede {
+
+namespace detail::csv_output {
+
+// k6's system tags that get a column of their own: those it enables by default, less the ones
+// it never indexes (vu, iter), sorted as k6 sorts them.
+inline constexpr std::array<std::string_view, 14> columns{
+    "check", "error",    "error_code", "expected_response", "group",  "method",      "name",
+    "proto", "scenario", "service",    "status",            "subproto", "tls_version", "url"};
+
+inline constexpr std::array<std::pair<csv_time_format, std::string_view>, 6> time_formats{{
+    {csv_time_format::unix_seconds, "unix"},
+    {csv_time_format::unix_milli, "unix_milli"},
+    {csv_time_format::unix_micro, "unix_micro"},
+    {csv_time_format::unix_nano, "unix_nano"},
+    {csv_time_format::rfc3339, "rfc3339"},
+    {csv_time_format::rfc3339_nano, "rfc3339_nano"},
+}};
+
+// Go's fmt "%f": six decimals; NaN and the infinities spelled as Go spells them.
+STAMPEDE_DECL std::string go_percent_f(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  return fmt::format("{:.6f}", value);
+}
+
+STAMPEDE_DECL std::string timestamp(std::chrono::system_clock::time_point t, csv_time_format format) {
+  using namespace std::chrono;
+  const auto since_epoch = duration_cast<nanoseconds>(t.time_since_epoch());
+  switch (format) {
+    case csv_time_format::unix_seconds: return std::to_string(floor<seconds>(since_epoch).count());
+    case csv_time_format::unix_milli: return std::to_string(floor<milliseconds>(since_epoch).count());
+    case csv_time_format::unix_micro: return std::to_string(floor<microseconds>(since_epoch).count());
+    case csv_time_format::unix_nano: return std::to_string(since_epoch.count());
+    case csv_time_format::rfc3339: return format_rfc3339(t, timestamp_precision::seconds);
+    case csv_time_format::rfc3339_nano: return format_rfc3339(t, timestamp_precision::nanoseconds);
+  }
+  return {};
+}
+
+}  // namespace detail::csv_output
+
+STAMPEDE_DECL std::string_view to_string(csv_time_format format) noexcept {
+  for (const auto& [f, name] : detail::csv_output::time_formats) {
+    if (f == format) return name;
+  }
+  return "unix";
+}
+
+STAMPEDE_DECL csv_time_format parse_csv_time_format(std::string_view text) {
+  for (const auto& [f, name] : detail::csv_output::time_formats) {
+    if (name == text) return f;
+  }
+  throw usage_error(fmt::format(
+      "unknown CSV time format \"{}\"; use unix, unix_milli, unix_micro, unix_nano, rfc3339 or rfc3339_nano", text));
+}
+
+STAMPEDE_DECL csv_output::csv_output(std::string path, csv_time_format time_format, options o)
+    : stream_output{"csv", std::move(path), o}, time_format_{time_format} {}
+
+STAMPEDE_DECL std::string csv_output::header() {
+  std::string out = "metric_name,timestamp,metric_value";
+  for (const auto column : detail::csv_output::columns) {
+    out += ',';
+    out += column;
+  }
+  return out + ",extra_tags,metadata";
+}
+
+STAMPEDE_DECL void csv_output::write_header(output_file& file) { file.write(header() + '\n'); }
+
+STAMPEDE_DECL void csv_output::write_samples(const tick_samples& samples, const sample_tag_tables& tags,
+                                             output_file& file) {
+  namespace d = detail::csv_output;
+  const auto& registry = *samples.registry;
+  for (const auto& block : samples.blocks) {
+    for (const auto& s : block.samples) {
+      const auto& m = registry.descriptor(s.metric);
+      const auto& sample_tags = tags.get(block.source, s.tags);
+      row_ = csv_field(m.name);
+      row_ += ',';
+      row_ += d::timestamp(block.origin + std::chrono::duration_cast<std::chrono::system_clock::duration>(s.at),
+                           time_format_);
+      row_ += ',';
+      row_ += d::go_percent_f(k6_sample_value(m, s.value));
+      for (const auto column : d::columns) {
+        row_ += ',';
+        if (const auto v = sample_tags.get(column)) row_ += csv_field(*v);
+      }
+      std::string extra;
+      for (const auto& t : sample_tags) {
+        if (std::find(d::columns.begin(), d::columns.end(), t.key) != d::columns.end()) continue;
+        if (!extra.empty()) extra += '&';
+        extra += t.key;
+        extra += '=';
+        extra += t.value;
+      }
+      row_ += ',';
+      row_ += csv_field(extra);
+      row_ += ",\n";  // metadata: stampede's samples carry none
+      file.write(row_);
+    }
+  }
+}
+
+}  // namespace stampede

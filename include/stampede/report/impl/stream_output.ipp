@@ -1,0 +1,234 @@
+// Bodies of output_file and stream_output (included by report/stream_output.hpp).
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/error.hpp>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#if !defined(_WIN32)
+#  include <csignal>
+#  include <pthread.h>
+#endif
+
+namespace stampede {
+
+namespace detail::stream {
+
+// Bytes an output gathers before it hands them to the system.
+inline constexpr std::size_t write_buffer = std::size_t{64} << 10;
+
+STAMPEDE_DECL std::string reason(int error) {
+  return error != 0 ? std::generic_category().message(error) : std::string{"an unknown error"};
+}
+
+}  // namespace detail::stream
+
+STAMPEDE_DECL output_file::output_file(std::string path) : path_{std::move(path)} {
+  if (path_.empty()) throw usage_error("an output file needs a path (or - for standard output)");
+  if (path_ == "-") {
+    file_ = stdout;
+  } else {
+    errno = 0;
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (file_ == nullptr) {
+      throw usage_error(fmt::format("cannot open \"{}\" for writing: {}", path_, detail::stream::reason(errno)));
+    }
+    owned_ = true;
+    std::setvbuf(file_, nullptr, _IONBF, 0);  // buffer_ is the buffer
+  }
+  buffer_.reserve(detail::stream::write_buffer);
+}
+
+STAMPEDE_DECL output_file::~output_file() {
+  if (owned_ && file_ != nullptr) std::fclose(file_);
+}
+
+STAMPEDE_DECL void output_file::fail(std::string_view what, int error) const {
+  throw std::runtime_error(fmt::format("{} \"{}\" failed: {}", what, path_, detail::stream::reason(error)));
+}
+
+STAMPEDE_DECL void output_file::write(std::string_view text) {
+  if (file_ == nullptr) throw std::runtime_error(fmt::format("writing \"{}\" after it was closed", path_));
+  buffer_.append(text);
+  if (buffer_.size() >= detail::stream::write_buffer) flush();
+}
+
+STAMPEDE_DECL void output_file::flush() {
+  if (file_ == nullptr) return;
+  if (!buffer_.empty()) {
+    errno = 0;
+    const auto size = buffer_.size();
+    const auto written = std::fwrite(buffer_.data(), 1, size, file_);
+    const int error = errno;
+    buffer_.clear();
+    if (written != size) fail("writing", error);
+  }
+  errno = 0;
+  if (std::fflush(file_) != 0) fail("writing", errno);
+}
+
+STAMPEDE_DECL void output_file::close() {
+  if (file_ == nullptr) return;
+  std::optional<std::runtime_error> error;
+  try {
+    flush();
+  } catch (const std::runtime_error& e) {
+    error = e;
+  }
+  if (owned_) {
+    errno = 0;
+    const int closed = std::fclose(file_);
+    const int close_error = errno;
+    file_ = nullptr;
+    if (!error && closed != 0) fail("closing", close_error);
+  }
+  file_ = nullptr;
+  if (error) throw *error;
+}
+
+STAMPEDE_DECL stream_output::stream_output(std::string name, std::string path, options o)
+    : name_{std::move(name)}, options_{o}, file_{std::move(path)} {}
+
+STAMPEDE_DECL stream_output::~stream_output() {
+  {
+    const std::lock_guard lock{mutex_};
+    closing_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+STAMPEDE_DECL std::string stream_output::description() const {
+  return fmt::format("{} ({})", name_, file_.path() == "-" ? "stdout" : file_.path());
+}
+
+STAMPEDE_DECL std::uint64_t stream_output::samples_written() const {
+  const std::lock_guard lock{mutex_};
+  return written_samples_;
+}
+
+STAMPEDE_DECL void stream_output::on_start(const load_test& test) {
+  prepare(test);
+  writer_ = std::thread{[this] { writer_loop(); }};
+}
+
+STAMPEDE_DECL void stream_output::on_samples(const std::shared_ptr<const tick_samples>& samples) {
+  throw_if_failed();
+  const auto count = samples->size();
+  {
+    const std::lock_guard lock{mutex_};
+    if (queued_samples_ + count > options_.max_backlog) {
+      dropped_samples_ += count;  // the writer is this far behind: hold no more of the run's memory
+      return;
+    }
+    queued_samples_ += count;
+    queue_.push_back(samples);
+  }
+  wake_.notify_one();
+}
+
+STAMPEDE_DECL void stream_output::on_tick(const snapshot& delta, const run_progress& progress) {
+  (void)delta;
+  if (progress.ended) finish();
+  throw_if_failed();
+}
+
+STAMPEDE_DECL void stream_output::on_end(const result& r) {
+  (void)r;
+  finish();  // a run whose last tick never came (an observer before this one threw)
+  throw_if_failed();
+}
+
+STAMPEDE_DECL void stream_output::finish() {
+  if (finished_) return;
+  finished_ = true;
+  {
+    const std::lock_guard lock{mutex_};
+    closing_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+  const std::lock_guard lock{mutex_};
+  if (!failure_ && dropped_samples_ > 0) {
+    failure_ = fmt::format("{} samples were not written: the output fell {} samples behind the run",
+                           dropped_samples_, options_.max_backlog);
+  }
+}
+
+STAMPEDE_DECL void stream_output::throw_if_failed() {
+  std::string message;
+  {
+    const std::lock_guard lock{mutex_};
+    if (!failure_ || reported_) return;
+    reported_ = true;
+    message = fmt::format("{}: {}", description(), *failure_);
+  }
+  throw std::runtime_error(message);
+}
+
+STAMPEDE_DECL void stream_output::writer_loop() {
+#if !defined(_WIN32)
+  // A closed pipe then fails the write with EPIPE instead of killing the process.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+#endif
+  sample_tag_tables tags;
+  bool failed = false;
+  const auto fail = [&](std::string message) {
+    failed = true;
+    const std::lock_guard lock{mutex_};
+    failure_ = std::move(message);
+    queue_.clear();
+    queued_samples_ = 0;
+  };
+  try {
+    write_header(file_);
+    file_.flush();
+  } catch (const std::exception& e) {
+    fail(e.what());
+  }
+  auto last_flush = std::chrono::steady_clock::now();
+  for (;;) {
+    std::shared_ptr<const tick_samples> next;
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // closing, and everything is written
+      next = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    const auto count = next->size();
+    if (!failed) {
+      try {
+        for (const auto& block : next->blocks) tags.learn(block);
+        write_samples(*next, tags, file_);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_flush >= options_.flush_interval) {
+          file_.flush();
+          last_flush = now;
+        }
+      } catch (const std::exception& e) {
+        fail(e.what());
+      }
+    }
+    const std::lock_guard lock{mutex_};
+    if (queued_samples_ >= count) queued_samples_ -= count;
+    if (!failed) written_samples_ += count;
+  }
+  try {
+    file_.close();
+  } catch (const std::exception& e) {
+    if (!failed) fail(e.what());
+  }
+}
+
+}  // namespace stampede

@@ -1,0 +1,212 @@
+// k6's streaming outputs (--out json=, --out csv=) on a simulated run: golden files, the
+// counts in the stream against the summary's, and outputs that fail (a full disk, a closed
+// pipe, a writer that falls behind) while the run goes on.
+#include <stampede/exec/runner.hpp>
+#include <stampede/metrics/builtin.hpp>
+#include <stampede/report/csv_output.hpp>
+#include <stampede/report/json_output.hpp>
+
+#include <stampede/core/charconv.hpp>
+#include <stampede/core/json.hpp>
+
+#include "support/catch_compat.hpp"
+#include "support/golden.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#if !defined(_WIN32)
+#  include <unistd.h>
+#endif
+
+namespace sp = stampede;
+using namespace std::chrono_literals;
+
+namespace {
+
+const sp::trend wait_time{"wait_time", sp::value_type::time};
+const sp::counter items{"items"};
+
+// Five iterations 250 ms apart on one VU, over two ticks: a custom trend, a tagged counter,
+// a check and a request duration (whose metric has sub-metrics) each.
+sp::load_test recorded_test() {
+  return sp::load_test{
+      .scenarios = {{.name = "browse",
+                     .exec = [](sp::vu& u) -> sp::task<> {
+                       co_await u.sleep(250ms);
+                       u.record(wait_time, 12.5e6 * static_cast<double>(u.iteration() + 1));
+                       u.record(items, 2, {{"kind", "a, \"b\""}});
+                       u.check(u.iteration(), "first two", [](auto i) { return i < 2; });
+                       u.record(sp::http_req_duration, 5e6, {{"expected_response", "true"}, {"status", "200"}});
+                     },
+                     .executor = sp::shared_iterations{.vus = 1, .iterations = 5}}},
+      .thresholds = {{"wait_time", "p(95)<200"}, items.count() > 1, (items.count() > 5).abort_on_fail(10s),
+                     {"http_req_duration{status:200}", "p(99)<300"}},
+      .metrics = {wait_time, items},
+  };
+}
+
+sp::result simulate(const sp::load_test& test, std::vector<sp::run_observer*> observers) {
+  sp::manual_time time;
+  return sp::run(test, {.threads = 1, .seed = 1, .observers = std::move(observers), .time = &time});
+}
+
+struct temp_path {
+  std::string path;
+  explicit temp_path(const std::string& name)
+      : path{(std::filesystem::temp_directory_path() / ("stampede-" + std::to_string(::getpid()) + "-" + name)).string()} {}
+  ~temp_path() { std::filesystem::remove(path); }
+  temp_path(const temp_path&) = delete;
+  temp_path& operator=(const temp_path&) = delete;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in{text};
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+bool has_error(const sp::result& r, std::string_view part) {
+  return std::any_of(r.errors.begin(), r.errors.end(),
+                     [&](const sp::iteration_error& e) { return e.message.find(part) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("the json output writes k6's Metric and Point lines, the same for every simulated run") {
+  const temp_path file{"out.json"};
+  sp::json_output json{file.path};
+  const auto r = simulate(recorded_test(), {&json});
+  REQUIRE(r.errors.empty());
+  const auto text = read_text(file.path);
+  stampede_test::check_golden("report/golden/recorded_run.json", text);
+  const auto lines = lines_of(text);
+  const auto metric_lines = std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.rfind("{\"type\":\"Metric\"", 0) == 0;
+  });
+  // wait_time, items, checks, http_req_duration, iterations, iteration_duration, vus, vus_max
+  CHECK(metric_lines == 8);
+  CHECK(json.samples_written() == lines.size() - 8);
+  CHECK(json.description() == "json (" + file.path + ")");
+}
+
+TEST_CASE("the json stream holds every sample: its counts equal the summary's") {
+  const temp_path file{"counts.json"};
+  sp::json_output json{file.path};
+  const auto r = simulate(recorded_test(), {&json});
+  std::map<std::string, double> sums;
+  std::map<std::string, std::uint64_t> points;
+  std::map<std::string, std::string> types;
+  for (const auto& line : lines_of(read_text(file.path))) {
+    const auto v = sp::parse_json(line);
+    const auto& data = *v.find("data");
+    if (v.find("type")->text() == "Metric") {
+      types[data.find("name")->text()] = data.find("type")->text();
+      continue;
+    }
+    const auto& name = v.find("metric")->text();
+    REQUIRE(types.count(name) == 1);  // a Metric line came first
+    sums[name] += *sp::parse_double(data.find("value")->text());
+    ++points[name];
+  }
+  for (const auto& e : r.metrics.entries()) {
+    if (e.metric.is_submetric()) continue;
+    INFO(e.metric.name);
+    if (const auto* c = std::get_if<sp::counter_sink>(&e.data)) {
+      CHECK(points[e.metric.name] == c->samples);
+      CHECK(sums[e.metric.name] == c->sum);
+    } else if (const auto* t = std::get_if<sp::trend_sink>(&e.data)) {
+      CHECK(points[e.metric.name] == t->samples.count());
+    } else if (const auto* rate = std::get_if<sp::rate_sink>(&e.data)) {
+      CHECK(points[e.metric.name] == rate->total);
+      CHECK(sums[e.metric.name] == static_cast<double>(rate->nonzero));
+    } else if (const auto* g = std::get_if<sp::gauge_sink>(&e.data)) {
+      CHECK(points[e.metric.name] == g->samples);
+    }
+  }
+  CHECK(points["iterations"] == 5);
+  CHECK(sums["wait_time"] == 187.5);  // 12.5 + 25 + … + 62.5 ms, in k6's milliseconds
+  CHECK(types["wait_time"] == "trend");
+}
+
+TEST_CASE("the csv output writes k6's columns and rows, the same for every simulated run") {
+  const temp_path file{"out.csv"};
+  const temp_path nano{"nano.csv"};
+  sp::csv_output csv{file.path};
+  sp::csv_output csv_nano{nano.path, sp::csv_time_format::rfc3339_nano};
+  const auto r = simulate(recorded_test(), {&csv, &csv_nano});
+  REQUIRE(r.errors.empty());
+  stampede_test::check_golden("report/golden/recorded_run.csv", read_text(file.path));
+  const auto rows = lines_of(read_text(nano.path));
+  REQUIRE(rows.size() == csv_nano.samples_written() + 1);
+  CHECK(rows.front() == sp::csv_output::header());
+  CHECK(sp::csv_output::header() ==
+        "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,"
+        "scenario,service,status,subproto,tls_version,url,extra_tags,metadata");
+  // The first iteration's custom trend, 250 ms after the start, to the nanosecond.
+  CHECK(std::find(rows.begin(), rows.end(), "wait_time,2026-01-01T00:00:00.25Z,12.500000,,,,,,,,,browse,,,,,,,") !=
+        rows.end());
+  CHECK(sp::parse_csv_time_format("unix_milli") == sp::csv_time_format::unix_milli);
+  CHECK(sp::to_string(sp::csv_time_format::unix_seconds) == "unix");
+  CHECK_THROWS_WITH(sp::parse_csv_time_format("iso"), Catch::Contains("unknown CSV time format \"iso\""));
+}
+
+TEST_CASE("no output that streams samples: the recorders keep none") {
+  sp::recorder rec{std::make_shared<sp::metric_registry>()};
+  CHECK_FALSE(rec.keeps_samples());
+  const auto r = simulate(recorded_test(), {});
+  CHECK(r.complete_iterations() == 5);
+}
+
+TEST_CASE("a file that cannot be opened is refused before the run") {
+  CHECK_THROWS_AS(sp::json_output{"/nonexistent-stampede-dir/out.json"}, sp::usage_error);
+  CHECK_THROWS_WITH(sp::csv_output{"/nonexistent-stampede-dir/out.csv"},
+                    Catch::Contains("cannot open \"/nonexistent-stampede-dir/out.csv\" for writing"));
+  CHECK_THROWS_WITH(sp::json_output{""}, Catch::Contains("needs a path"));
+}
+
+#if defined(__linux__)
+TEST_CASE("a full disk ends the output with a clear error; the run and its results go on") {
+  sp::json_output json{"/dev/full"};
+  const auto r = simulate(recorded_test(), {&json});
+  CHECK(r.status == sp::run_status::finished);
+  CHECK(r.complete_iterations() == 5);
+  CHECK(has_error(r, "json (/dev/full): writing \"/dev/full\" failed: No space left on device"));
+  CHECK(r.metrics.find(items.descriptor()) != nullptr);
+}
+
+TEST_CASE("a closed pipe ends the output with a clear error instead of killing the process") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  ::close(fds[0]);  // nobody reads
+  const std::string path = "/proc/self/fd/" + std::to_string(fds[1]);
+  {
+    sp::csv_output csv{path};
+    const auto r = simulate(recorded_test(), {&csv});
+    CHECK(r.status == sp::run_status::finished);
+    CHECK(has_error(r, "Broken pipe"));
+  }
+  ::close(fds[1]);
+}
+#endif
+
+TEST_CASE("an output that falls behind drops samples rather than hold the run's memory, and says so") {
+  const temp_path file{"behind.json"};
+  sp::json_output json{file.path, {.max_backlog = 0}};
+  const auto r = simulate(recorded_test(), {&json});
+  CHECK(r.complete_iterations() == 5);
+  CHECK(has_error(r, "samples were not written: the output fell 0 samples behind the run"));
+  CHECK(json.samples_written() == 0);
+}
