@@ -93,7 +93,7 @@ def stampede_export(prefix):
 def requests_of(tool, prefix):
     """(successful requests, failed requests) as the tool reports them."""
     text = read(f"{prefix}.out")
-    if tool == "stampede":
+    if tool in ("stampede", "stampede_json"):
         m = stampede_export(prefix)
         total = m.get("http_reqs", {}).get("count")
         failed = m.get("http_req_failed", {}).get("passes", 0)
@@ -130,9 +130,10 @@ def requests_of(tool, prefix):
 
 # --- sections -----------------------------------------------------------------------------
 
-TOOLS = ["stampede", "wrk", "ab", "hey", "locust"]
+TOOLS = ["stampede", "stampede_json", "wrk", "ab", "hey", "locust"]
 TOOL_NAMES = {
     "stampede": "stampede (`stampede_http_load_bench`, all k6 metrics)",
+    "stampede_json": "stampede with `--out json=FILE` (every sample written)",
     "wrk": "wrk 4.1 (`-t 1`)",
     "ab": "ab 2.3 (`-k`)",
     "hey": "hey 0.1.4",
@@ -155,7 +156,9 @@ def efficiency(a, facts):
                 continue
             elapsed, user, sys, rss = t
             ticks = int(read(f"{prefix}.server_ticks") or 0)
+            ndjson = read(f"{prefix}.ndjson_bytes").strip()
             runs.append({"rep": rep, "rps": ok / a.load_seconds, "cpu_us": (user + sys) * 1e6 / ok, "rss": rss / 1024,
+                         "file_bytes": int(ndjson) / ok if ndjson.isdigit() else None,
                          "user_us": user * 1e6 / ok, "sys_us": sys * 1e6 / ok,
                          "failed": failed, "server": ticks / 100 / elapsed * 100 if elapsed else 0,
                          "busy": (user + sys) / elapsed * 100 if elapsed else 0})
@@ -185,6 +188,9 @@ def efficiency(a, facts):
         ])
         if sum(r["failed"] or 0 for r in runs):
             rows[-1][1] += f" ({sum(r['failed'] for r in runs)} failed)"
+    json_bytes = [r["file_bytes"] for r in per_tool.get("stampede_json", []) if r.get("file_bytes")]
+    json_note = (f"With `--out json` the generator wrote {statistics.median(json_bytes):,.0f} bytes of k6 JSON per "
+                 "request (13 samples: a line each), on the same core as its VUs.\n\n") if json_bytes else ""
     return (f"### Generator efficiency: {a.connections} connections for {a.load_seconds:g} s against nginx "
             f"(one worker), {len(per_tool['wrk'])} repetitions\n\n"
             "Medians, with the range over the repetitions. CPU is user + system time of the generator process "
@@ -193,6 +199,7 @@ def efficiency(a, facts):
             "of those ratios, so drift of the machine between repetitions cancels. The generator core is how "
             "busy core 0 was (generator CPU / wall time); the nginx core is the nginx worker's CPU over the same "
             "wall time: near 100% means nginx, not the generator, set the request rate.\n\n"
+            + json_note
             + table(["generator", "requests/s", "CPU-µs per request", "CPU vs wrk", "user / sys µs", "generator core",
                      "nginx core", "peak RSS"], rows))
 

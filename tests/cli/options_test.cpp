@@ -83,6 +83,9 @@ TEST_CASE("parse_cli reads every flag in its long, short and = spellings") {
       {{"--no-thresholds"}, {.no_thresholds = true}},
       {{"--no-thresholds=true"}, {.no_thresholds = true}},
       {{"--no-summary"}, {.no_summary = true}},
+      {{"--linger"}, {.linger = true}},
+      {{"-l"}, {.linger = true}},
+      {{"-o", "prometheus=127.0.0.1:0,linger=5s"}, {.outputs = {{"prometheus", "127.0.0.1:0,linger=5s"}}}},
       {{"--threads", "4"}, {.threads = 4u}},
       {{"--threads=1"}, {.threads = 1u}},
       {{"--seed", "0"}, {.seed = 0u}},
@@ -149,8 +152,8 @@ TEST_CASE("parse_cli names the flag and what it expected for every bad input") {
       {{"--vu", "10"}, "unknown flag --vu; did you mean --vus?"},
       {{"--durration=1s"}, "unknown flag --durration; did you mean --duration?"},
       {{"--no-colour"}, "unknown flag --no-colour; did you mean --no-color?"},
-      {{"--out", "xml=x"}, "--out: unknown output \"xml\"; use json, csv or junit"},
-      {{"-o", "influxdb=http://localhost:8086"}, "--out: unknown output \"influxdb\"; use json, csv or junit"},
+      {{"--out", "xml=x"}, "--out: unknown output \"xml\"; use json, csv, junit or prometheus"},
+      {{"-o", "influxdb=http://localhost:8086"}, "--out: unknown output \"influxdb\"; use json, csv, junit or prometheus"},
       {{"--out"}, "--out needs a value: KIND=ARG"},
       {{"-x"}, "unknown shorthand flag 'x' in -x"},
       {{"-vus", "3"}, "unknown shorthand flag 'v' in -vus; did you mean --vus?"},
@@ -180,7 +183,7 @@ TEST_CASE("a bad duration's error also shows where the duration parser stopped")
 
 TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has the flag") {
   const auto flags = sp::cli_flags();
-  REQUIRE(flags.size() == 17);
+  REQUIRE(flags.size() == 18);
   for (const auto& f : flags) {
     INFO(f.name);
     CHECK(!f.help.empty());

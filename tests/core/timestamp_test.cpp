@@ -5,6 +5,8 @@
 #include "support/catch_compat.hpp"
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 namespace sp = stampede;
 using namespace std::chrono;
@@ -25,4 +27,18 @@ TEST_CASE("format_rfc3339 writes UTC as Go's RFC3339 and RFC3339Nano layouts do"
   CHECK(sp::format_rfc3339(system_clock::time_point{}) == "1970-01-01T00:00:00Z");
   // Before the epoch the day is floored, not truncated.
   CHECK(sp::format_rfc3339(system_clock::time_point{} - seconds{1}) == "1969-12-31T23:59:59Z");
+}
+
+TEST_CASE("timestamp_cache writes what format_rfc3339 writes, for times in and out of order") {
+  const system_clock::time_point start{seconds{1767225600}};
+  const std::vector<nanoseconds> offsets{0ns, 5ns, 120ms, 999999999ns, 1s, 1s + 250ms, 61s, 2s, 86400s + 1ns};
+  sp::timestamp_cache cache;
+  for (const auto precision : {sp::timestamp_precision::nanoseconds, sp::timestamp_precision::seconds}) {
+    for (const auto offset : offsets) {
+      const auto t = start + duration_cast<system_clock::duration>(offset);
+      std::string out = "x";
+      cache.append(t, precision, out);
+      CHECK(out == "x" + sp::format_rfc3339(t, precision));
+    }
+  }
 }

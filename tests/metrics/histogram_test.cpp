@@ -599,3 +599,18 @@ TEST_CASE("histogram memory grows with the values' spread, in pages, and is boun
   CHECK(one == histogram{});  // equal however wide its pages are
   CHECK(one.memory_bytes() == sizeof(histogram) + table + 2048);  // reset keeps the pages
 }
+
+TEST_CASE("bucket_lowest and bucket_highest give the values a bucket holds") {
+  for (const std::uint64_t v : {0ULL, 1ULL, 2047ULL, 2048ULL, 2049ULL, 1'250'000ULL, 40'000'000ULL, 3'600'000'000'000ULL}) {
+    stampede::histogram h;
+    h.record(v);
+    std::size_t index = 0;
+    h.for_each_nonzero_bucket([&](std::size_t i, std::uint64_t) { index = i; });
+    INFO(v);
+    CHECK(h.bucket_lowest(index) == h.lowest_equivalent_value(v));
+    CHECK(h.bucket_highest(index) == h.highest_equivalent_value(v));
+    CHECK(h.bucket_lowest(index) <= v);
+    CHECK(v <= h.bucket_highest(index));
+    if (index > 0) CHECK(h.bucket_highest(index - 1) + 1 == h.bucket_lowest(index));  // no gaps
+  }
+}

@@ -35,6 +35,7 @@ struct cli_options {
   bool no_color = false;                              ///< `--no-color`
   bool no_thresholds = false;                         ///< `--no-thresholds`
   bool no_summary = false;                            ///< `--no-summary` (k6 1.x's; 2.x: `--summary-mode=disabled`)
+  bool linger = false;                                ///< `-l/--linger`: wait for Ctrl+C after the run
   std::optional<unsigned> threads{};                  ///< `--threads N` (stampede's own)
   std::optional<std::uint64_t> seed{};                ///< `--seed N` (stampede's own)
   bool help = false;                                  ///< `-h/--help`

@@ -16,6 +16,22 @@ enum class timestamp_precision : unsigned char {
 [[nodiscard]] std::string format_rfc3339(std::chrono::system_clock::time_point t,
                                          timestamp_precision precision = timestamp_precision::nanoseconds);
 
+/// `format_rfc3339` for times that come in order, as a stream of samples does: the date and
+/// time of day are formatted once per second, only the fraction for each call. The same text
+/// as `format_rfc3339` for any time.
+///
+/// Thread safety: one thread at a time.
+class timestamp_cache {
+ public:
+  /// Appends `t` in RFC 3339 (UTC) to `out`.
+  void append(std::chrono::system_clock::time_point t, timestamp_precision precision, std::string& out);
+
+ private:
+  std::chrono::seconds second_{-1};
+  std::string prefix_;  // `2026-01-01T00:00:05` of second_
+  bool valid_ = false;
+};
+
 }  // namespace stampede
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)

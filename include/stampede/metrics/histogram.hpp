@@ -249,6 +249,10 @@ class histogram {
   [[nodiscard]] const histogram_config& config() const noexcept { return config_; }
   /// Buckets in the counts array: valid bucket indices are [0, bucket_count()).
   [[nodiscard]] std::size_t bucket_count() const noexcept { return layout_.counts_length; }
+  /// The smallest and the largest value bucket `index` holds (< bucket_count()): a value v
+  /// is counted there when `bucket_lowest(index) <= v <= bucket_highest(index)`.
+  [[nodiscard]] std::uint64_t bucket_lowest(std::size_t index) const noexcept { return layout_.lowest_value_at(index); }
+  [[nodiscard]] std::uint64_t bucket_highest(std::size_t index) const noexcept { return layout_.highest_value_at(index); }
   /// Calls `fn(index, count)` for each non-empty bucket, by ascending index. No allocation.
   template <std::invocable<std::size_t, std::uint64_t> Fn>
   void for_each_nonzero_bucket(Fn&& fn) const;

@@ -2,10 +2,12 @@
 // columns and time formats, for spreadsheets and tools that read k6's CSV.
 #pragma once
 
+#include <stampede/core/timestamp.hpp>
 #include <stampede/report/stream_output.hpp>
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace stampede {
 
@@ -47,7 +49,12 @@ class csv_output final : public stream_output {
   void write_samples(const tick_samples& samples, const sample_tag_tables& tags, output_file& file) override;
 
   csv_time_format time_format_;
-  std::string row_;
+  // What repeats from row to row, written once: a metric's name field by id; a tag set's
+  // columns from `check` to the end of the row, by source and tag set id.
+  std::vector<std::string> names_;
+  std::vector<std::vector<std::string>> tag_columns_;
+  timestamp_cache times_;
+  std::string rows_;
 };
 
 }  // namespace stampede

@@ -2,6 +2,7 @@
 // line for line as k6 writes it, for jq, pandas or any tool that reads k6's files.
 #pragma once
 
+#include <stampede/core/timestamp.hpp>
 #include <stampede/report/stream_output.hpp>
 
 #include <map>
@@ -35,6 +36,11 @@ class json_output final : public stream_output {
 
   std::map<std::string, std::vector<std::string>, std::less<>> thresholds_;  // by metric name, as JSON
   std::vector<char> seen_;  // by metric id: its Metric line is written
+  // What repeats from line to line, written once: a Point line's start by metric id, its
+  // tags' JSON by source and tag set id, the time's seconds by second.
+  std::vector<std::string> point_start_;
+  std::vector<std::vector<std::string>> tags_json_;
+  timestamp_cache times_;
   std::string text_;
 };
 

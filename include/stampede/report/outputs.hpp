@@ -20,12 +20,13 @@ struct output_spec {
   friend bool operator==(const output_spec&, const output_spec&) = default;
 };
 
-/// The kinds `make_output` knows, in the order `--help` lists them: `json`, `csv`, `junit`.
+/// The kinds `make_output` knows, in the order `--help` lists them: `json`, `csv`, `junit`,
+/// `prometheus`.
 [[nodiscard]] std::span<const std::string_view> output_kinds() noexcept;
 
 /// Parses an `--out` value as k6 does: `json=results.json`, `json` (standard output),
 /// `csv=results.csv`, `csv=fileName=results.csv,timeFormat=rfc3339,saveInterval=2s`,
-/// `junit=junit.xml`. Throws `usage_error` for an unknown kind, naming the known ones.
+/// `junit=junit.xml`, `prometheus=127.0.0.1:9464,linger=15s`. Throws `usage_error` for an unknown kind, naming the known ones.
 [[nodiscard]] output_spec parse_output_spec(std::string_view text);
 
 /// The output for `spec`, its file opened (and emptied):
@@ -34,6 +35,8 @@ struct output_spec {
 /// - `csv[=FILE | =fileName=FILE,timeFormat=FORMAT,saveInterval=DURATION]`: `csv_output`;
 ///   k6's default file is `file.csv`, its time format `unix`, its save interval 1s.
 /// - `junit=FILE`: `junit_output`.
+/// - `prometheus[=HOST:PORT][,linger=DURATION]`: `prometheus_output`, listening at once
+///   (127.0.0.1:9464 by default; port 0 picks a free one).
 ///
 /// Throws `usage_error` naming the output for a bad argument or a file that cannot be opened.
 [[nodiscard]] std::unique_ptr<run_observer> make_output(const output_spec& spec);

@@ -8,15 +8,19 @@
 #include <stampede/exec/runner.hpp>
 #include <stampede/report/end_of_test.hpp>
 #include <stampede/report/outputs.hpp>
+#include <stampede/report/prometheus_output.hpp>
 #include <stampede/report/progress.hpp>
 #include <stampede/report/summary.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace stampede {
@@ -174,6 +178,21 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     {
       const d::stop_signals connected{control};
       outcome.emplace(run(test, run_opts));
+      // The endpoints stay up for their linger (and with --linger until Ctrl+C), so that the
+      // last scrape sees the final values.
+      for (const auto& o : outputs) {
+        if (const auto* p = dynamic_cast<const prometheus_output*>(o.get())) {
+          if (options.linger) d::print(err, fmt::format("\nlinger: serving {} until Ctrl+C\n", p->url()));
+          p->linger(&control, options.linger);
+        }
+      }
+      if (options.linger && std::none_of(outputs.begin(), outputs.end(), [](const auto& o) {
+            return dynamic_cast<const prometheus_output*>(o.get()) != nullptr;
+          })) {
+        d::print(err, "\nlinger: waiting for Ctrl+C\n");
+        const int before = control.stop_requests();
+        while (control.stop_requests() == before) std::this_thread::sleep_for(std::chrono::milliseconds{100});
+      }
     }
     // The summary says why the run stopped; a mistake in the test is also an error, as a bad
     // flag is.

@@ -25,19 +25,21 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 17> flags{{
+inline constexpr std::array<cli_flag, 18> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
     {"stage", 's', "DURATION:TARGET", "--stage", "ramp to TARGET VUs over DURATION (ramping_vus); repeatable"},
     {"env", 'e', "KEY=VALUE", "--env", "set an environment variable for vu::env(); repeatable"},
     {"tag", 0, "NAME=VALUE", "--tag", "add a tag to every sample; repeatable"},
-    {"out", 'o', "KIND=ARG", "--out", "stream results: json=FILE, csv=FILE, junit=FILE; repeatable"},
+    {"out", 'o', "KIND=ARG", "--out",
+     "stream results: json=FILE, csv=FILE, junit=FILE, prometheus=HOST:PORT; repeatable"},
     {"summary-export", 0, "FILE", "--summary-export", "write the end-of-test summary to FILE as k6's JSON"},
     {"summary-trend-stats", 0, "STATS", "--summary-trend-stats",
      "trend statistics in the summary: avg,min,med,max,p(90),p(99.9),count"},
     {"summary-time-unit", 0, "UNIT", "--summary-time-unit", "show durations in the summary in s, ms or us"},
     {"no-summary", 0, "", "--no-summary", "no end-of-test summary and no --summary-export file"},
+    {"linger", 'l', "", "--linger", "after the run, keep serving (--out prometheus) until Ctrl+C"},
     {"quiet", 'q', "", "--quiet", "no live progress"},
     {"no-color", 0, "", "--no-color", "no colours in the summary"},
     {"no-thresholds", 0, "", "--no-thresholds", "do not evaluate thresholds"},
@@ -235,6 +237,7 @@ STAMPEDE_DECL void set_switch(cli_options& o, const cli_flag& f, std::optional<s
   if (n == "no-color") o.no_color = on;
   if (n == "no-thresholds") o.no_thresholds = on;
   if (n == "no-summary") o.no_summary = on;
+  if (n == "linger") o.linger = on;
   if (n == "help") o.help = on;
 }
 

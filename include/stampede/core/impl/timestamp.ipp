@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 namespace stampede {
 
 STAMPEDE_DECL std::string format_rfc3339(std::chrono::system_clock::time_point t, timestamp_precision precision) {
@@ -25,6 +27,33 @@ STAMPEDE_DECL std::string format_rfc3339(std::chrono::system_clock::time_point t
   }
   out += 'Z';
   return out;
+}
+
+STAMPEDE_DECL void timestamp_cache::append(std::chrono::system_clock::time_point t, timestamp_precision precision,
+                                           std::string& out) {
+  using namespace std::chrono;
+  const auto ns = duration_cast<nanoseconds>(t.time_since_epoch());
+  const auto second = floor<seconds>(ns);
+  if (!valid_ || second != second_) {
+    prefix_ = format_rfc3339(system_clock::time_point{duration_cast<system_clock::duration>(second)},
+                             timestamp_precision::seconds);
+    prefix_.pop_back();  // the Z
+    second_ = second;
+    valid_ = true;
+  }
+  out += prefix_;
+  auto fraction = static_cast<std::uint32_t>((ns - second).count());
+  if (precision == timestamp_precision::nanoseconds && fraction != 0) {
+    char digits[10] = {'.', '0', '0', '0', '0', '0', '0', '0', '0', '0'};
+    for (int i = 9; i >= 1; --i) {
+      digits[i] = static_cast<char>('0' + fraction % 10);
+      fraction /= 10;
+    }
+    int end = 10;
+    while (digits[end - 1] == '0') --end;
+    out.append(digits, static_cast<std::size_t>(end));
+  }
+  out += 'Z';
 }
 
 }  // namespace stampede

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 
 namespace stampede {
 
@@ -34,10 +35,14 @@ inline constexpr std::array<std::pair<csv_time_format, std::string_view>, 6> tim
 }};
 
 // Go's fmt "%f": six decimals; NaN and the infinities spelled as Go spells them.
-STAMPEDE_DECL std::string go_percent_f(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  return fmt::format("{:.6f}", value);
+STAMPEDE_DECL void append_go_percent_f(double value, std::string& out) {
+  if (std::isnan(value)) {
+    out += "NaN";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+  } else {
+    fmt::format_to(std::back_inserter(out), "{:.6f}", value);
+  }
 }
 
 STAMPEDE_DECL std::string timestamp(std::chrono::system_clock::time_point t, csv_time_format format) {
@@ -89,33 +94,54 @@ STAMPEDE_DECL void csv_output::write_samples(const tick_samples& samples, const 
                                              output_file& file) {
   namespace d = detail::csv_output;
   const auto& registry = *samples.registry;
+  if (names_.size() < registry.metric_count()) names_.resize(registry.metric_count());
   for (const auto& block : samples.blocks) {
+    if (tag_columns_.size() <= block.source) tag_columns_.resize(std::size_t{block.source} + 1);
+    auto& columns = tag_columns_[block.source];
+    rows_.clear();
     for (const auto& s : block.samples) {
       const auto& m = registry.descriptor(s.metric);
-      const auto& sample_tags = tags.get(block.source, s.tags);
-      row_ = csv_field(m.name);
-      row_ += ',';
-      row_ += d::timestamp(block.origin + std::chrono::duration_cast<std::chrono::system_clock::duration>(s.at),
-                           time_format_);
-      row_ += ',';
-      row_ += d::go_percent_f(k6_sample_value(m, s.value));
-      for (const auto column : d::columns) {
-        row_ += ',';
-        if (const auto v = sample_tags.get(column)) row_ += csv_field(*v);
+      auto& name = names_.at(s.metric);
+      if (name.empty()) name = csv_field(m.name) + ',';
+      if (columns.size() <= s.tags) columns.resize(std::size_t{s.tags} + 1);
+      auto& tail = columns[s.tags];
+      if (tail.empty()) {
+        const auto& sample_tags = tags.get(block.source, s.tags);
+        for (const auto column : d::columns) {
+          tail += ',';
+          if (const auto v = sample_tags.get(column)) tail += csv_field(*v);
+        }
+        std::string extra;
+        for (const auto& t : sample_tags) {
+          if (std::find(d::columns.begin(), d::columns.end(), t.key) != d::columns.end()) continue;
+          if (!extra.empty()) extra += '&';
+          extra += t.key;
+          extra += '=';
+          extra += t.value;
+        }
+        tail += ',';
+        tail += csv_field(extra);
+        tail += ",\n";  // metadata: stampede's samples carry none
       }
-      std::string extra;
-      for (const auto& t : sample_tags) {
-        if (std::find(d::columns.begin(), d::columns.end(), t.key) != d::columns.end()) continue;
-        if (!extra.empty()) extra += '&';
-        extra += t.key;
-        extra += '=';
-        extra += t.value;
+      rows_ += name;
+      const auto at = block.origin + std::chrono::duration_cast<std::chrono::system_clock::duration>(s.at);
+      if (time_format_ == csv_time_format::rfc3339 || time_format_ == csv_time_format::rfc3339_nano) {
+        times_.append(at,
+                      time_format_ == csv_time_format::rfc3339 ? timestamp_precision::seconds
+                                                               : timestamp_precision::nanoseconds,
+                      rows_);
+      } else {
+        rows_ += d::timestamp(at, time_format_);
       }
-      row_ += ',';
-      row_ += csv_field(extra);
-      row_ += ",\n";  // metadata: stampede's samples carry none
-      file.write(row_);
+      rows_ += ',';
+      d::append_go_percent_f(k6_sample_value(m, s.value), rows_);
+      rows_ += tail;
+      if (rows_.size() >= 16384) {
+        file.write(rows_);
+        rows_.clear();
+      }
     }
+    file.write(rows_);
   }
 }
 

@@ -9,7 +9,9 @@
 #include <stampede/core/units.hpp>
 #include <stampede/exec/load_test.hpp>
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 
 namespace stampede {
 
@@ -27,6 +29,18 @@ STAMPEDE_DECL void write_tags(const tag_set& tags, std::string& out) {
     out += json_quote(t.value);
   }
   out += '}';
+}
+
+// A value as Go's encoding/json writes it: whole numbers (counts, bytes, 0 and 1 of a rate)
+// without the general formatter.
+STAMPEDE_DECL void append_number(double value, std::string& out) {
+  if (value >= 0 && value < 9007199254740992.0 && value == std::floor(value) && !std::signbit(value)) {
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, static_cast<std::uint64_t>(value));
+    out.append(digits, end);
+    return;
+  }
+  out += format_go_float(value);
 }
 
 }  // namespace detail::json_output
@@ -99,28 +113,43 @@ STAMPEDE_DECL void json_output::write_metric(const metric_registry& registry, me
 STAMPEDE_DECL void json_output::write_samples(const tick_samples& samples, const sample_tag_tables& tags,
                                               output_file& file) {
   const auto& registry = *samples.registry;
-  if (seen_.size() < registry.metric_count()) seen_.resize(registry.metric_count(), 0);
+  if (seen_.size() < registry.metric_count()) {
+    seen_.resize(registry.metric_count(), 0);
+    point_start_.resize(registry.metric_count());
+  }
   for (const auto& block : samples.blocks) {
+    if (tags_json_.size() <= block.source) tags_json_.resize(std::size_t{block.source} + 1);
+    auto& tag_texts = tags_json_[block.source];
+    text_.clear();
     for (const auto& s : block.samples) {
-      text_.clear();
       const auto& m = registry.descriptor(s.metric);
       const double value = k6_sample_value(m, s.value);
       if (!std::isfinite(value)) continue;
       if (seen_.at(s.metric) == 0) {
         write_metric(registry, s.metric, text_);
         seen_[s.metric] = 1;
+        point_start_[s.metric] = "{\"metric\":" + json_quote(m.name) + ",\"type\":\"Point\",\"data\":{\"time\":\"";
       }
-      text_ += "{\"metric\":";
-      text_ += json_quote(m.name);
-      text_ += ",\"type\":\"Point\",\"data\":{\"time\":\"";
-      text_ += format_rfc3339(block.origin + std::chrono::duration_cast<std::chrono::system_clock::duration>(s.at));
+      if (tag_texts.size() <= s.tags) tag_texts.resize(std::size_t{s.tags} + 1);
+      auto& tag_text = tag_texts[s.tags];
+      if (tag_text.empty()) {
+        tag_text = "\"tags\":";
+        detail::json_output::write_tags(tags.get(block.source, s.tags), tag_text);
+        tag_text += "}}\n";
+      }
+      text_ += point_start_[s.metric];
+      times_.append(block.origin + std::chrono::duration_cast<std::chrono::system_clock::duration>(s.at),
+                    timestamp_precision::nanoseconds, text_);
       text_ += "\",\"value\":";
-      text_ += format_go_float(value);
-      text_ += ",\"tags\":";
-      detail::json_output::write_tags(tags.get(block.source, s.tags), text_);
-      text_ += "}}\n";
-      file.write(text_);
+      detail::json_output::append_number(value, text_);
+      text_ += ',';
+      text_ += tag_text;
+      if (text_.size() >= 16384) {
+        file.write(text_);
+        text_.clear();
+      }
     }
+    file.write(text_);
   }
 }
 

@@ -8,17 +8,20 @@
 #include <stampede/report/csv_output.hpp>
 #include <stampede/report/json_output.hpp>
 #include <stampede/report/junit_output.hpp>
+#include <stampede/report/prometheus_output.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <system_error>
 
 namespace stampede {
 
 namespace detail::outputs {
 
-inline constexpr std::array<std::string_view, 3> kinds{"json", "csv", "junit"};
+inline constexpr std::array<std::string_view, 4> kinds{"json", "csv", "junit", "prometheus"};
 
 STAMPEDE_DECL std::string kinds_text() {
   std::string out;
@@ -71,6 +74,53 @@ STAMPEDE_DECL csv_arguments parse_csv_arguments(std::string_view argument) {
   return out;
 }
 
+// `[HOST:PORT][,linger=DURATION]`, or the same as key=value pairs (address=HOST:PORT).
+STAMPEDE_DECL prometheus_output::options parse_prometheus_arguments(std::string_view argument) {
+  prometheus_output::options out;
+  const auto set_address = [&](std::string_view address) {
+    const auto colon = address.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      throw usage_error(fmt::format("expected HOST:PORT, such as 127.0.0.1:9464, got \"{}\"", address));
+    }
+    auto host = address.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const auto port_text = address.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+      throw usage_error(fmt::format("expected a port from 0 to 65535 in \"{}\"", address));
+    }
+    out.host = std::string{host};
+    out.port = static_cast<std::uint16_t>(port);
+  };
+  std::size_t from = 0;
+  while (from < argument.size()) {
+    const auto comma = std::min(argument.find(',', from), argument.size());
+    const auto part = argument.substr(from, comma - from);
+    from = comma + 1;
+    const auto eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      set_address(part);
+      continue;
+    }
+    const auto key = part.substr(0, eq);
+    const auto value = part.substr(eq + 1);
+    if (key == "address") {
+      set_address(value);
+    } else if (key == "linger") {
+      try {
+        out.linger = parse_duration(value);
+      } catch (const parse_error& e) {
+        throw usage_error(fmt::format("linger \"{}\" is not a duration: {}", value, e.what()));
+      }
+      if (out.linger < std::chrono::nanoseconds{0}) throw usage_error("linger must not be negative");
+    } else {
+      throw usage_error(fmt::format("unknown key \"{}\"; use address or linger", key));
+    }
+  }
+  return out;
+}
+
 // Runs `fn`, naming the output in a usage_error it throws.
 template <typename Fn>
 auto naming(const output_spec& spec, Fn fn) {
@@ -100,6 +150,11 @@ STAMPEDE_DECL std::string describe(const output_spec& spec) {
   namespace d = detail::outputs;
   if (spec.kind == "csv") return fmt::format("csv ({})", d::naming(spec, [&] { return d::parse_csv_arguments(spec.argument); }).file);
   if (spec.kind == "json" && (spec.argument.empty() || spec.argument == "-")) return "json (stdout)";
+  if (spec.kind == "prometheus") {
+    const auto o = d::naming(spec, [&] { return d::parse_prometheus_arguments(spec.argument); });
+    return fmt::format("prometheus (http://{}:{}/metrics)", o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host,
+                       o.port);
+  }
   return fmt::format("{} ({})", spec.kind, spec.argument);
 }
 
@@ -115,6 +170,7 @@ STAMPEDE_DECL std::unique_ptr<run_observer> make_output(const output_spec& spec)
       if (spec.argument.empty()) throw usage_error("needs a file: junit=FILE");
       return std::make_unique<junit_output>(spec.argument);
     }
+    if (spec.kind == "prometheus") return std::make_unique<prometheus_output>(d::parse_prometheus_arguments(spec.argument));
     throw usage_error(fmt::format("unknown output; use {}", d::kinds_text()));
   });
 }
