@@ -22,6 +22,8 @@
 #include <vector>
 
 #if !defined(_WIN32)
+#  include <fcntl.h>
+#  include <sys/stat.h>
 #  include <unistd.h>
 #endif
 
@@ -141,6 +143,39 @@ TEST_CASE("the json stream holds every sample: its counts equal the summary's") 
   CHECK(types["wait_time"] == "trend");
 }
 
+TEST_CASE("the csv stream holds every sample: its counts and sums equal the summary's") {
+  const temp_path file{"counts.csv"};
+  sp::csv_output csv{file.path};
+  const auto r = simulate(recorded_test(), {&csv});
+  std::map<std::string, double> sums;
+  std::map<std::string, std::uint64_t> rows;
+  const auto lines = lines_of(read_text(file.path));
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const auto& line = lines[i];
+    const auto first = line.find(',');
+    const auto second = line.find(',', first + 1);
+    const auto third = line.find(',', second + 1);
+    const auto name = line.substr(0, first);
+    sums[name] += *sp::parse_double(line.substr(second + 1, third - second - 1));
+    ++rows[name];
+  }
+  CHECK(rows["iterations"] == 5);
+  CHECK(sums["items"] == 10);
+  CHECK(sums["wait_time"] == 187.5);
+  for (const auto& e : r.metrics.entries()) {
+    if (e.metric.is_submetric()) continue;
+    INFO(e.metric.name);
+    if (const auto* c = std::get_if<sp::counter_sink>(&e.data)) {
+      CHECK(rows[e.metric.name] == c->samples);
+      CHECK(sums[e.metric.name] == c->sum);
+    } else if (const auto* t = std::get_if<sp::trend_sink>(&e.data)) {
+      CHECK(rows[e.metric.name] == t->samples.count());
+    } else if (const auto* rate = std::get_if<sp::rate_sink>(&e.data)) {
+      CHECK(rows[e.metric.name] == rate->total);
+    }
+  }
+}
+
 TEST_CASE("the csv output writes k6's columns and rows, the same for every simulated run") {
   const temp_path file{"out.csv"};
   const temp_path nano{"nano.csv"};
@@ -201,6 +236,23 @@ TEST_CASE("a closed pipe ends the output with a clear error instead of killing t
   ::close(fds[1]);
 }
 #endif
+
+TEST_CASE("a pipe whose reader stops reading fails the output after its write timeout; the run ends") {
+  const temp_path fifo{"stalled.fifo"};
+  REQUIRE(::mkfifo(fifo.path.c_str(), 0600) == 0);
+  const int reader = ::open(fifo.path.c_str(), O_RDONLY | O_NONBLOCK);  // opened, never read
+  REQUIRE(reader >= 0);
+  {
+    sp::json_output json{fifo.path, {.write_timeout = 200ms}};
+    // 2,000 iterations write far more than a pipe holds (64 KiB on Linux).
+    auto test = recorded_test();
+    test.scenarios[0].executor = sp::shared_iterations{.vus = 1, .iterations = 2000};
+    const auto r = simulate(test, {&json});
+    CHECK(r.complete_iterations() == 2000);
+    CHECK(has_error(r, "its reader has read nothing for 200ms"));
+  }
+  ::close(reader);
+}
 
 TEST_CASE("an output that falls behind drops samples rather than hold the run's memory, and says so") {
   const temp_path file{"behind.json"};

@@ -22,7 +22,9 @@
 
 namespace stampede {
 
-/// A file an output writes, buffered; `-` is standard output.
+/// A file an output writes, buffered; `-` is standard output. A pipe or socket (standard
+/// output into `| jq`, a FIFO) whose reader stops reading fails the write after
+/// `write_timeout` instead of blocking the writer for ever.
 ///
 /// Thread safety: one thread at a time.
 /// Throws: `usage_error` from the constructor when the file cannot be opened for writing
@@ -30,7 +32,7 @@ namespace stampede {
 /// system's reason when a write, flush or close fails.
 class output_file {
  public:
-  explicit output_file(std::string path);
+  explicit output_file(std::string path, std::chrono::nanoseconds write_timeout = std::chrono::seconds{10});
   output_file(const output_file&) = delete;
   output_file& operator=(const output_file&) = delete;
   ~output_file();
@@ -43,10 +45,13 @@ class output_file {
 
  private:
   [[noreturn]] void fail(std::string_view what, int error) const;
+  void write_out(const char* data, std::size_t size);
 
   std::string path_;
-  std::FILE* file_ = nullptr;
+  std::chrono::nanoseconds write_timeout_;
+  int fd_ = -1;
   bool owned_ = false;
+  bool waits_for_reader_ = false;  // a pipe or socket: wait for room with a timeout
   std::string buffer_;
 };
 
@@ -70,6 +75,8 @@ class stream_output : public run_observer {
     std::chrono::nanoseconds flush_interval = std::chrono::seconds{1};
     /// The most samples waiting for the writer before a tick's samples are dropped.
     std::size_t max_backlog = std::size_t{1} << 22;
+    /// How long a pipe's reader may leave it full before the output fails.
+    std::chrono::nanoseconds write_timeout = std::chrono::seconds{10};
   };
 
   stream_output(std::string name, std::string path, options o);

@@ -4,6 +4,7 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/error.hpp>
+#include <stampede/core/units.hpp>
 
 #include <fmt/format.h>
 
@@ -12,9 +13,21 @@
 #include <system_error>
 #include <utility>
 
-#if !defined(_WIN32)
+#include <algorithm>
+#include <cstdint>
+
+#if defined(_WIN32)
+#  include <fcntl.h>
+#  include <io.h>
+#  include <sys/stat.h>
+#else
 #  include <csignal>
+#  include <fcntl.h>
+#  include <poll.h>
 #  include <pthread.h>
+#  include <sys/stat.h>
+#  include <unistd.h>
+#  include <climits>
 #endif
 
 namespace stampede {
@@ -28,73 +41,122 @@ STAMPEDE_DECL std::string reason(int error) {
   return error != 0 ? std::generic_category().message(error) : std::string{"an unknown error"};
 }
 
+STAMPEDE_DECL int close_fd(int fd) {
+#if defined(_WIN32)
+  return ::_close(fd);
+#else
+  return ::close(fd);
+#endif
+}
+
 }  // namespace detail::stream
 
-STAMPEDE_DECL output_file::output_file(std::string path) : path_{std::move(path)} {
+STAMPEDE_DECL output_file::output_file(std::string path, std::chrono::nanoseconds write_timeout)
+    : path_{std::move(path)}, write_timeout_{write_timeout} {
   if (path_.empty()) throw usage_error("an output file needs a path (or - for standard output)");
   if (path_ == "-") {
-    file_ = stdout;
+    std::fflush(stdout);  // what was printed through stdio comes first
+#if defined(_WIN32)
+    fd_ = ::_fileno(stdout);
+#else
+    fd_ = ::fileno(stdout);
+#endif
   } else {
     errno = 0;
-    file_ = std::fopen(path_.c_str(), "wb");
-    if (file_ == nullptr) {
+#if defined(_WIN32)
+    fd_ = ::_open(path_.c_str(), _O_WRONLY | _O_CREAT | _O_TRUNC | _O_BINARY, _S_IREAD | _S_IWRITE);
+#else
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+#endif
+    if (fd_ < 0) {
       throw usage_error(fmt::format("cannot open \"{}\" for writing: {}", path_, detail::stream::reason(errno)));
     }
     owned_ = true;
-    std::setvbuf(file_, nullptr, _IONBF, 0);  // buffer_ is the buffer
   }
+#if !defined(_WIN32)
+  struct stat info {};
+  waits_for_reader_ = ::fstat(fd_, &info) == 0 && (S_ISFIFO(info.st_mode) || S_ISSOCK(info.st_mode));
+#endif
   buffer_.reserve(detail::stream::write_buffer);
 }
 
 STAMPEDE_DECL output_file::~output_file() {
-  if (owned_ && file_ != nullptr) std::fclose(file_);
+  if (owned_ && fd_ >= 0) detail::stream::close_fd(fd_);
 }
 
 STAMPEDE_DECL void output_file::fail(std::string_view what, int error) const {
   throw std::runtime_error(fmt::format("{} \"{}\" failed: {}", what, path_, detail::stream::reason(error)));
 }
 
+STAMPEDE_DECL void output_file::write_out(const char* data, std::size_t size) {
+  const auto deadline = std::chrono::steady_clock::now() + write_timeout_;
+  while (size > 0) {
+    std::size_t chunk = size;
+#if !defined(_WIN32)
+    if (waits_for_reader_) {
+      // Room for a pipe's atomic write, or the reader has gone quiet for too long.
+      pollfd ready{fd_, POLLOUT, 0};
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const int polled = left.count() > 0 ? ::poll(&ready, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1000))) : 0;
+      if (polled < 0 && errno == EINTR) continue;
+      if (polled == 0) {
+        if (std::chrono::steady_clock::now() < deadline) continue;
+        throw std::runtime_error(fmt::format("writing \"{}\" failed: its reader has read nothing for {}", path_,
+                                             format_go_duration(write_timeout_)));
+      }
+      if ((ready.revents & (POLLERR | POLLHUP)) != 0 && (ready.revents & POLLOUT) == 0) fail("writing", EPIPE);
+      chunk = std::min<std::size_t>(size, PIPE_BUF);
+    }
+#endif
+    errno = 0;
+#if defined(_WIN32)
+    const auto written = ::_write(fd_, data, static_cast<unsigned>(std::min<std::size_t>(chunk, 1U << 30)));
+#else
+    const auto written = ::write(fd_, data, chunk);
+#endif
+    if (written < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      fail("writing", errno);
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+}
+
 STAMPEDE_DECL void output_file::write(std::string_view text) {
-  if (file_ == nullptr) throw std::runtime_error(fmt::format("writing \"{}\" after it was closed", path_));
+  if (fd_ < 0) throw std::runtime_error(fmt::format("writing \"{}\" after it was closed", path_));
   buffer_.append(text);
   if (buffer_.size() >= detail::stream::write_buffer) flush();
 }
 
 STAMPEDE_DECL void output_file::flush() {
-  if (file_ == nullptr) return;
-  if (!buffer_.empty()) {
-    errno = 0;
-    const auto size = buffer_.size();
-    const auto written = std::fwrite(buffer_.data(), 1, size, file_);
-    const int error = errno;
-    buffer_.clear();
-    if (written != size) fail("writing", error);
-  }
-  errno = 0;
-  if (std::fflush(file_) != 0) fail("writing", errno);
+  if (fd_ < 0 || buffer_.empty()) return;
+  std::string pending;
+  pending.swap(buffer_);
+  buffer_.reserve(detail::stream::write_buffer);
+  write_out(pending.data(), pending.size());
 }
 
 STAMPEDE_DECL void output_file::close() {
-  if (file_ == nullptr) return;
+  if (fd_ < 0) return;
   std::optional<std::runtime_error> error;
   try {
     flush();
   } catch (const std::runtime_error& e) {
     error = e;
   }
+  const int fd = std::exchange(fd_, -1);
   if (owned_) {
     errno = 0;
-    const int closed = std::fclose(file_);
+    const int closed = detail::stream::close_fd(fd);
     const int close_error = errno;
-    file_ = nullptr;
     if (!error && closed != 0) fail("closing", close_error);
   }
-  file_ = nullptr;
   if (error) throw *error;
 }
 
 STAMPEDE_DECL stream_output::stream_output(std::string name, std::string path, options o)
-    : name_{std::move(name)}, options_{o}, file_{std::move(path)} {}
+    : name_{std::move(name)}, options_{o}, file_{std::move(path), o.write_timeout} {}
 
 STAMPEDE_DECL stream_output::~stream_output() {
   {
