@@ -12,6 +12,7 @@
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
 #include <stampede/exec/scenario.hpp>
+#include <stampede/exec/segment.hpp>
 #include <stampede/exec/stage.hpp>
 #include <stampede/exec/vu.hpp>
 #include <stampede/metrics/engine.hpp>  // the engine's metrics, which runs record

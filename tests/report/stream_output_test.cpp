@@ -80,6 +80,38 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// Each metric's samples in a stream (their number and the sum of their values, in k6's
+// units) against the run's summary of the same metric.
+struct stream_counts {
+  std::map<std::string, std::uint64_t> samples;
+  std::map<std::string, double> sums;
+
+  void add(const std::string& metric, double value) {
+    ++samples[metric];
+    sums[metric] += value;
+  }
+  void check_against(const sp::result& r) {
+    for (const auto& e : r.metrics.entries()) {
+      if (e.metric.is_submetric()) continue;
+      INFO(e.metric.name);
+      if (const auto* c = std::get_if<sp::counter_sink>(&e.data)) {
+        CHECK(samples[e.metric.name] == c->samples);
+        CHECK(sums[e.metric.name] == c->sum);
+      } else if (const auto* t = std::get_if<sp::trend_sink>(&e.data)) {
+        CHECK(samples[e.metric.name] == t->samples.count());
+      } else if (const auto* rate = std::get_if<sp::rate_sink>(&e.data)) {
+        CHECK(samples[e.metric.name] == rate->total);
+        CHECK(sums[e.metric.name] == static_cast<double>(rate->nonzero));
+      } else if (const auto* g = std::get_if<sp::gauge_sink>(&e.data)) {
+        CHECK(samples[e.metric.name] == g->samples);
+      }
+    }
+    CHECK(samples["iterations"] == 5);
+    CHECK(sums["items"] == 10);
+    CHECK(sums["wait_time"] == 187.5);  // 12.5 + 25 + … + 62.5 ms, in k6's milliseconds
+  }
+};
+
 bool has_error(const sp::result& r, std::string_view part) {
   return std::any_of(r.errors.begin(), r.errors.end(),
                      [&](const sp::iteration_error& e) { return e.message.find(part) != std::string::npos; });
@@ -104,12 +136,11 @@ TEST_CASE("the json output writes k6's Metric and Point lines, the same for ever
   CHECK(json.description() == "json (" + file.path + ")");
 }
 
-TEST_CASE("the json stream holds every sample: its counts equal the summary's") {
+TEST_CASE("the json stream holds every sample: its counts and sums equal the summary's") {
   const temp_path file{"counts.json"};
   sp::json_output json{file.path};
   const auto r = simulate(recorded_test(), {&json});
-  std::map<std::string, double> sums;
-  std::map<std::string, std::uint64_t> points;
+  stream_counts counts;
   std::map<std::string, std::string> types;
   for (const auto& line : lines_of(read_text(file.path))) {
     const auto v = sp::parse_json(line);
@@ -120,26 +151,9 @@ TEST_CASE("the json stream holds every sample: its counts equal the summary's") 
     }
     const auto& name = v.find("metric")->text();
     REQUIRE(types.count(name) == 1);  // a Metric line came first
-    sums[name] += *sp::parse_double(data.find("value")->text());
-    ++points[name];
+    counts.add(name, *sp::parse_double(data.find("value")->text()));
   }
-  for (const auto& e : r.metrics.entries()) {
-    if (e.metric.is_submetric()) continue;
-    INFO(e.metric.name);
-    if (const auto* c = std::get_if<sp::counter_sink>(&e.data)) {
-      CHECK(points[e.metric.name] == c->samples);
-      CHECK(sums[e.metric.name] == c->sum);
-    } else if (const auto* t = std::get_if<sp::trend_sink>(&e.data)) {
-      CHECK(points[e.metric.name] == t->samples.count());
-    } else if (const auto* rate = std::get_if<sp::rate_sink>(&e.data)) {
-      CHECK(points[e.metric.name] == rate->total);
-      CHECK(sums[e.metric.name] == static_cast<double>(rate->nonzero));
-    } else if (const auto* g = std::get_if<sp::gauge_sink>(&e.data)) {
-      CHECK(points[e.metric.name] == g->samples);
-    }
-  }
-  CHECK(points["iterations"] == 5);
-  CHECK(sums["wait_time"] == 187.5);  // 12.5 + 25 + … + 62.5 ms, in k6's milliseconds
+  counts.check_against(r);
   CHECK(types["wait_time"] == "trend");
 }
 
@@ -147,33 +161,16 @@ TEST_CASE("the csv stream holds every sample: its counts and sums equal the summ
   const temp_path file{"counts.csv"};
   sp::csv_output csv{file.path};
   const auto r = simulate(recorded_test(), {&csv});
-  std::map<std::string, double> sums;
-  std::map<std::string, std::uint64_t> rows;
+  stream_counts counts;
   const auto lines = lines_of(read_text(file.path));
-  for (std::size_t i = 1; i < lines.size(); ++i) {
+  for (std::size_t i = 1; i < lines.size(); ++i) {  // after the header
     const auto& line = lines[i];
     const auto first = line.find(',');
     const auto second = line.find(',', first + 1);
     const auto third = line.find(',', second + 1);
-    const auto name = line.substr(0, first);
-    sums[name] += *sp::parse_double(line.substr(second + 1, third - second - 1));
-    ++rows[name];
+    counts.add(line.substr(0, first), *sp::parse_double(line.substr(second + 1, third - second - 1)));
   }
-  CHECK(rows["iterations"] == 5);
-  CHECK(sums["items"] == 10);
-  CHECK(sums["wait_time"] == 187.5);
-  for (const auto& e : r.metrics.entries()) {
-    if (e.metric.is_submetric()) continue;
-    INFO(e.metric.name);
-    if (const auto* c = std::get_if<sp::counter_sink>(&e.data)) {
-      CHECK(rows[e.metric.name] == c->samples);
-      CHECK(sums[e.metric.name] == c->sum);
-    } else if (const auto* t = std::get_if<sp::trend_sink>(&e.data)) {
-      CHECK(rows[e.metric.name] == t->samples.count());
-    } else if (const auto* rate = std::get_if<sp::rate_sink>(&e.data)) {
-      CHECK(rows[e.metric.name] == rate->total);
-    }
-  }
+  counts.check_against(r);
 }
 
 TEST_CASE("the csv output writes k6's columns and rows, the same for every simulated run") {
@@ -252,6 +249,22 @@ TEST_CASE("a pipe whose reader stops reading fails the output after its write ti
     CHECK(has_error(r, "its reader has read nothing for 200ms"));
   }
   ::close(reader);
+}
+
+TEST_CASE("after a dropped tick an output still knows the tag sets it brought, and writes the next ticks") {
+  const temp_path file{"dropped.json"};
+  // The first tick holds four iterations' samples (more than 15), the last one iteration's.
+  sp::json_output json{file.path, {.max_backlog = 15}};
+  const auto r = simulate(recorded_test(), {&json});
+  CHECK(r.complete_iterations() == 5);
+  CHECK(has_error(r, "samples were not written: the output fell 15 samples behind the run"));
+  CHECK(!has_error(r, "not known"));
+  const auto lines = lines_of(read_text(file.path));
+  CHECK(json.samples_written() > 0);
+  CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
+          return l.find(R"("metric":"items","type":"Point")") != std::string::npos &&
+                 l.find(R"("kind":"a, \"b\"")") != std::string::npos;  // tags of a set met in the dropped tick
+        }) == 1);
 }
 
 TEST_CASE("an output that falls behind drops samples rather than hold the run's memory, and says so") {

@@ -10,6 +10,7 @@
 #include <stampede/exec/detail/shard_pool.hpp>
 #include <stampede/exec/detail/ticker.hpp>
 
+#include <stampede/exec/impl/segment.ipp>
 #include <stampede/exec/impl/stage.ipp>
 #include <stampede/exec/impl/executors.ipp>
 #include <stampede/exec/impl/vu.ipp>

@@ -367,6 +367,10 @@ STAMPEDE_DECL void prometheus_output::on_samples(const std::shared_ptr<const tic
   const auto count = samples->size();
   if (st.pending.load() + count > st.opts.max_backlog) {
     st.dropped.fetch_add(count);
+    // Later samples still name the tag sets these blocks bring.
+    asio::post(st.io, [&st, samples] {
+      for (const auto& block : samples->blocks) st.tags.learn(block);
+    });
     return;
   }
   st.pending.fetch_add(count);

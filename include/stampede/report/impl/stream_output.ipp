@@ -49,6 +49,18 @@ STAMPEDE_DECL int close_fd(int fd) {
 #endif
 }
 
+// A tick's blocks without their samples: what an output that drops a tick still needs, the
+// tag sets that later blocks of the same sources refer to.
+STAMPEDE_DECL std::shared_ptr<const tick_samples> tags_only(const tick_samples& samples) {
+  auto out = std::make_shared<tick_samples>();
+  out->registry = samples.registry;
+  for (const auto& b : samples.blocks) {
+    if (b.new_tags.empty()) continue;
+    out->blocks.push_back({b.source, b.origin, b.first_new_tags, b.new_tags, {}});
+  }
+  return out;
+}
+
 }  // namespace detail::stream
 
 STAMPEDE_DECL output_file::output_file(std::string path, std::chrono::nanoseconds write_timeout)
@@ -187,11 +199,14 @@ STAMPEDE_DECL void stream_output::on_samples(const std::shared_ptr<const tick_sa
   {
     const std::lock_guard lock{mutex_};
     if (queued_samples_ + count > options_.max_backlog) {
-      dropped_samples_ += count;  // the writer is this far behind: hold no more of the run's memory
-      return;
+      // The writer is this far behind: hold no more of the run's memory. Later samples still
+      // name the tag sets these blocks bring.
+      dropped_samples_ += count;
+      queue_.push_back(detail::stream::tags_only(*samples));
+    } else {
+      queued_samples_ += count;
+      queue_.push_back(samples);
     }
-    queued_samples_ += count;
-    queue_.push_back(samples);
   }
   wake_.notify_one();
 }
