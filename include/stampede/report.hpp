@@ -9,6 +9,7 @@
 #include <stampede/report/outputs.hpp>
 #include <stampede/report/progress.hpp>
 #include <stampede/report/prometheus_output.hpp>
+#include <stampede/report/result_file.hpp>
 #include <stampede/report/stream_output.hpp>
 #include <stampede/report/summary.hpp>
 #include <stampede/report/summary_export.hpp>

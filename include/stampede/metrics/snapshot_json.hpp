@@ -2,6 +2,7 @@
 // another reads back and merges.
 #pragma once
 
+#include <stampede/core/json.hpp>
 #include <stampede/metrics/snapshot.hpp>
 
 #include <string>
@@ -33,6 +34,9 @@ namespace stampede {
 /// histogram state that `histogram::restore` refuses
 /// (`entries[3].data: histogram::restore: min (9) is above max (5)`).
 [[nodiscard]] snapshot snapshot_from_json(std::string_view json);
+/// The same for a snapshot inside a larger document (a result file's), with errors named by
+/// their path in it.
+[[nodiscard]] snapshot snapshot_from_json(const json_ref& json);
 
 }  // namespace stampede
 

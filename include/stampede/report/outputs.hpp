@@ -21,7 +21,7 @@ struct output_spec {
 };
 
 /// The kinds `make_output` knows, in the order `--help` lists them: `json`, `csv`, `junit`,
-/// `prometheus`.
+/// `prometheus`, `result`.
 [[nodiscard]] std::span<const std::string_view> output_kinds() noexcept;
 
 /// Parses an `--out` value as k6 does: `json=results.json`, `json` (standard output),
@@ -37,6 +37,7 @@ struct output_spec {
 /// - `junit=FILE`: `junit_output`.
 /// - `prometheus[=HOST:PORT][,linger=DURATION]`: `prometheus_output`, listening at once
 ///   (127.0.0.1:9464 by default; port 0 picks a free one).
+/// - `result=FILE`: `result_output`, the run's result file.
 ///
 /// Throws `usage_error` naming the output for a bad argument or a file that cannot be opened.
 [[nodiscard]] std::unique_ptr<run_observer> make_output(const output_spec& spec);

@@ -33,7 +33,7 @@ inline constexpr std::array<cli_flag, 18> flags{{
     {"env", 'e', "KEY=VALUE", "--env", "set an environment variable for vu::env(); repeatable"},
     {"tag", 0, "NAME=VALUE", "--tag", "add a tag to every sample; repeatable"},
     {"out", 'o', "KIND=ARG", "--out",
-     "stream results: json=FILE, csv=FILE, junit=FILE, prometheus=HOST:PORT; repeatable"},
+     "stream results: json=FILE, csv=FILE, junit=FILE, prometheus=HOST:PORT, result=FILE; repeatable"},
     {"summary-export", 0, "FILE", "--summary-export", "write the end-of-test summary to FILE as k6's JSON"},
     {"summary-trend-stats", 0, "STATS", "--summary-trend-stats",
      "trend statistics in the summary: avg,min,med,max,p(90),p(99.9),count"},

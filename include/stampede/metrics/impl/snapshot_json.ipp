@@ -248,7 +248,10 @@ STAMPEDE_DECL std::string to_json(const snapshot& s) {
 
 STAMPEDE_DECL snapshot snapshot_from_json(std::string_view json) {
   const auto document = parse_json(json);
-  const json_ref root{document};
+  return snapshot_from_json(json_ref{document});
+}
+
+STAMPEDE_DECL snapshot snapshot_from_json(const json_ref& root) {
   if (root.type() != json_type::object) {
     root.fail("expected an object (a stampede snapshot), got " + std::string{describe(root.type())});
   }

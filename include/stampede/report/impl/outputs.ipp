@@ -9,6 +9,7 @@
 #include <stampede/report/json_output.hpp>
 #include <stampede/report/junit_output.hpp>
 #include <stampede/report/prometheus_output.hpp>
+#include <stampede/report/result_file.hpp>
 
 #include <fmt/format.h>
 
@@ -21,7 +22,7 @@ namespace stampede {
 
 namespace detail::outputs {
 
-inline constexpr std::array<std::string_view, 4> kinds{"json", "csv", "junit", "prometheus"};
+inline constexpr std::array<std::string_view, 5> kinds{"json", "csv", "junit", "prometheus", "result"};
 
 STAMPEDE_DECL std::string kinds_text() {
   std::string out;
@@ -171,6 +172,10 @@ STAMPEDE_DECL std::unique_ptr<run_observer> make_output(const output_spec& spec)
       return std::make_unique<junit_output>(spec.argument);
     }
     if (spec.kind == "prometheus") return std::make_unique<prometheus_output>(d::parse_prometheus_arguments(spec.argument));
+    if (spec.kind == "result") {
+      if (spec.argument.empty()) throw usage_error("needs a file: result=FILE");
+      return std::make_unique<result_output>(spec.argument);
+    }
     throw usage_error(fmt::format("unknown output; use {}", d::kinds_text()));
   });
 }

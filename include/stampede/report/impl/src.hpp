@@ -15,6 +15,7 @@
 #include <stampede/report/impl/outputs.ipp>
 #include <stampede/report/impl/progress.ipp>
 #include <stampede/report/impl/prometheus_output.ipp>
+#include <stampede/report/impl/result_file.ipp>
 #include <stampede/report/impl/stream_output.ipp>
 #include <stampede/report/impl/summary.ipp>
 #include <stampede/report/impl/summary_export.ipp>

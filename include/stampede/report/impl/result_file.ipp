@@ -1,0 +1,312 @@
+// Bodies of report/result_file.hpp.
+#pragma once
+
+#include <stampede/config.hpp>
+
+#include <stampede/core/error.hpp>
+#include <stampede/core/json.hpp>
+#include <stampede/core/json_string.hpp>
+#include <stampede/core/timestamp.hpp>
+#include <stampede/exec/executors.hpp>
+#include <stampede/metrics/snapshot_json.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <utility>
+
+namespace stampede {
+
+namespace detail::result_file {
+
+inline constexpr std::string_view format = "stampede-result";
+inline constexpr std::uint64_t version = 1;
+
+inline constexpr std::array<run_status, 7> statuses{
+    run_status::finished,    run_status::threshold_aborted, run_status::test_aborted, run_status::invalid_test,
+    run_status::interrupted, run_status::setup_failed,      run_status::teardown_failed};
+
+// Text JSON can carry: an error message may hold any bytes; those that are not UTF-8 become '?'.
+STAMPEDE_DECL std::string quote(std::string_view text) {
+  if (detail::is_valid_utf8(text)) return json_quote(text);
+  std::string clean{text};
+  for (auto& c : clean) {
+    if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+  }
+  return json_quote(clean);
+}
+
+STAMPEDE_DECL std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  // A separator, so that ("ab", "c") and ("a", "bc") differ.
+  hash ^= 0xffU;
+  hash *= 0x100000001b3ULL;
+  return hash;
+}
+
+STAMPEDE_DECL std::string count_text(std::chrono::nanoseconds d) { return std::to_string(d.count()); }
+
+}  // namespace detail::result_file
+
+STAMPEDE_DECL bool operator==(const result_document& a, const result_document& b) {
+  const auto same_errors = [&] {
+    if (a.errors.size() != b.errors.size()) return false;
+    for (std::size_t i = 0; i < a.errors.size(); ++i) {
+      if (!(a.errors[i] == b.errors[i])) return false;
+    }
+    return true;
+  };
+  const auto same_scenarios = [&] {
+    if (a.scenarios.size() != b.scenarios.size()) return false;
+    for (std::size_t i = 0; i < a.scenarios.size(); ++i) {
+      const auto& x = a.scenarios[i];
+      const auto& y = b.scenarios[i];
+      if (x.name != y.name || x.description != y.description || x.complete != y.complete ||
+          x.interrupted != y.interrupted || x.max_vus != y.max_vus) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return a.test == b.test && a.segment == b.segment && a.sequence == b.sequence && a.started_at == b.started_at &&
+         a.duration == b.duration && a.seed == b.seed && a.status == b.status && a.exit_code == b.exit_code &&
+         a.message == b.message && a.shards == b.shards && a.generator_cpu == b.generator_cpu &&
+         a.metrics == b.metrics && a.intervals == b.intervals && a.thresholds == b.thresholds &&
+         same_scenarios() && same_errors();
+}
+
+STAMPEDE_DECL std::string fingerprint(const load_test& test) {
+  namespace d = detail::result_file;
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const auto& s : test.scenarios) {
+    hash = d::fnv1a(hash, s.name);
+    hash = d::fnv1a(hash, describe(s.executor, s.graceful_stop, s.start_time));
+  }
+  for (const auto& t : test.thresholds) hash = d::fnv1a(hash, t.describe());
+  for (const auto& m : test.metrics) {
+    hash = d::fnv1a(hash, m.descriptor.name);
+    hash = d::fnv1a(hash, to_string(m.descriptor.type));
+    hash = d::fnv1a(hash, to_string(m.descriptor.contains));
+  }
+  return fmt::format("fnv1a64:{:016x}", hash);
+}
+
+STAMPEDE_DECL result_document make_result_document(const load_test& test, const result& r,
+                                                   std::vector<snapshot> intervals) {
+  result_document d{.test = fingerprint(test), .metrics = r.metrics};
+  d.started_at = r.started_at;
+  d.duration = r.duration;
+  d.seed = r.seed;
+  d.status = r.status;
+  d.exit_code = r.exit_code();
+  d.message = r.message;
+  d.shards = r.shards;
+  d.generator_cpu = r.generator_cpu;
+  d.intervals = std::move(intervals);
+  for (const auto& t : r.thresholds) d.thresholds.push_back({t.description, t.passed});
+  d.scenarios = r.scenarios;
+  d.errors = r.errors;
+  return d;
+}
+
+STAMPEDE_DECL std::string to_json(const result_document& document) {
+  namespace d = detail::result_file;
+  const auto started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(document.started_at.time_since_epoch());
+  std::string out = fmt::format(
+      "{{\n\"format\": \"{}\",\n\"version\": {},\n\"test\": {},\n\"segment\": {},\n\"sequence\": {},\n"
+      "\"started_at\": \"{}\",\n\"started_at_unix_ns\": {},\n\"duration_ns\": {},\n\"seed\": {},\n"
+      "\"status\": {},\n\"exit_code\": {},\n\"message\": {},\n\"shards\": {},\n\"generator_cpu_ns\": {},\n",
+      d::format, d::version, d::quote(document.test), d::quote(document.segment), d::quote(document.sequence),
+      format_rfc3339(document.started_at), started_ns.count(), document.duration.count(), document.seed,
+      json_quote(to_string(document.status)), document.exit_code, d::quote(document.message), document.shards,
+      document.generator_cpu ? d::count_text(*document.generator_cpu) : std::string{"null"});
+  out += "\"thresholds\": [";
+  for (std::size_t i = 0; i < document.thresholds.size(); ++i) {
+    const auto& t = document.thresholds[i];
+    out += fmt::format("{}{{\"threshold\": {}, \"passed\": {}}}", i == 0 ? "\n  " : ",\n  ", d::quote(t.description),
+                       t.passed ? "true" : "false");
+  }
+  out += "],\n\"scenarios\": [";
+  for (std::size_t i = 0; i < document.scenarios.size(); ++i) {
+    const auto& s = document.scenarios[i];
+    out += fmt::format(
+        "{}{{\"name\": {}, \"description\": {}, \"complete\": {}, \"interrupted\": {}, \"max_vus\": {}}}",
+        i == 0 ? "\n  " : ",\n  ", d::quote(s.name), d::quote(s.description), s.complete, s.interrupted, s.max_vus);
+  }
+  out += "],\n\"errors\": [";
+  for (std::size_t i = 0; i < document.errors.size(); ++i) {
+    const auto& e = document.errors[i];
+    out += fmt::format("{}{{\"scenario\": {}, \"message\": {}, \"count\": {}}}", i == 0 ? "\n  " : ",\n  ",
+                       d::quote(e.scenario), d::quote(e.message), e.count);
+  }
+  out += "],\n\"metrics\": ";
+  out += to_json(document.metrics);
+  out += ",\n\"intervals\": [";
+  for (std::size_t i = 0; i < document.intervals.size(); ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    out += to_json(document.intervals[i]);
+  }
+  out += "]\n}\n";
+  return out;
+}
+
+STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
+  namespace d = detail::result_file;
+  const auto parsed = parse_json(json);
+  const json_ref root{parsed};
+  if (root.type() != json_type::object) {
+    root.fail("expected an object (a stampede result), got " + std::string{describe(root.type())});
+  }
+  const auto format_ref = root.find("format");
+  if (!format_ref) root.fail("not a stampede result file: there is no \"format\" key");
+  if (format_ref->type() != json_type::string || format_ref->as_string() != d::format) {
+    format_ref->fail("not a stampede result file: expected \"stampede-result\", got " +
+                     (format_ref->type() == json_type::string ? json_quote(format_ref->as_string())
+                                                              : std::string{describe(format_ref->type())}));
+  }
+  const auto version_ref = root["version"];
+  if (version_ref.as_uint64() != d::version) {
+    version_ref.fail("stampede-result version " + std::to_string(version_ref.as_uint64()) +
+                     " is not supported; this build reads version " + std::to_string(d::version));
+  }
+  root.expect_only({"format", "version", "test", "segment", "sequence", "started_at", "started_at_unix_ns",
+                    "duration_ns", "seed", "status", "exit_code", "message", "shards", "generator_cpu_ns",
+                    "thresholds", "scenarios", "errors", "metrics", "intervals"});
+  const auto non_negative = [](const json_ref& ref) {
+    const auto v = ref.as_int64();
+    if (v < 0) ref.fail("must not be negative, got " + std::to_string(v));
+    return std::chrono::nanoseconds{v};
+  };
+
+  result_document doc;
+  doc.test = root["test"].as_string();
+  doc.segment = root["segment"].as_string();
+  doc.sequence = root["sequence"].as_string();
+  (void)root["started_at"].as_string();  // for people; the nanoseconds are what is read
+  doc.started_at = std::chrono::system_clock::time_point{
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds{root["started_at_unix_ns"].as_int64()})};
+  doc.duration = non_negative(root["duration_ns"]);
+  doc.seed = root["seed"].as_uint64();
+  const auto status_ref = root["status"];
+  const auto& status_text = status_ref.as_string();
+  bool known = false;
+  for (const auto s : d::statuses) {
+    if (to_string(s) == status_text) {
+      doc.status = s;
+      known = true;
+    }
+  }
+  if (!known) status_ref.fail("unknown run status " + json_quote(status_text));
+  const auto exit_ref = root["exit_code"];
+  const auto exit = exit_ref.as_int64();
+  if (exit < 0 || exit > 255) exit_ref.fail("an exit code is 0 to 255, got " + std::to_string(exit));
+  doc.exit_code = static_cast<int>(exit);
+  doc.message = root["message"].as_string();
+  const auto shards_ref = root["shards"];
+  const auto shards = shards_ref.as_uint64();
+  if (shards > 1'000'000) shards_ref.fail("implausibly many shards: " + std::to_string(shards));
+  doc.shards = static_cast<unsigned>(shards);
+  if (const auto cpu = root["generator_cpu_ns"]; !cpu.is_null()) doc.generator_cpu = non_negative(cpu);
+
+  const auto thresholds = root["thresholds"];
+  for (std::size_t i = 0; i < thresholds.array_size(); ++i) {
+    const auto t = thresholds[i];
+    t.expect_only({"threshold", "passed"});
+    doc.thresholds.push_back({t["threshold"].as_string(), t["passed"].as_bool()});
+  }
+  const auto scenarios = root["scenarios"];
+  for (std::size_t i = 0; i < scenarios.array_size(); ++i) {
+    const auto s = scenarios[i];
+    s.expect_only({"name", "description", "complete", "interrupted", "max_vus"});
+    const auto max_vus_ref = s["max_vus"];
+    const auto max_vus = max_vus_ref.as_int64();
+    if (max_vus < 0) max_vus_ref.fail("must not be negative, got " + std::to_string(max_vus));
+    doc.scenarios.push_back(
+        {s["name"].as_string(), s["description"].as_string(), s["complete"].as_uint64(), s["interrupted"].as_uint64(), max_vus});
+  }
+  const auto errors = root["errors"];
+  for (std::size_t i = 0; i < errors.array_size(); ++i) {
+    const auto e = errors[i];
+    e.expect_only({"scenario", "message", "count"});
+    doc.errors.push_back({e["scenario"].as_string(), e["message"].as_string(), e["count"].as_uint64()});
+  }
+  doc.metrics = snapshot_from_json(root["metrics"]);
+  const auto intervals = root["intervals"];
+  for (std::size_t i = 0; i < intervals.array_size(); ++i) {
+    doc.intervals.push_back(snapshot_from_json(intervals[i]));
+    if (i > 0 && doc.intervals[i].start() < doc.intervals[i - 1].end()) {
+      intervals[i].fail("starts before the previous interval ends");
+    }
+  }
+  return doc;
+}
+
+STAMPEDE_DECL result_output::result_output(std::string path, std::size_t max_intervals)
+    : path_{std::move(path)}, max_intervals_{std::max<std::size_t>(2, max_intervals)} {
+  if (path_.empty()) throw usage_error("a result file needs a path");
+  // Refuse now what would fail at the end: a folder that does not exist or cannot be written.
+  const auto probe = path_ + ".probe";
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (f == nullptr) {
+    throw usage_error(fmt::format("cannot write \"{}\": {}", path_, std::generic_category().message(errno)));
+  }
+  std::fclose(f);
+  std::remove(probe.c_str());
+}
+
+STAMPEDE_DECL void result_output::on_start(const load_test& test) {
+  test_ = test;
+  intervals_.clear();
+}
+
+STAMPEDE_DECL void result_output::on_tick(const snapshot& delta, const run_progress& progress) {
+  (void)progress;
+  if (!intervals_.empty() && delta.end() - intervals_.back().start() <= interval_) {
+    intervals_.back().merge(delta);  // the last interval is not full yet
+    return;
+  }
+  intervals_.push_back(delta);
+  if (intervals_.size() <= max_intervals_) return;
+  // Too many: neighbours merge in pairs, and from now on intervals are twice as long.
+  std::vector<snapshot> merged;
+  merged.reserve(intervals_.size() / 2 + 1);
+  for (std::size_t i = 0; i < intervals_.size(); i += 2) {
+    merged.push_back(std::move(intervals_[i]));
+    if (i + 1 < intervals_.size()) merged.back().merge(std::move(intervals_[i + 1]));
+  }
+  intervals_ = std::move(merged);
+  interval_ = intervals_.front().end() - intervals_.front().start();
+}
+
+STAMPEDE_DECL void result_output::on_end(const result& r) {
+  if (!test_) return;
+  const auto text = to_json(make_result_document(*test_, r, std::move(intervals_)));
+  const auto temporary = path_ + ".tmp";
+  {
+    std::ofstream file{temporary, std::ios::binary | std::ios::trunc};
+    file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    file.close();
+    if (!file) {
+      const int error = errno;
+      std::remove(temporary.c_str());
+      throw std::runtime_error(fmt::format("result ({}): writing \"{}\" failed: {}", path_, temporary,
+                                           std::generic_category().message(error)));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path_, ec);
+  if (ec) {
+    std::remove(temporary.c_str());
+    throw std::runtime_error(fmt::format("result ({}): renaming \"{}\" failed: {}", path_, temporary, ec.message()));
+  }
+}
+
+}  // namespace stampede

@@ -1,0 +1,105 @@
+// A run's result as a file (`--out result=FILE`): everything another machine needs to merge
+// it with other parts of the same test, or a report needs to draw it — the exact metrics,
+// per-interval metrics that still merge, the checks, how the run went — as one versioned JSON
+// document. Result files come from other machines: reading one validates every field.
+#pragma once
+
+#include <stampede/exec/load_test.hpp>
+#include <stampede/exec/observer.hpp>
+#include <stampede/exec/result.hpp>
+#include <stampede/metrics/snapshot.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stampede {
+
+/// One threshold's outcome as a part saw it: for information, since a merge evaluates the
+/// thresholds again on the union.
+struct recorded_threshold {
+  std::string description;
+  bool passed = true;
+  friend bool operator==(const recorded_threshold&, const recorded_threshold&) = default;
+};
+
+/// What a result file holds (`"format": "stampede-result", "version": 1`).
+struct result_document {
+  /// `fingerprint(test)`: parts of one test carry the same.
+  std::string test;
+  /// k6's execution segment of this part and its sequence (empty: none).
+  std::string segment = "0:1";
+  std::string sequence{};
+  /// When the scenarios started (wall clock) and how long they ran.
+  std::chrono::system_clock::time_point started_at{};
+  std::chrono::nanoseconds duration{0};
+  std::uint64_t seed = 0;
+  run_status status = run_status::finished;
+  int exit_code = 0;
+  std::string message{};
+  unsigned shards = 0;
+  std::optional<std::chrono::nanoseconds> generator_cpu{};
+  /// Every sample of the run, exactly.
+  snapshot metrics;
+  /// The same metrics per interval (a second, or longer for long runs), in order: they merge
+  /// across parts interval by interval, where percentiles would not.
+  std::vector<snapshot> intervals{};
+  std::vector<recorded_threshold> thresholds{};
+  std::vector<scenario_outcome> scenarios{};
+  std::vector<iteration_error> errors{};
+
+  friend bool operator==(const result_document&, const result_document&);
+};
+
+/// A hash of what makes a test the same test: its scenarios (names, executors as k6 describes
+/// them, start times), thresholds and custom metrics. FNV-1a 64, in hex: a check that parts
+/// belong together, not a defence against forgery.
+[[nodiscard]] std::string fingerprint(const load_test& test);
+
+/// The document of a finished run.
+[[nodiscard]] result_document make_result_document(const load_test& test, const result& r,
+                                                   std::vector<snapshot> intervals = {});
+
+/// The document as JSON; `result_document_from_json` reads it back equal.
+[[nodiscard]] std::string to_json(const result_document& document);
+
+/// Reads a result file. Throws `parse_error` for text that is not JSON and `usage_error`
+/// naming the JSON path of anything else wrong (`intervals[2].entries[0].data: …`): another
+/// format or version, a missing or unknown key, a value of the wrong type or out of range.
+[[nodiscard]] result_document result_document_from_json(std::string_view json);
+
+/// Writes the result file when the run ends, interrupted or not: to a temporary file beside
+/// it, then renamed over it, so that a reader never sees half a document. Keeps each tick's
+/// metrics as an interval; past `max_intervals` neighbours merge in pairs (the intervals
+/// double in length), so a long run's file stays bounded.
+///
+/// Thread safety: one run at a time.
+/// Throws: `usage_error` from the constructor when the file's folder cannot be written
+/// (before the run); from `on_end`, `std::runtime_error` naming the file when writing fails
+/// (the runner reports it among the result's errors).
+class result_output final : public run_observer {
+ public:
+  explicit result_output(std::string path, std::size_t max_intervals = 1200);
+
+  void on_start(const load_test& test) override;
+  void on_tick(const snapshot& delta, const run_progress& progress) override;
+  void on_end(const result& r) override;
+
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+  std::size_t max_intervals_;
+  std::optional<load_test> test_;
+  std::vector<snapshot> intervals_;
+  std::chrono::nanoseconds interval_{0};  // the length intervals are merged to; 0: a tick
+};
+
+}  // namespace stampede
+
+#if !defined(STAMPEDE_SEPARATE_COMPILATION)
+#  include <stampede/report/impl/result_file.ipp>
+#endif
