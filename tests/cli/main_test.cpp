@@ -8,6 +8,7 @@
 #include "support/catch_compat.hpp"
 #include "support/file_text.hpp"
 
+#include <any>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -246,6 +247,29 @@ TEST_CASE("--out streams to k6's json and csv files and a JUnit report, named in
   CHECK(contains(junit_text, R"(<testcase name="iterations - count&gt;10" classname="thresholds" time="0"><failure type="threshold" message="count=3">)"));
   CHECK(contains(junit_text, R"(<testcase name="one is one" classname="checks" time="0" />)"));
   CHECK(!contains(r.out, "observer failed"));
+}
+
+TEST_CASE("--no-setup and --no-teardown run the test without its setup and teardown, as in k6") {
+  int setups = 0;
+  int teardowns = 0;
+  const auto with_hooks = [&] {
+    auto test = quick_test();
+    test.setup = [&setups](sp::vu&) -> sp::task<std::any> {
+      ++setups;
+      co_return std::any{};
+    };
+    test.teardown = [&teardowns](sp::vu&) -> sp::task<> {
+      ++teardowns;
+      co_return;
+    };
+    return test;
+  };
+  CHECK(run_main({"-q", "--threads", "1"}, with_hooks()).code == 0);
+  CHECK((setups == 1 && teardowns == 1));
+  CHECK(run_main({"-q", "--threads", "1", "--no-setup"}, with_hooks()).code == 0);
+  CHECK((setups == 1 && teardowns == 2));
+  CHECK(run_main({"-q", "--threads", "1", "--no-teardown", "--no-setup"}, with_hooks()).code == 0);
+  CHECK((setups == 1 && teardowns == 2));
 }
 
 TEST_CASE("an --out that cannot be made exits 104 before the run starts") {

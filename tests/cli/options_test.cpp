@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <initializer_list>
+#include <any>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,13 @@ TEST_CASE("parse_cli reads every flag in its long, short and = spellings") {
       {{"--linger"}, {.linger = true}},
       {{"-l"}, {.linger = true}},
       {{"-o", "prometheus=127.0.0.1:0,linger=5s"}, {.outputs = {{"prometheus", "127.0.0.1:0,linger=5s"}}}},
+      {{"--no-setup", "--no-teardown"}, {.no_setup = true, .no_teardown = true}},
+      {{"--max-redirects", "0"}, {.max_redirects = 0}},
+      {{"--max-redirects=3"}, {.max_redirects = 3}},
+      {{"--user-agent", "MyK6UserAgentString/1.0"}, {.user_agent = "MyK6UserAgentString/1.0"}},
+      {{"--user-agent="}, {.user_agent = ""}},
+      {{"--insecure-skip-tls-verify", "--no-connection-reuse"},
+       {.insecure_skip_tls_verify = true, .no_connection_reuse = true}},
       {{"--threads", "4"}, {.threads = 4u}},
       {{"--threads=1"}, {.threads = 1u}},
       {{"--seed", "0"}, {.seed = 0u}},
@@ -145,6 +153,9 @@ TEST_CASE("parse_cli names the flag and what it expected for every bad input") {
       {{"--summary-trend-stats", "avg,,max"},
        "--summary-trend-stats: expected a comma-separated list of avg, min, med, max, count or p(N), got \"avg,,max\""},
       {{"--summary-time-unit", "h"}, "--summary-time-unit: expected s, ms or us, got \"h\""},
+      {{"--max-redirects", "-1"}, "--max-redirects: expected a whole number of redirects, at least 0, got \"-1\""},
+      {{"--max-redirects", "x"}, "--max-redirects: expected a whole number of redirects, at least 0, got \"x\""},
+      {{"--user-agent"}, "--user-agent needs a value: UA"},
       {{"--threads", "0"}, "--threads: expected a whole number of threads, at least 1, got \"0\""},
       {{"--threads", "-1"}, "--threads: expected a whole number of threads, at least 1, got \"-1\""},
       {{"--seed", "-1"}, "--seed: expected a whole number from 0 to 18446744073709551615, got \"-1\""},
@@ -183,7 +194,7 @@ TEST_CASE("a bad duration's error also shows where the duration parser stopped")
 
 TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has the flag") {
   const auto flags = sp::cli_flags();
-  REQUIRE(flags.size() == 18);
+  REQUIRE(flags.size() == 24);
   for (const auto& f : flags) {
     INFO(f.name);
     CHECK(!f.help.empty());
@@ -309,6 +320,34 @@ TEST_CASE("apply_cli merges env and tags over the test's, and sets the summary's
   sp::apply_cli({}, untouched);
   CHECK(untouched.summary.trend_stats == sp::summary_options{}.trend_stats);
   CHECK(untouched.summary.fixed_time_unit == sp::time_unit::us);
+}
+
+TEST_CASE("apply_cli drops setup and teardown and sets k6's HTTP options, leaving what no flag names") {
+  auto test = one_scenario(sp::constant_vus{});
+  test.setup = [](sp::vu&) -> sp::task<std::any> { co_return std::any{}; };
+  test.teardown = [](sp::vu&) -> sp::task<> { co_return; };
+  test.http.user_agent = "mine";
+  auto kept = test;
+  sp::apply_cli({}, kept);
+  CHECK(kept.setup);
+  CHECK(kept.teardown);
+  CHECK(kept.http.user_agent == "mine");
+  CHECK(kept.http.max_redirects == 10);
+  CHECK(kept.http.reuse_connections);
+  CHECK_FALSE(kept.http.insecure_skip_tls_verify);
+  sp::apply_cli({.no_setup = true,
+                 .no_teardown = true,
+                 .max_redirects = 0,
+                 .user_agent = "",
+                 .insecure_skip_tls_verify = true,
+                 .no_connection_reuse = true},
+                test);
+  CHECK_FALSE(test.setup);
+  CHECK_FALSE(test.teardown);
+  CHECK(test.http.max_redirects == 0);
+  CHECK(test.http.user_agent.empty());  // k6: an empty user agent sends no User-Agent header
+  CHECK(test.http.insecure_skip_tls_verify);
+  CHECK_FALSE(test.http.reuse_connections);
 }
 
 TEST_CASE("run_options_for maps threads, seed and thresholds") {

@@ -36,6 +36,12 @@ struct cli_options {
   bool no_thresholds = false;                         ///< `--no-thresholds`
   bool no_summary = false;                            ///< `--no-summary` (k6 1.x's; 2.x: `--summary-mode=disabled`)
   bool linger = false;                                ///< `-l/--linger`: wait for Ctrl+C after the run
+  bool no_setup = false;                              ///< `--no-setup`: `load_test::setup` is not run
+  bool no_teardown = false;                           ///< `--no-teardown`: `load_test::teardown` is not run
+  std::optional<int> max_redirects{};                 ///< `--max-redirects N`
+  std::optional<std::string> user_agent{};            ///< `--user-agent UA` (empty: none sent)
+  bool insecure_skip_tls_verify = false;              ///< `--insecure-skip-tls-verify`
+  bool no_connection_reuse = false;                   ///< `--no-connection-reuse`
   std::optional<unsigned> threads{};                  ///< `--threads N` (stampede's own)
   std::optional<std::uint64_t> seed{};                ///< `--seed N` (stampede's own)
   bool help = false;                                  ///< `-h/--help`
@@ -81,6 +87,9 @@ struct cli_flag {
 ///   error naming the scenarios: which function would the one scenario run?
 /// - `-e` merges into `load_test::env` and `--tag` into `load_test::tags` (the flags win);
 ///   `--summary-trend-stats` and `--summary-time-unit` set `load_test::summary`.
+/// - `--no-setup` and `--no-teardown` drop `load_test::setup` and `teardown`;
+///   `--max-redirects`, `--user-agent`, `--insecure-skip-tls-verify` and
+///   `--no-connection-reuse` set `load_test::http` (k6's options of the same names).
 ///
 /// Throws `usage_error` naming the flags at fault.
 void apply_cli(const cli_options& options, load_test& test);

@@ -25,7 +25,7 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 18> flags{{
+inline constexpr std::array<cli_flag, 24> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
@@ -43,6 +43,12 @@ inline constexpr std::array<cli_flag, 18> flags{{
     {"quiet", 'q', "", "--quiet", "no live progress"},
     {"no-color", 0, "", "--no-color", "no colours in the summary"},
     {"no-thresholds", 0, "", "--no-thresholds", "do not evaluate thresholds"},
+    {"no-setup", 0, "", "--no-setup", "don't run the test's setup"},
+    {"no-teardown", 0, "", "--no-teardown", "don't run the test's teardown"},
+    {"max-redirects", 0, "N", "--max-redirects", "follow at most N redirects (default 10)"},
+    {"user-agent", 0, "UA", "--user-agent", "user agent for HTTP requests; empty sends none"},
+    {"insecure-skip-tls-verify", 0, "", "--insecure-skip-tls-verify", "skip verification of TLS certificates"},
+    {"no-connection-reuse", 0, "", "--no-connection-reuse", "disable keep-alive connections"},
     {"threads", 0, "N", "", "shards (threads) to run VUs on; default: one per core"},
     {"seed", 0, "N", "", "seed for the VUs' random numbers; default: random, printed after the run"},
     {"help", 'h', "", "--help", "print this help"},
@@ -219,6 +225,12 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
     } else {
       expected(f, "s, ms or us", v);
     }
+  } else if (n == "max-redirects") {
+    const auto r = parse_int<int>(v);
+    if (!r || *r < 0) expected(f, "a whole number of redirects, at least 0", v);
+    o.max_redirects = *r;
+  } else if (n == "user-agent") {
+    o.user_agent = std::string{v};
   } else if (n == "threads") {
     const auto t = parse_int<unsigned>(v);
     if (!t || *t < 1) expected(f, "a whole number of threads, at least 1", v);
@@ -238,6 +250,10 @@ STAMPEDE_DECL void set_switch(cli_options& o, const cli_flag& f, std::optional<s
   if (n == "no-thresholds") o.no_thresholds = on;
   if (n == "no-summary") o.no_summary = on;
   if (n == "linger") o.linger = on;
+  if (n == "no-setup") o.no_setup = on;
+  if (n == "no-teardown") o.no_teardown = on;
+  if (n == "insecure-skip-tls-verify") o.insecure_skip_tls_verify = on;
+  if (n == "no-connection-reuse") o.no_connection_reuse = on;
   if (n == "help") o.help = on;
 }
 
@@ -412,6 +428,12 @@ STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
       d::set_vus(only, *options.vus);
     }
   }
+  if (options.no_setup) test.setup = {};
+  if (options.no_teardown) test.teardown = {};
+  if (options.max_redirects) test.http.max_redirects = *options.max_redirects;
+  if (options.user_agent) test.http.user_agent = *options.user_agent;
+  if (options.insecure_skip_tls_verify) test.http.insecure_skip_tls_verify = true;
+  if (options.no_connection_reuse) test.http.reuse_connections = false;
   for (const auto& [key, value] : options.env) test.env.insert_or_assign(key, value);
   for (const auto& t : options.tags) test.tags.set(t.key, t.value);
   if (options.summary_trend_stats) test.summary.trend_stats = *options.summary_trend_stats;
