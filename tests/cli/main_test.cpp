@@ -223,7 +223,7 @@ TEST_CASE("a summary export that cannot be written is reported, and the run's co
   CHECK(contains(r.out, "iterations"));  // the summary was still printed
 }
 
-TEST_CASE("--out streams to k6's json and csv files and a JUnit report, named in the header") {
+TEST_CASE("outputs (--out) stream to k6's json and csv files and a JUnit report, named in the header") {
   const auto json = temp_path("out.json");
   const auto csv = temp_path("out.csv");
   const auto junit = temp_path("junit.xml");
@@ -249,7 +249,7 @@ TEST_CASE("--out streams to k6's json and csv files and a JUnit report, named in
   CHECK(!contains(r.out, "observer failed"));
 }
 
-TEST_CASE("--no-setup and --no-teardown run the test without its setup and teardown, as in k6") {
+TEST_CASE("a run without its setup and teardown (--no-setup, --no-teardown), as in k6") {
   int setups = 0;
   int teardowns = 0;
   const auto with_hooks = [&] {

@@ -132,7 +132,7 @@ TEST_CASE("a trend's buckets give histogram_quantile within the bucket error of 
   }
 }
 
-TEST_CASE("--out prometheus takes HOST:PORT and a linger, and refuses what it cannot listen on") {
+TEST_CASE("the prometheus output (--out prometheus=) takes HOST:PORT and a linger, and refuses what it cannot listen on") {
   const auto spec = sp::parse_output_spec("prometheus=127.0.0.1:0,linger=250ms");
   CHECK(sp::describe(spec) == "prometheus (http://127.0.0.1:0/metrics)");
   CHECK(sp::describe(sp::parse_output_spec("prometheus")) == "prometheus (http://127.0.0.1:9464/metrics)");
