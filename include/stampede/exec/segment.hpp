@@ -182,6 +182,8 @@ class execution_tuple {
 
  private:
   execution_tuple(execution_segment_sequence filled, std::size_t index);
+  // How many of `value` elements fall on segment `index` of the sequence.
+  [[nodiscard]] std::int64_t scale_of(std::size_t index, std::int64_t value) const;
 
   execution_segment_sequence sequence_;
   std::size_t index_ = 0;

@@ -391,7 +391,11 @@ STAMPEDE_DECL std::string execution_tuple::to_string() const {
 
 STAMPEDE_DECL std::int64_t execution_tuple::scale(std::int64_t value) const {
   if (sequence_.size() == 1) return value;  // no segmentation
-  const auto& mine = offsets_[index_];
+  return scale_of(index_, value);
+}
+
+STAMPEDE_DECL std::int64_t execution_tuple::scale_of(std::size_t index, std::int64_t value) const {
+  const auto& mine = offsets_[index];
   const std::int64_t start = mine.front();
   const auto steps = static_cast<std::int64_t>(mine.size() - 1);
   std::int64_t result = (value / lcd_) * steps;
@@ -413,9 +417,7 @@ STAMPEDE_DECL execution_tuple execution_tuple::for_value(std::int64_t value) con
   std::optional<std::size_t> new_index;
   std::int64_t previous = 0;
   for (std::size_t i = 0; i < sequence_.size(); ++i) {
-    execution_tuple other = *this;
-    other.index_ = i;
-    const auto share = other.scale(value);
+    const auto share = scale_of(i, value);
     if (share == 0) continue;
     if (i == index_) new_index = segments.size();
     segments.emplace_back(fraction{previous, value}, fraction{previous + share, value});
