@@ -18,9 +18,9 @@ namespace stampede {
 /// counts). `suite` names the thresholds' suite (k6's default, "k6 thresholds").
 ///
 /// ```xml
-/// <testsuites tests="2" failures="1" errors="0" time="30.001">
-/// <testsuite name="k6 thresholds" tests="1" failures="1" errors="0" skipped="0" time="30.001" timestamp="2026-01-01T00:00:00">
-/// <testcase name="http_req_duration - p(95)&lt;200" classname="thresholds" time="0"><failure type="threshold" message="p(95)=312.4ms">p(95)=312.4ms</failure></testcase>
+/// <testsuites tests="5" failures="3" errors="0" time="0.400">
+/// <testsuite name="k6 thresholds" tests="3" failures="2" errors="0" skipped="0" time="0.400" timestamp="2026-01-01T00:00:00">
+/// <testcase name="iterations - count&gt;10" classname="thresholds" time="0"><failure type="threshold" message="count=4">count=4</failure></testcase>
 /// ```
 [[nodiscard]] std::string format_junit(const result& r, const summary_options& options = {},
                                        std::string_view suite = "k6 thresholds");

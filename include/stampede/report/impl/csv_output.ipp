@@ -45,18 +45,19 @@ STAMPEDE_DECL void append_go_percent_f(double value, std::string& out) {
   }
 }
 
-STAMPEDE_DECL std::string timestamp(std::chrono::system_clock::time_point t, csv_time_format format) {
+// The `timestamp` column; RFC 3339 through `times`, which formats each second once.
+STAMPEDE_DECL void append_timestamp(std::chrono::system_clock::time_point t, csv_time_format format,
+                                    timestamp_cache& times, std::string& out) {
   using namespace std::chrono;
   const auto since_epoch = duration_cast<nanoseconds>(t.time_since_epoch());
   switch (format) {
-    case csv_time_format::unix_seconds: return std::to_string(floor<seconds>(since_epoch).count());
-    case csv_time_format::unix_milli: return std::to_string(floor<milliseconds>(since_epoch).count());
-    case csv_time_format::unix_micro: return std::to_string(floor<microseconds>(since_epoch).count());
-    case csv_time_format::unix_nano: return std::to_string(since_epoch.count());
-    case csv_time_format::rfc3339: return format_rfc3339(t, timestamp_precision::seconds);
-    case csv_time_format::rfc3339_nano: return format_rfc3339(t, timestamp_precision::nanoseconds);
+    case csv_time_format::unix_seconds: out += std::to_string(floor<seconds>(since_epoch).count()); return;
+    case csv_time_format::unix_milli: out += std::to_string(floor<milliseconds>(since_epoch).count()); return;
+    case csv_time_format::unix_micro: out += std::to_string(floor<microseconds>(since_epoch).count()); return;
+    case csv_time_format::unix_nano: out += std::to_string(since_epoch.count()); return;
+    case csv_time_format::rfc3339: times.append(t, timestamp_precision::seconds, out); return;
+    case csv_time_format::rfc3339_nano: times.append(t, timestamp_precision::nanoseconds, out); return;
   }
-  return {};
 }
 
 }  // namespace detail::csv_output
@@ -124,15 +125,8 @@ STAMPEDE_DECL void csv_output::write_samples(const tick_samples& samples, const 
         tail += ",\n";  // metadata: stampede's samples carry none
       }
       rows_ += name;
-      const auto at = block.origin + std::chrono::duration_cast<std::chrono::system_clock::duration>(s.at);
-      if (time_format_ == csv_time_format::rfc3339 || time_format_ == csv_time_format::rfc3339_nano) {
-        times_.append(at,
-                      time_format_ == csv_time_format::rfc3339 ? timestamp_precision::seconds
-                                                               : timestamp_precision::nanoseconds,
-                      rows_);
-      } else {
-        rows_ += d::timestamp(at, time_format_);
-      }
+      d::append_timestamp(block.origin + std::chrono::duration_cast<std::chrono::system_clock::duration>(s.at),
+                          time_format_, times_, rows_);
       rows_ += ',';
       d::append_go_percent_f(k6_sample_value(m, s.value), rows_);
       rows_ += tail;

@@ -76,9 +76,6 @@ STAMPEDE_DECL std::string open_labels(const tag_set& tags) {
   return out;
 }
 
-// A sample value as the text format writes floats (Go's spelling, which Prometheus reads).
-STAMPEDE_DECL std::string number(double value) { return format_go_float(value); }
-
 // How many of a histogram's counters one exposed bucket merges: 64 per power of two.
 STAMPEDE_DECL std::size_t slots_per_bucket(const histogram& h) {
   const auto per_half_octave = static_cast<std::size_t>(1.0 / h.max_relative_error() + 0.5);
@@ -185,14 +182,14 @@ STAMPEDE_DECL std::string prometheus_output::state::render() const {
         const auto name = base + "_total";
         out += fmt::format("# HELP {} k6's {} (counter)\n# TYPE {} counter\n", name, m.name, name);
         for (const auto* s : members) {
-          out += name + s->labels + "} " + d::number(k6_sample_value(m, std::get<counter_sink>(s->data).sum)) + '\n';
+          out += name + s->labels + "} " + format_go_float(k6_sample_value(m, std::get<counter_sink>(s->data).sum)) + '\n';
         }
         break;
       }
       case metric_type::gauge: {
         out += fmt::format("# HELP {} k6's {} (gauge)\n# TYPE {} gauge\n", base, m.name, base);
         for (const auto* s : members) {
-          out += base + s->labels + "} " + d::number(k6_sample_value(m, std::get<gauge_sink>(s->data).value)) + '\n';
+          out += base + s->labels + "} " + format_go_float(k6_sample_value(m, std::get<gauge_sink>(s->data).value)) + '\n';
         }
         break;
       }
@@ -201,7 +198,7 @@ STAMPEDE_DECL std::string prometheus_output::state::render() const {
         out += fmt::format("# HELP {} k6's {} (rate: the share of non-zero samples)\n# TYPE {} gauge\n", name,
                            m.name, name);
         for (const auto* s : members) {
-          out += name + s->labels + "} " + d::number(std::get<rate_sink>(s->data).rate().value_or(0)) + '\n';
+          out += name + s->labels + "} " + format_go_float(std::get<rate_sink>(s->data).rate().value_or(0)) + '\n';
         }
         break;
       }
@@ -215,7 +212,7 @@ STAMPEDE_DECL std::string prometheus_output::state::render() const {
           const double unit = m.contains == value_type::time ? 1e9 : ts.scale();
           const auto group = d::slots_per_bucket(h);
           const auto bucket = [&](double le, std::uint64_t cumulative) {
-            out += name + "_bucket" + s->labels + (s->labels.size() > 1 ? "," : "") + "le=\"" + d::number(le) +
+            out += name + "_bucket" + s->labels + (s->labels.size() > 1 ? "," : "") + "le=\"" + format_go_float(le) +
                    "\"} " + std::to_string(cumulative) + '\n';
           };
           std::uint64_t counted = 0;       // values up to the end of the current group
@@ -245,7 +242,7 @@ STAMPEDE_DECL std::string prometheus_output::state::render() const {
           });
           if (current) close_group();
           bucket(std::numeric_limits<double>::infinity(), h.count());
-          out += name + "_sum" + s->labels + "} " + d::number(h.sum().to_double() / unit) + '\n';
+          out += name + "_sum" + s->labels + "} " + format_go_float(h.sum().to_double() / unit) + '\n';
           out += name + "_count" + s->labels + "} " + std::to_string(h.count()) + '\n';
         }
         break;
@@ -257,14 +254,19 @@ STAMPEDE_DECL std::string prometheus_output::state::render() const {
 
 namespace detail::prometheus {
 
-// One scrape: reads the request head (at most 8 KiB, within 10 s), answers and closes.
+// What a scraper may send and how long it may take before its connection is closed: a
+// request head is a line and a few headers.
+inline constexpr std::size_t max_request_head = 8192;
+inline constexpr std::chrono::seconds scrape_deadline{10};
+
+// One scrape: reads the request head, answers and closes.
 class session : public std::enable_shared_from_this<session> {
  public:
   session(asio::ip::tcp::socket socket, prometheus_output::state& owner)
       : socket_{std::move(socket)}, timer_{socket_.get_executor()}, owner_{owner} {}
 
   void start() {
-    timer_.expires_after(std::chrono::seconds{10});
+    timer_.expires_after(scrape_deadline);
     timer_.async_wait([self = shared_from_this()](const std::error_code& ec) {
       if (!ec) self->socket_.close();
     });
@@ -317,7 +319,7 @@ class session : public std::enable_shared_from_this<session> {
 
   asio::ip::tcp::socket socket_;
   asio::steady_timer timer_;
-  asio::streambuf request_{8192};
+  asio::streambuf request_{max_request_head};
   std::string response_;
   prometheus_output::state& owner_;
 };

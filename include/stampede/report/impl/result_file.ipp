@@ -51,8 +51,6 @@ STAMPEDE_DECL std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
   return hash;
 }
 
-STAMPEDE_DECL std::string count_text(std::chrono::nanoseconds d) { return std::to_string(d.count()); }
-
 }  // namespace detail::result_file
 
 STAMPEDE_DECL bool operator==(const result_document& a, const result_document& b) {
@@ -126,7 +124,7 @@ STAMPEDE_DECL std::string to_json(const result_document& document) {
       d::format, d::version, d::quote(document.test), d::quote(document.segment), d::quote(document.sequence),
       format_rfc3339(document.started_at), started_ns.count(), document.duration.count(), document.seed,
       json_quote(to_string(document.status)), document.exit_code, d::quote(document.message), document.shards,
-      document.generator_cpu ? d::count_text(*document.generator_cpu) : std::string{"null"});
+      document.generator_cpu ? std::to_string(document.generator_cpu->count()) : std::string{"null"});
   out += "\"thresholds\": [";
   for (std::size_t i = 0; i < document.thresholds.size(); ++i) {
     const auto& t = document.thresholds[i];
