@@ -7,6 +7,7 @@
 
 #include "support/catch_compat.hpp"
 #include "support/golden.hpp"
+#include "support/temp_file.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -48,11 +49,6 @@ sp::result simulate(const sp::load_test& test, std::vector<sp::run_observer*> ob
   return sp::run(test, {.threads = 1, .seed = 1, .observers = std::move(observers), .time = &time});
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
 }  // namespace
 
 TEST_CASE("format_junit writes k6's layout: a case per threshold, a case per check") {
@@ -61,14 +57,14 @@ TEST_CASE("format_junit writes k6's layout: a case per threshold, a case per che
 }
 
 TEST_CASE("a JUnit reader reads the report: counts, names, and which cases failed") {
-  const auto path = (std::filesystem::temp_directory_path() /
-                     ("stampede-junit-" + std::to_string(::getpid()) + ".xml")).string();
+  const stampede_test::temp_file file{"junit.xml"};
+  const auto& path = file.path;
   {
     sp::junit_output junit{path};
     const auto r = simulate(checked_test(), {&junit});
     REQUIRE(r.errors.empty());
   }
-  const auto text = read_text(path);
+  const auto text = stampede_test::read_text(path);
   CHECK(text.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"5\" failures=\"3\"", 0) == 0);
   if (std::system("python3 -c 'import xml.etree.ElementTree' >/dev/null 2>&1") != 0) {
     WARN("python3 is not installed: the report was not read by a JUnit reader (scripts/setup installs it)");
@@ -80,7 +76,6 @@ TEST_CASE("a JUnit reader reads the report: counts, names, and which cases faile
     INFO(command);
     CHECK(std::system(command.c_str()) == 0);
   }
-  std::remove(path.c_str());
 }
 
 TEST_CASE("a JUnit file that cannot be opened is refused before the run") {

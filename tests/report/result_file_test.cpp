@@ -9,6 +9,7 @@
 #include <stampede/core/error.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/temp_file.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -36,20 +37,6 @@ sp::load_test sleeping_test(std::chrono::nanoseconds duration) {
                      .executor = sp::constant_vus{.vus = 2, .duration = duration}}},
       .thresholds = {sp::iterations.count() > 5},
   };
-}
-
-struct temp_file {
-  std::string path;
-  explicit temp_file(const std::string& name)
-      : path{(std::filesystem::temp_directory_path() / ("stampede-" + std::to_string(::getpid()) + "-" + name)).string()} {}
-  ~temp_file() { std::filesystem::remove(path); }
-  temp_file(const temp_file&) = delete;
-  temp_file& operator=(const temp_file&) = delete;
-};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
 sp::result simulate(const sp::load_test& test, std::vector<sp::run_observer*> observers, sp::run_control* control = nullptr) {
@@ -86,12 +73,12 @@ std::string edited(std::string text, const std::string& from, const std::string&
 }  // namespace
 
 TEST_CASE("a result file is read back equal to what the run wrote, and its intervals add up to its metrics") {
-  const temp_file file{"result.json"};
+  const stampede_test::temp_file file{"result.json"};
   sp::result_output output{file.path};
   const auto test = sleeping_test(3s);
   const auto r = simulate(test, {&output});
   REQUIRE(r.errors.empty());
-  const auto text = read_text(file.path);
+  const auto text = stampede_test::read_text(file.path);
   const auto doc = sp::result_document_from_json(text);
   CHECK(sp::to_json(doc) == text);  // a fixed point
   CHECK(doc.test == sp::fingerprint(test));
@@ -114,10 +101,10 @@ TEST_CASE("a result file is read back equal to what the run wrote, and its inter
 }
 
 TEST_CASE("a long run's intervals merge in pairs so that the file stays bounded, and still add up") {
-  const temp_file file{"long.json"};
+  const stampede_test::temp_file file{"long.json"};
   sp::result_output output{file.path, 4};
   const auto r = simulate(sleeping_test(10s), {&output});
-  const auto doc = sp::result_document_from_json(read_text(file.path));
+  const auto doc = sp::result_document_from_json(stampede_test::read_text(file.path));
   CHECK(doc.intervals.size() <= 4);
   CHECK(doc.intervals.size() >= 2);
   CHECK(same_samples(merged(doc.intervals), r.metrics));
@@ -125,7 +112,7 @@ TEST_CASE("a long run's intervals merge in pairs so that the file stays bounded,
 }
 
 TEST_CASE("a run stopped by a signal still writes its result file") {
-  const temp_file file{"interrupted.json"};
+  const stampede_test::temp_file file{"interrupted.json"};
   sp::result_output output{file.path};
   sp::run_control control;
   auto test = sleeping_test(1h);
@@ -135,7 +122,7 @@ TEST_CASE("a run stopped by a signal still writes its result file") {
   };
   const auto r = simulate(test, {&output}, &control);
   CHECK(r.status == sp::run_status::interrupted);
-  const auto doc = sp::result_document_from_json(read_text(file.path));
+  const auto doc = sp::result_document_from_json(stampede_test::read_text(file.path));
   CHECK(doc.status == sp::run_status::interrupted);
   CHECK(doc.exit_code == 105);
   CHECK(doc.metrics == r.metrics);
@@ -160,12 +147,12 @@ TEST_CASE("a test's fingerprint changes with its scenarios, thresholds and metri
 }
 
 TEST_CASE("a result file that is not one, or was cut short or edited, is refused with the path of the fault") {
-  const temp_file file{"valid.json"};
+  const stampede_test::temp_file file{"valid.json"};
   {
     sp::result_output output{file.path};
     (void)simulate(sleeping_test(2s), {&output});
   }
-  const auto valid = read_text(file.path);
+  const auto valid = stampede_test::read_text(file.path);
   struct row {
     std::string text;
     std::string message;

@@ -11,6 +11,7 @@
 
 #include "support/catch_compat.hpp"
 #include "support/golden.hpp"
+#include "support/temp_file.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -57,20 +58,6 @@ sp::load_test recorded_test() {
 sp::result simulate(const sp::load_test& test, std::vector<sp::run_observer*> observers) {
   sp::manual_time time;
   return sp::run(test, {.threads = 1, .seed = 1, .observers = std::move(observers), .time = &time});
-}
-
-struct temp_path {
-  std::string path;
-  explicit temp_path(const std::string& name)
-      : path{(std::filesystem::temp_directory_path() / ("stampede-" + std::to_string(::getpid()) + "-" + name)).string()} {}
-  ~temp_path() { std::filesystem::remove(path); }
-  temp_path(const temp_path&) = delete;
-  temp_path& operator=(const temp_path&) = delete;
-};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in{path, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -120,11 +107,11 @@ bool has_error(const sp::result& r, std::string_view part) {
 }  // namespace
 
 TEST_CASE("the json output writes k6's Metric and Point lines, the same for every simulated run") {
-  const temp_path file{"out.json"};
+  const stampede_test::temp_file file{"out.json"};
   sp::json_output json{file.path};
   const auto r = simulate(recorded_test(), {&json});
   REQUIRE(r.errors.empty());
-  const auto text = read_text(file.path);
+  const auto text = stampede_test::read_text(file.path);
   stampede_test::check_golden("report/golden/recorded_run.json", text);
   const auto lines = lines_of(text);
   const auto metric_lines = std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
@@ -137,12 +124,12 @@ TEST_CASE("the json output writes k6's Metric and Point lines, the same for ever
 }
 
 TEST_CASE("the json stream holds every sample: its counts and sums equal the summary's") {
-  const temp_path file{"counts.json"};
+  const stampede_test::temp_file file{"counts.json"};
   sp::json_output json{file.path};
   const auto r = simulate(recorded_test(), {&json});
   stream_counts counts;
   std::map<std::string, std::string> types;
-  for (const auto& line : lines_of(read_text(file.path))) {
+  for (const auto& line : lines_of(stampede_test::read_text(file.path))) {
     const auto v = sp::parse_json(line);
     const auto& data = *v.find("data");
     if (v.find("type")->text() == "Metric") {
@@ -158,11 +145,11 @@ TEST_CASE("the json stream holds every sample: its counts and sums equal the sum
 }
 
 TEST_CASE("the csv stream holds every sample: its counts and sums equal the summary's") {
-  const temp_path file{"counts.csv"};
+  const stampede_test::temp_file file{"counts.csv"};
   sp::csv_output csv{file.path};
   const auto r = simulate(recorded_test(), {&csv});
   stream_counts counts;
-  const auto lines = lines_of(read_text(file.path));
+  const auto lines = lines_of(stampede_test::read_text(file.path));
   for (std::size_t i = 1; i < lines.size(); ++i) {  // after the header
     const auto& line = lines[i];
     const auto first = line.find(',');
@@ -174,14 +161,14 @@ TEST_CASE("the csv stream holds every sample: its counts and sums equal the summ
 }
 
 TEST_CASE("the csv output writes k6's columns and rows, the same for every simulated run") {
-  const temp_path file{"out.csv"};
-  const temp_path nano{"nano.csv"};
+  const stampede_test::temp_file file{"out.csv"};
+  const stampede_test::temp_file nano{"nano.csv"};
   sp::csv_output csv{file.path};
   sp::csv_output csv_nano{nano.path, sp::csv_time_format::rfc3339_nano};
   const auto r = simulate(recorded_test(), {&csv, &csv_nano});
   REQUIRE(r.errors.empty());
-  stampede_test::check_golden("report/golden/recorded_run.csv", read_text(file.path));
-  const auto rows = lines_of(read_text(nano.path));
+  stampede_test::check_golden("report/golden/recorded_run.csv", stampede_test::read_text(file.path));
+  const auto rows = lines_of(stampede_test::read_text(nano.path));
   REQUIRE(rows.size() == csv_nano.samples_written() + 1);
   CHECK(rows.front() == sp::csv_output::header());
   CHECK(sp::csv_output::header() ==
@@ -235,7 +222,7 @@ TEST_CASE("a closed pipe ends the output with a clear error instead of killing t
 #endif
 
 TEST_CASE("a pipe whose reader stops reading fails the output after its write timeout; the run ends") {
-  const temp_path fifo{"stalled.fifo"};
+  const stampede_test::temp_file fifo{"stalled.fifo"};
   REQUIRE(::mkfifo(fifo.path.c_str(), 0600) == 0);
   const int reader = ::open(fifo.path.c_str(), O_RDONLY | O_NONBLOCK);  // opened, never read
   REQUIRE(reader >= 0);
@@ -252,14 +239,14 @@ TEST_CASE("a pipe whose reader stops reading fails the output after its write ti
 }
 
 TEST_CASE("after a dropped tick an output still knows the tag sets it brought, and writes the next ticks") {
-  const temp_path file{"dropped.json"};
+  const stampede_test::temp_file file{"dropped.json"};
   // The first tick holds four iterations' samples (more than 15), the last one iteration's.
   sp::json_output json{file.path, {.max_backlog = 15}};
   const auto r = simulate(recorded_test(), {&json});
   CHECK(r.complete_iterations() == 5);
   CHECK(has_error(r, "samples were not written: the output fell 15 samples behind the run"));
   CHECK(!has_error(r, "not known"));
-  const auto lines = lines_of(read_text(file.path));
+  const auto lines = lines_of(stampede_test::read_text(file.path));
   CHECK(json.samples_written() > 0);
   CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) {
           return l.find(R"("metric":"items","type":"Point")") != std::string::npos &&
@@ -268,7 +255,7 @@ TEST_CASE("after a dropped tick an output still knows the tag sets it brought, a
 }
 
 TEST_CASE("an output that falls behind drops samples rather than hold the run's memory, and says so") {
-  const temp_path file{"behind.json"};
+  const stampede_test::temp_file file{"behind.json"};
   sp::json_output json{file.path, {.max_backlog = 0}};
   const auto r = simulate(recorded_test(), {&json});
   CHECK(r.complete_iterations() == 5);
