@@ -424,7 +424,7 @@ class recording_observer : public sp::run_observer {
   double iterations = 0;
   std::uint64_t complete_at_end = 0;
 
-  void on_start(const sp::load_test& test) override { calls.push_back("start " + test.scenarios.at(0).name); }
+  void on_start(const sp::load_test& test, const sp::execution_tuple& /*part*/) override { calls.push_back("start " + test.scenarios.at(0).name); }
   void on_tick(const sp::snapshot& delta, const sp::run_progress& progress) override {
     calls.push_back(progress.ended ? "last tick" : "tick");
     spans.emplace_back(delta.start(), delta.end());

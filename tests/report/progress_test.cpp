@@ -94,7 +94,7 @@ TEST_CASE("the progress printer writes the header, a plain frame per interval an
   std::FILE* stream = std::tmpfile();
   REQUIRE(stream != nullptr);
   sp::progress_printer printer{{.stream = stream, .mode = sp::progress_mode::plain, .plain_interval = 2s}};
-  printer.on_start(test);
+  printer.on_start(test, {});
   const sp::snapshot delta;
   for (int s = 1; s <= 4; ++s) printer.on_tick(delta, progress_at(std::chrono::seconds{s}, false, 10U * static_cast<unsigned>(s)));
   printer.on_tick(delta, progress_at(4500ms, true, 100));
@@ -114,7 +114,7 @@ TEST_CASE("on a terminal the progress printer redraws its last frame in place; w
   std::FILE* stream = std::tmpfile();
   REQUIRE(stream != nullptr);
   sp::progress_printer printer{{.stream = stream, .mode = sp::progress_mode::terminal}};
-  printer.on_start(test);
+  printer.on_start(test, {});
   const sp::snapshot delta;
   printer.on_tick(delta, progress_at(1s, false, 5));
   printer.on_tick(delta, progress_at(2s, false, 9));
@@ -127,7 +127,7 @@ TEST_CASE("on a terminal the progress printer redraws its last frame in place; w
   std::FILE* quiet_stream = std::tmpfile();
   REQUIRE(quiet_stream != nullptr);
   sp::progress_printer quiet{{.stream = quiet_stream, .mode = sp::progress_mode::none}};
-  quiet.on_start(test);
+  quiet.on_start(test, {});
   quiet.on_tick(delta, progress_at(1s, false, 5));
   quiet.on_tick(delta, progress_at(10s, true, 50));
   const auto quiet_text = sp::testing::file_text(quiet_stream);

@@ -27,13 +27,19 @@ class manual_shard {
   using nanoseconds = std::chrono::nanoseconds;
 
   /// Validates `test` and prepares its scenarios on one shard at (manual) time 0.
-  explicit manual_shard(load_test test, std::uint64_t seed = 1)
+  /// With `part`, the scenarios run that part of the test, as `run_options::part` does.
+  explicit manual_shard(load_test test, std::uint64_t seed = 1, const execution_tuple& part = {})
       : test_{(validate(test), std::move(test))}, pool_{prepared_run(seed), 1, &time_, step} {
     context().ids = detail::find_engine_ids(*run_.registry);
     std::uint64_t first_vu = 0;
+    std::uint64_t first_vu_in_test = 0;
     for (std::size_t i = 0; i < test_.scenarios.size(); ++i) {
-      scenarios_.push_back(detail::make_scenario_context(test_, i, first_vu));
-      first_vu += static_cast<std::uint64_t>(max_vus(test_.scenarios[i].executor));
+      auto sc = detail::make_scenario_context(test_, i, part);
+      sc->first_vu_id = first_vu;
+      sc->first_vu_id_in_test = first_vu_in_test;
+      first_vu += static_cast<std::uint64_t>(sc->max_vus);
+      first_vu_in_test += static_cast<std::uint64_t>(max_vus(test_.scenarios[i].executor));
+      scenarios_.push_back(std::move(sc));
     }
   }
   manual_shard(const manual_shard&) = delete;

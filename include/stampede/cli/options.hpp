@@ -4,11 +4,13 @@
 
 #include <stampede/core/units.hpp>
 #include <stampede/exec/load_test.hpp>
+#include <stampede/exec/segment.hpp>
 #include <stampede/exec/stage.hpp>
 #include <stampede/metrics/tags.hpp>
 #include <stampede/report/outputs.hpp>
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -42,6 +44,11 @@ struct cli_options {
   std::optional<std::string> user_agent{};            ///< `--user-agent UA` (empty: none sent)
   bool insecure_skip_tls_verify = false;              ///< `--insecure-skip-tls-verify`
   bool no_connection_reuse = false;                   ///< `--no-connection-reuse`
+  std::optional<execution_segment> segment{};          ///< `--execution-segment 1/4:1/2`
+  std::optional<execution_segment_sequence> segment_sequence{};  ///< `--execution-segment-sequence 0,1/4,1/2,1`
+  std::optional<std::int64_t> segment_index{};        ///< `--execution-segment-index I` (stampede's own)
+  std::optional<std::int64_t> segment_count{};        ///< `--execution-segment-count N` (stampede's own)
+  bool segment_from_env = false;                      ///< `--execution-segment-from-env` (stampede's own)
   std::optional<unsigned> threads{};                  ///< `--threads N` (stampede's own)
   std::optional<std::uint64_t> seed{};                ///< `--seed N` (stampede's own)
   bool help = false;                                  ///< `-h/--help`
@@ -94,8 +101,28 @@ struct cli_flag {
 /// Throws `usage_error` naming the flags at fault.
 void apply_cli(const cli_options& options, load_test& test);
 
-/// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds`. What the run
-/// shows (progress, summary) and `--out` attach as observers: `run_cli` adds them.
+/// The part of the test the execution-segment flags ask for (the whole test without them):
+///
+/// - `--execution-segment S` in `--execution-segment-sequence Q` (k6's): S alone is S and
+///   what is around it; a sequence without a segment is an error, as in k6.
+/// - `--execution-segment-index I --execution-segment-count N`: part I (from 0) of N equal
+///   parts, `I/N:(I+1)/N` in `0,1/N,…,1`; with a sequence instead of a count, its I-th segment.
+///   Fits a Kubernetes Indexed Job's `$(JOB_COMPLETION_INDEX)`.
+/// - `--execution-segment-from-env`: the index and count from the launcher's environment,
+///   the first of Open MPI's `OMPI_COMM_WORLD_RANK`/`OMPI_COMM_WORLD_SIZE`, MPICH's
+///   `PMI_RANK`/`PMI_SIZE`, Slurm's `SLURM_PROCID`/`SLURM_NTASKS`, and Kubernetes'
+///   `JOB_COMPLETION_INDEX` (whose count `--execution-segment-count` gives).
+///
+/// `environment` answers for the process environment (nullopt: not set).
+/// Throws `usage_error` naming the flags or variables at fault: flags that contradict each
+/// other, an index outside the count, a count that disagrees with the sequence, no launcher
+/// variable set.
+[[nodiscard]] execution_tuple execution_part(
+    const cli_options& options, const std::function<std::optional<std::string>(std::string_view)>& environment);
+
+/// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds` and the
+/// execution segment (`execution_part` with the process environment). What the run shows
+/// (progress, summary) and `--out` attach as observers: `run_cli` adds them.
 [[nodiscard]] run_options run_options_for(const cli_options& options);
 
 /// The `--help` text: usage, every flag with its k6 equivalent, the test's scenarios with

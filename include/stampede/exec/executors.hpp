@@ -2,6 +2,7 @@
 // with their validation, k6's description line and the VU and duration figures a runner needs.
 #pragma once
 
+#include <stampede/exec/segment.hpp>
 #include <stampede/exec/stage.hpp>
 
 #include <chrono>
@@ -122,15 +123,28 @@ void validate(const executor& e, std::string_view scenario_name);
 /// `10 looping VUs for 10s (gracefulStop: 30s)` or
 /// `Up to 300.00 iterations/s for 2m0s over 3 stages (maxVUs: 50-500, gracefulStop: 30s)`.
 /// A scenario's `start_time` is listed as `startTime: 10s` before `gracefulStop`; either fact
-/// is left out when it is 0, as k6 does.
+/// is left out when it is 0, as k6 does. For a `part` of the test, its share: VUs and
+/// iterations scaled, and rates as k6 scales them (a constant rate by the part's share of
+/// `max_vus`, a ramping one by the segment's length).
 [[nodiscard]] std::string describe(const executor& e, std::chrono::nanoseconds graceful_stop,
-                                   std::chrono::nanoseconds start_time = {});
+                                   std::chrono::nanoseconds start_time = {},
+                                   const execution_tuple& part = {});
 
-/// The most VUs the executor can use (k6's MaxVUs).
-[[nodiscard]] std::int64_t max_vus(const executor& e);
+/// The most VUs the executor can use (k6's MaxVUs), in `part` of the test: the part's share
+/// by k6's striping (`part.scale`).
+[[nodiscard]] std::int64_t max_vus(const executor& e, const execution_tuple& part = {});
 /// The VUs allocated at the start: `pre_allocated_vus` for arrival-rate executors, the
-/// largest of `start_vus` and the stage targets for `ramping_vus`, `vus` for the others.
-[[nodiscard]] std::int64_t initial_vus(const executor& e);
+/// largest of `start_vus` and the stage targets for `ramping_vus`, `vus` for the others; in
+/// `part` of the test, its share.
+[[nodiscard]] std::int64_t initial_vus(const executor& e, const execution_tuple& part = {});
+/// The iterations `part` of the test runs of a `shared_iterations` (k6's GetIterations): the
+/// iterations split as the VUs are (`part.for_value(vus).scale(iterations)`), so that each
+/// part's VUs share a proportional number; 0 for a part with no VU.
+[[nodiscard]] std::int64_t part_iterations(const shared_iterations& e, const execution_tuple& part);
+/// Whether `part` of the test has anything to do for this executor (k6's HasWork): at least
+/// one VU, and for `shared_iterations` at least one iteration. A part without work for any
+/// scenario ends at once.
+[[nodiscard]] bool has_work(const executor& e, const execution_tuple& part);
 /// The scheduled duration without graceful stop (`max_duration` for the *_iterations ones).
 [[nodiscard]] std::chrono::nanoseconds regular_duration(const executor& e);
 /// k6's "max duration (incl. graceful stop)": `regular_duration(e) + graceful_stop`.

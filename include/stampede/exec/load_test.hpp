@@ -7,6 +7,7 @@
 #include <stampede/exec/clock.hpp>
 #include <stampede/exec/observer.hpp>
 #include <stampede/exec/scenario.hpp>
+#include <stampede/exec/segment.hpp>
 #include <stampede/http/client_options.hpp>
 #include <stampede/metrics/metric.hpp>
 #include <stampede/metrics/snapshot.hpp>
@@ -95,6 +96,11 @@ struct run_options {
   std::optional<std::uint64_t> seed{};
   /// Evaluate thresholds (k6's `--no-thresholds` turns them off).
   bool thresholds = true;
+  /// This process's part of the test when it runs as parts on several machines (k6's
+  /// `--execution-segment` in its `--execution-segment-sequence`): each executor runs the
+  /// part's share of its VUs and iterations, striped as k6 stripes them, so that the parts
+  /// of a sequence together do the whole test exactly once. Default: the whole test.
+  execution_tuple part{};
   /// For stopping the run from elsewhere (sp::main connects SIGINT and SIGTERM to it).
   run_control* control = nullptr;
   /// How often shards hand their metrics over: the resolution of windows, progress and

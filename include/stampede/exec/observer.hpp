@@ -4,6 +4,7 @@
 // with the result; it renders nothing itself.
 #pragma once
 
+#include <stampede/exec/segment.hpp>
 #include <stampede/metrics/samples.hpp>
 #include <stampede/metrics/snapshot.hpp>
 
@@ -73,8 +74,12 @@ class run_observer {
   /// more when none does.
   [[nodiscard]] virtual bool wants_samples() const { return false; }
 
-  /// The test as it will run: validated, thresholds resolved.
-  virtual void on_start(const load_test& test) { (void)test; }
+  /// The test as it will run (validated, thresholds resolved), and the part of it this
+  /// process carries out (`run_options::part`; the whole test unless it runs as parts).
+  virtual void on_start(const load_test& test, const execution_tuple& part) {
+    (void)test;
+    (void)part;
+  }
   /// `delta` holds every shard's samples of `[delta.start(), delta.end())`, merged.
   virtual void on_tick(const snapshot& delta, const run_progress& progress) {
     (void)delta;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stampede/exec/executors.hpp>
+#include <stampede/exec/segment.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -20,10 +21,15 @@ namespace stampede {
 /// `a ± floor(s·|b − a| / d)`: the linear value truncated towards the stage's starting level.
 /// Zero-length stages jump; several at one instant leave the last one's target. At and after
 /// the end of the last stage the count is 0. Graceful ramp-down is the runner's business.
+///
+/// For a `part` of the test (an execution segment in its sequence), the part's share of that
+/// count at every moment, `part.scale(count)`: the part's VU `k` runs exactly when the whole
+/// test's VU `part.unscaled_index(k)` would, so the parts of a sequence together follow the
+/// whole plan, as k6's getRawExecutionSteps walks a SegmentedIndex.
 class vu_plan {
  public:
-  explicit vu_plan(const constant_vus& e);
-  explicit vu_plan(const ramping_vus& e);
+  explicit vu_plan(const constant_vus& e, const execution_tuple& part = {});
+  explicit vu_plan(const ramping_vus& e, const execution_tuple& part = {});
 
   /// The VUs that should be active at `t`: 0 before 0 and at and after `duration()`.
   [[nodiscard]] std::int64_t vus_at(std::chrono::nanoseconds t) const;
@@ -45,10 +51,14 @@ class vu_plan {
     std::int64_t to;
   };
   [[nodiscard]] static std::int64_t level_at(const segment& s, std::chrono::nanoseconds t);
+  // The whole test's count and its changes.
+  [[nodiscard]] std::int64_t whole_vus_at(std::chrono::nanoseconds t) const;
+  [[nodiscard]] std::optional<std::chrono::nanoseconds> whole_next_change(std::chrono::nanoseconds t) const;
 
   std::vector<segment> segments_;
   std::chrono::nanoseconds duration_{0};
   std::int64_t max_vus_ = 0;
+  execution_tuple part_;
 };
 
 /// When each iteration of `constant_arrival_rate` or `ramping_arrival_rate` is due, with
@@ -131,6 +141,35 @@ class arrival_schedule {
   std::uint64_t index_ = 0;  ///< even: the next iteration
   long double area_ = 0;     ///< poisson: the integral reached so far
   bool done_ = false;
+};
+
+/// One part's arrivals when a test runs as execution segments: of the whole schedule's
+/// arrivals, in order, those the part owns, each at its time in the whole schedule. k6 stripes
+/// an arrival-rate scenario's iterations among the parts as it splits their `max_vus`
+/// (`part.for_value(max_vus)`), so a part's rate follows its share of the VUs. Every part
+/// draws the whole schedule (Poisson arrivals from the same seed give the same schedule), so
+/// the parts of a sequence together start every iteration of the whole plan exactly once.
+class part_arrivals {
+ public:
+  struct arrival {
+    std::chrono::nanoseconds at{0};  ///< the intended start, in the scenario's time
+    std::uint64_t index_in_test = 0;  ///< among the whole test's arrivals, from 0
+    std::uint64_t index_in_part = 0;  ///< among this part's, from 0
+    friend bool operator==(const arrival&, const arrival&) = default;
+  };
+
+  /// `max_vus` is the executor's whole `max_vus` (see `max_vus(executor)`).
+  part_arrivals(arrival_schedule whole, const execution_tuple& part, std::int64_t max_vus);
+
+  /// The part's next arrival, or nullopt once the plan is over (and from then on).
+  std::optional<arrival> next();
+
+ private:
+  arrival_schedule whole_;
+  std::optional<execution_tuple> stripes_;  ///< empty: the part owns no arrival
+  std::uint64_t index_ = 0;                 ///< the whole schedule's next arrival
+  std::uint64_t owned_ = 0;                 ///< the part's arrivals so far
+  std::uint64_t next_owned_ = 0;            ///< the whole's index of the part's next one
 };
 
 }  // namespace stampede

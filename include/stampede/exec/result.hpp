@@ -4,6 +4,7 @@
 
 #include <stampede/eval/check.hpp>
 #include <stampede/eval/threshold.hpp>
+#include <stampede/exec/segment.hpp>
 #include <stampede/metrics/snapshot.hpp>
 #include <stampede/metrics/time_series.hpp>
 #include <stampede/report/summary.hpp>
@@ -81,6 +82,9 @@ struct result {
   run_status status = run_status::finished;
   std::string message;  ///< why it stopped early (abort reason, setup error), if it did
   std::uint64_t seed = 0;
+  /// The part of the test this run carried out (`run_options::part`): the whole test unless
+  /// it ran as parts.
+  execution_tuple part{};
   /// The wall-clock time the scenarios started (a manual time's wall reading in a simulated run).
   std::chrono::system_clock::time_point started_at{};
   std::chrono::nanoseconds duration{0};

@@ -161,6 +161,8 @@ class execution_tuple {
   /// The filled sequence.
   [[nodiscard]] const execution_segment_sequence& sequence() const noexcept { return sequence_; }
   [[nodiscard]] std::size_t index() const noexcept { return index_; }
+  /// The whole test: a sequence of one segment, `0:1`.
+  [[nodiscard]] bool is_whole() const noexcept { return sequence_.size() == 1; }
   /// `1/4:1/2 in 0,1/4,1/2,1`.
   [[nodiscard]] std::string to_string() const;
 
@@ -169,6 +171,13 @@ class execution_tuple {
   [[nodiscard]] std::int64_t scale(std::int64_t value) const;
   /// The striping of this part.
   [[nodiscard]] striped_offsets offsets() const;
+  /// The whole's element that is this part's `n`-th, both counted from 0: a part's VU or
+  /// iteration `n` is the test's `unscaled_index(n)`. The first `scale(v)` of them are the
+  /// part's elements among the whole's first `v`. Constant time.
+  [[nodiscard]] std::int64_t unscaled_index(std::int64_t n) const noexcept {
+    const auto per_period = static_cast<std::int64_t>(positions_.size());
+    return (n / per_period) * lcd_ + positions_[static_cast<std::size_t>(n % per_period)];
+  }
   /// The same part after a first split of `value` elements (k6's
   /// `GetNewExecutionTupleFromValue`): the sequence re-based so that each part's share is its
   /// count of the `value` elements; parts with none drop out. What an executor that divides
@@ -189,6 +198,7 @@ class execution_tuple {
   std::size_t index_ = 0;
   std::int64_t lcd_ = 1;
   std::vector<std::vector<std::int64_t>> offsets_;  // per segment: start, then the steps
+  std::vector<std::int64_t> positions_;             // this segment's elements within one period
 };
 
 /// Walks a part's elements in order, k6's `SegmentedIndex`: the n-th element of the part

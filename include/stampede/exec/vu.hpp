@@ -68,12 +68,23 @@ class vu {
   vu& operator=(const vu&) = delete;
   ~vu();
 
-  /// The VU's id in the whole test, from 1 (k6's `exec.vu.idInTest`, `__VU`).
+  /// The VU's id in this process, from 1 (k6's `__VU`, `exec.vu.idInInstance`).
   [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
-  /// The VU's id within its scenario, from 1.
+  /// The VU's id in the whole test, from 1 (k6's `exec.vu.idInTest`): the same as `id()`
+  /// unless the test runs as parts (`run_options::part`), where each part's VUs have their
+  /// own ids, and a VU has the id and the random sequence of the whole test's VU it stands for.
+  [[nodiscard]] std::uint64_t id_in_test() const noexcept { return id_in_test_; }
+  /// The VU's id within its scenario in this process, from 1.
   [[nodiscard]] std::uint64_t id_in_scenario() const noexcept { return id_in_scenario_; }
   /// How many iterations this VU started before the current one (k6's `__ITER`).
   [[nodiscard]] std::uint64_t iteration() const noexcept { return iteration_; }
+  /// The current iteration's number in its scenario across the whole test, from 0 (k6's
+  /// `exec.scenario.iterationInTest`): unique among all parts of a test run as parts, so
+  /// that each part can take its own rows of a data set. For `shared_iterations` the numbers
+  /// are exactly 0 … iterations − 1 over the parts; for arrival-rate executors, the
+  /// iteration's place in the whole schedule (dropped iterations leave gaps); for looping
+  /// executors, the order iterations started in.
+  [[nodiscard]] std::uint64_t iteration_in_test() const noexcept { return iteration_in_test_; }
   /// The scenario's name.
   [[nodiscard]] const std::string& scenario() const noexcept;
   /// The current group path: "" outside any group, `::login::form` nested (k6's spelling).
@@ -169,8 +180,10 @@ class vu {
   detail::shard_context* shard_;
   detail::scenario_context* scenario_;
   std::uint64_t id_;
+  std::uint64_t id_in_test_;
   std::uint64_t id_in_scenario_;
   std::uint64_t iteration_ = 0;
+  std::uint64_t iteration_in_test_ = 0;
   std::string group_;
   // The VU's tags live in the shard's recorder, interned: changing them (set_tag, entering or
   // leaving a group) switches ids, which the shard's lookup cache remembers.

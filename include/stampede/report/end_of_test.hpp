@@ -37,7 +37,7 @@ class summary_printer final : public run_observer {
   explicit summary_printer(options o) : options_{std::move(o)} {}
 
   /// Keeps the test's summary format (trend statistics, time unit).
-  void on_start(const load_test& test) override;
+  void on_start(const load_test& test, const execution_tuple& part) override;
   void on_end(const result& r) override;
 
  private:

@@ -38,7 +38,7 @@ class junit_output final : public run_observer {
   explicit junit_output(std::string path, std::string suite = "k6 thresholds");
 
   /// Keeps the test's summary format, in which observed values are shown.
-  void on_start(const load_test& test) override;
+  void on_start(const load_test& test, const execution_tuple& part) override;
   void on_end(const result& r) override;
 
  private:

@@ -35,14 +35,18 @@ struct load_test;
 
 /// k6's executor-specific text after a scenario's time: `050/100 shared iters`,
 /// `20/40 iters, 2 per VU`, `200.00 iters/s`; empty for the other executors.
-[[nodiscard]] std::string format_progress_detail(const executor& e, const scenario_progress& s);
+/// For a `part` of the test, the part's share of the iterations.
+[[nodiscard]] std::string format_progress_detail(const executor& e, const scenario_progress& s,
+                                                 const execution_tuple& part = {});
 
 /// k6's header before a run:
 /// ```text
 ///      scenarios: (100.00%) 1 scenario, 10 max VUs, 40s max duration (incl. graceful stop):
 ///               * default: 10 looping VUs for 10s (gracefulStop: 30s)
 /// ```
-[[nodiscard]] std::string format_scenarios_header(const load_test& test);
+/// For a `part` of the test, the percentage is the segment's length and the figures are the
+/// part's (k6's GetDescription(et)).
+[[nodiscard]] std::string format_scenarios_header(const load_test& test, const execution_tuple& part = {});
 
 /// Whether and how live progress is shown while a test runs.
 enum class progress_mode : std::uint8_t {
@@ -74,7 +78,7 @@ class progress_printer final : public run_observer {
 
   explicit progress_printer(options o) : options_{std::move(o)} {}
 
-  void on_start(const load_test& test) override;
+  void on_start(const load_test& test, const execution_tuple& part) override;
   void on_tick(const snapshot& delta, const run_progress& progress) override;
 
  private:
@@ -83,6 +87,7 @@ class progress_printer final : public run_observer {
   options options_;
   bool terminal_ = false;
   std::vector<executor> executors_;  // the test's, in scenario order, for each bar's detail
+  execution_tuple part_;             // the part of the test this process runs
   std::chrono::nanoseconds next_plain_{0};
   std::size_t lines_ = 0;  // of the last frame, which a terminal redraw replaces
 };

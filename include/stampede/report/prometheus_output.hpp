@@ -60,7 +60,7 @@ class prometheus_output final : public run_observer {
   ~prometheus_output() override;
 
   [[nodiscard]] bool wants_samples() const override { return true; }
-  void on_start(const load_test& test) override;
+  void on_start(const load_test& test, const execution_tuple& part) override;
   void on_samples(const std::shared_ptr<const tick_samples>& samples) override;
   void on_end(const result& r) override;
 

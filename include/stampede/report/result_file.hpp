@@ -30,9 +30,10 @@ struct recorded_threshold {
 struct result_document {
   /// `fingerprint(test)`: parts of one test carry the same.
   std::string test;
-  /// k6's execution segment of this part and its sequence (empty: none).
+  /// k6's execution segment of this part (`1/4:1/2`) and the sequence it belongs to, filled
+  /// from 0 to 1 (`0,1/4,1/2,1`); a whole run is `0:1` in `0,1`.
   std::string segment = "0:1";
-  std::string sequence{};
+  std::string sequence = "0,1";
   /// When the scenarios started (wall clock) and how long they ran.
   std::chrono::system_clock::time_point started_at{};
   std::chrono::nanoseconds duration{0};
@@ -84,14 +85,17 @@ class result_output final : public run_observer {
  public:
   explicit result_output(std::string path, std::size_t max_intervals = 1200);
 
-  void on_start(const load_test& test) override;
+  void on_start(const load_test& test, const execution_tuple& part) override;
   void on_tick(const snapshot& delta, const run_progress& progress) override;
   void on_end(const result& r) override;
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// Whether the last run's document was written.
+  [[nodiscard]] bool written() const noexcept { return written_; }
 
  private:
   std::string path_;
+  bool written_ = false;
   std::size_t max_intervals_;
   std::optional<load_test> test_;
   std::vector<snapshot> intervals_;

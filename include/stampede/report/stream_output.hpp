@@ -84,7 +84,7 @@ class stream_output : public run_observer {
   ~stream_output() override;
 
   [[nodiscard]] bool wants_samples() const final { return true; }
-  void on_start(const load_test& test) final;
+  void on_start(const load_test& test, const execution_tuple& part) final;
   void on_samples(const std::shared_ptr<const tick_samples>& samples) final;
   void on_tick(const snapshot& delta, const run_progress& progress) final;
   void on_end(const result& r) final;

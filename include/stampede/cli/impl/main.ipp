@@ -10,6 +10,7 @@
 #include <stampede/report/outputs.hpp>
 #include <stampede/report/prometheus_output.hpp>
 #include <stampede/report/progress.hpp>
+#include <stampede/report/result_file.hpp>
 #include <stampede/report/summary.hpp>
 
 #include <algorithm>
@@ -167,7 +168,21 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
                              .colors = !options.no_color && out == stdout && summary_colors_for_terminal(),
                              .summary = !options.no_summary,
                              .export_path = options.summary_export}};
-    auto run_opts = run_options_for(options);
+    run_options run_opts;
+    try {
+      run_opts = run_options_for(options);
+    } catch (const usage_error& e) {
+      return d::usage_failure(err, program, e);
+    }
+    const auto& part = run_opts.part;
+    if (std::none_of(test.scenarios.begin(), test.scenarios.end(),
+                     [&](const scenario& s) { return has_work(s.executor, part); })) {
+      // A part can be too small for a test: k6 leaves it idle too. It still runs (setup,
+      // teardown, outputs), so that its result file completes the sequence for a merge.
+      d::print(err, fmt::format("execution segment {}: no work for this part (every scenario's VUs and iterations "
+                                "fall on other parts)\n",
+                                part.to_string()));
+    }
     run_opts.observers = {&progress, &seed};
     for (const auto& o : outputs) run_opts.observers.push_back(o.get());
     run_opts.observers.push_back(&summary);
@@ -197,7 +212,20 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     // The summary says why the run stopped; a mistake in the test is also an error, as a bad
     // flag is.
     if (outcome->status == run_status::invalid_test) d::print(err, fmt::format("error: {}\n", outcome->message));
-    return outcome->exit_code();
+    // A part of a test that wrote its result file has done its job: the verdict is the
+    // merge's, over every part (a launcher must not retry a part for a failed threshold).
+    const auto code = outcome->exit_code();
+    if (!part.is_whole() && code != exit_code::ok && code != exit_code::invalid_config &&
+        std::any_of(outputs.begin(), outputs.end(), [](const auto& o) {
+          const auto* r = dynamic_cast<const result_output*>(o.get());
+          return r != nullptr && r->written();
+        })) {
+      d::print(err, fmt::format("\nexecution segment {}: exit code {} reported in the result file; this part exits 0, "
+                                "and merging the parts gives the test's verdict\n",
+                                part.segment().to_string(), code));
+      return exit_code::ok;
+    }
+    return code;
   } catch (const usage_error& e) {
     d::print(err, fmt::format("error: {}\n", e.what()));
     return exit_code::invalid_config;

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <cstddef>
 #include <limits>
 #include <system_error>
@@ -25,7 +26,7 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 24> flags{{
+inline constexpr std::array<cli_flag, 29> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
@@ -49,6 +50,14 @@ inline constexpr std::array<cli_flag, 24> flags{{
     {"user-agent", 0, "UA", "--user-agent", "user agent for HTTP requests; empty sends none"},
     {"insecure-skip-tls-verify", 0, "", "--insecure-skip-tls-verify", "skip verification of TLS certificates"},
     {"no-connection-reuse", 0, "", "--no-connection-reuse", "disable keep-alive connections"},
+    {"execution-segment", 0, "SEGMENT", "--execution-segment",
+     "run this part of the test: 1/4:1/2, 25%:50%, 0.25:0.5 (with several machines)"},
+    {"execution-segment-sequence", 0, "SEQUENCE", "--execution-segment-sequence",
+     "the parts the test is split into: 0,1/4,1/2,1"},
+    {"execution-segment-index", 0, "I", "", "run part I (from 0) of --execution-segment-count equal parts"},
+    {"execution-segment-count", 0, "N", "", "the number of equal parts (with --execution-segment-index)"},
+    {"execution-segment-from-env", 0, "", "",
+     "take the part from mpirun, Slurm or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX)"},
     {"threads", 0, "N", "", "shards (threads) to run VUs on; default: one per core"},
     {"seed", 0, "N", "", "seed for the VUs' random numbers; default: random, printed after the run"},
     {"help", 'h', "", "--help", "print this help"},
@@ -231,6 +240,27 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
     o.max_redirects = *r;
   } else if (n == "user-agent") {
     o.user_agent = std::string{v};
+  } else if (n == "execution-segment") {
+    try {
+      o.segment = execution_segment::parse(v);
+    } catch (const usage_error& e) {
+      throw usage_error(fmt::format("--{}: {}", f.name, e.what()));
+    }
+  } else if (n == "execution-segment-sequence") {
+    try {
+      o.segment_sequence = execution_segment_sequence::parse(v);
+    } catch (const usage_error& e) {
+      throw usage_error(fmt::format("--{}: {}", f.name, e.what()));
+    }
+    if (o.segment_sequence->empty()) expected(f, "a sequence such as 0,1/4,1/2,1", v);
+  } else if (n == "execution-segment-index") {
+    const auto i = parse_int<std::int64_t>(v);
+    if (!i || *i < 0) expected(f, "a whole number, from 0", v);
+    o.segment_index = *i;
+  } else if (n == "execution-segment-count") {
+    const auto c = parse_int<std::int64_t>(v);
+    if (!c || *c < 1 || *c > 1'000'000) expected(f, "a whole number of parts, 1 to 1000000", v);
+    o.segment_count = *c;
   } else if (n == "threads") {
     const auto t = parse_int<unsigned>(v);
     if (!t || *t < 1) expected(f, "a whole number of threads, at least 1", v);
@@ -254,6 +284,7 @@ STAMPEDE_DECL void set_switch(cli_options& o, const cli_flag& f, std::optional<s
   if (n == "no-teardown") o.no_teardown = on;
   if (n == "insecure-skip-tls-verify") o.insecure_skip_tls_verify = on;
   if (n == "no-connection-reuse") o.no_connection_reuse = on;
+  if (n == "execution-segment-from-env") o.segment_from_env = on;
   if (n == "help") o.help = on;
 }
 
@@ -440,8 +471,96 @@ STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
   if (options.summary_time_unit) test.summary.fixed_time_unit = options.summary_time_unit;
 }
 
+STAMPEDE_DECL execution_tuple execution_part(
+    const cli_options& o, const std::function<std::optional<std::string>(std::string_view)>& environment) {
+  const bool by_index = o.segment_index || o.segment_count || o.segment_from_env;
+  if (o.segment && by_index) {
+    throw usage_error(
+        "--execution-segment names the part itself: it cannot be combined with --execution-segment-index, "
+        "--execution-segment-count or --execution-segment-from-env");
+  }
+  if (!by_index) {
+    if (o.segment_sequence && !o.segment) {
+      // k6: "the execution segment sequence can't be used without a segment"
+      throw usage_error("--execution-segment-sequence needs --execution-segment or --execution-segment-index to say "
+                        "which of its parts to run");
+    }
+    return o.segment ? execution_tuple{*o.segment, o.segment_sequence.value_or(execution_segment_sequence{})}
+                     : execution_tuple{};
+  }
+  std::optional<std::int64_t> index = o.segment_index;
+  std::optional<std::int64_t> count = o.segment_count;
+  std::string source = "--execution-segment-index";
+  if (o.segment_from_env) {
+    if (o.segment_index) {
+      throw usage_error("--execution-segment-from-env takes the index from the environment: drop --execution-segment-index");
+    }
+    // The launchers' variables: the first pair set wins.
+    struct launcher {
+      std::string_view rank;
+      std::string_view size;  // empty: the count comes from --execution-segment-count
+    };
+    constexpr launcher launchers[] = {{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                                      {"PMI_RANK", "PMI_SIZE"},
+                                      {"SLURM_PROCID", "SLURM_NTASKS"},
+                                      {"JOB_COMPLETION_INDEX", ""}};
+    const auto read = [&](std::string_view name, std::int64_t least) {
+      const auto text = environment(name);
+      const auto value = text ? detail::cli::parse_int<std::int64_t>(*text) : std::nullopt;
+      if (!value || *value < least) {
+        throw usage_error(fmt::format("--execution-segment-from-env: {} must be a whole number, at least {}, got \"{}\"",
+                                      name, least, text.value_or("")));
+      }
+      return *value;
+    };
+    for (const auto& l : launchers) {
+      if (!environment(l.rank)) continue;
+      index = read(l.rank, 0);
+      source = std::string{l.rank};
+      if (!l.size.empty()) {
+        const auto size = read(l.size, 1);
+        if (count && *count != size) {
+          throw usage_error(fmt::format("--execution-segment-count {} disagrees with {}={}", *count, l.size, size));
+        }
+        count = size;
+      }
+      break;
+    }
+    if (!index) {
+      throw usage_error(
+          "--execution-segment-from-env: none of OMPI_COMM_WORLD_RANK, PMI_RANK, SLURM_PROCID or "
+          "JOB_COMPLETION_INDEX is set (run under mpirun, srun or a Kubernetes Indexed Job)");
+    }
+  }
+  if (!index) throw usage_error("--execution-segment-count needs --execution-segment-index (or --execution-segment-from-env)");
+  execution_segment_sequence sequence;
+  if (o.segment_sequence) {
+    sequence = execution_segment_sequence::filled(*o.segment_sequence, execution_segment{});
+    if (count && *count != static_cast<std::int64_t>(sequence.size())) {
+      throw usage_error(fmt::format("--execution-segment-count {} disagrees with --execution-segment-sequence {} ({} parts)",
+                                    *count, sequence.to_string(), sequence.size()));
+    }
+  } else {
+    if (!count) {
+      throw usage_error(fmt::format("{} needs --execution-segment-count (or --execution-segment-sequence) to say how many parts there are",
+                                    source));
+    }
+    sequence = execution_segment_sequence{execution_segment{}.split(*count)};
+  }
+  if (*index >= static_cast<std::int64_t>(sequence.size())) {
+    throw usage_error(fmt::format("{} is {}, but the test runs as {} parts (indexes 0 to {})", source, *index,
+                                  sequence.size(), sequence.size() - 1));
+  }
+  return execution_tuple{sequence.segments()[static_cast<std::size_t>(*index)], sequence};
+}
+
 STAMPEDE_DECL run_options run_options_for(const cli_options& options) {
   run_options out;
+  out.part = execution_part(options, [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string{name}.c_str());  // NOLINT(concurrency-mt-unsafe): before the run starts
+    if (value == nullptr) return std::nullopt;
+    return std::string{value};
+  });
   out.threads = options.threads.value_or(0);
   out.seed = options.seed;
   out.thresholds = !options.no_thresholds;

@@ -6,6 +6,7 @@
 #include <stampede/core/rng.hpp>
 #include <stampede/exec/detail/engine_clock.hpp>
 #include <stampede/exec/detail/lookup_cache.hpp>
+#include <stampede/exec/segment.hpp>
 #include <stampede/http/client_options.hpp>
 #include <stampede/http/dns_cache.hpp>
 #include <stampede/metrics/builtin.hpp>
@@ -126,9 +127,22 @@ struct scenario_context {
   std::string name;
   tag_set tags;  ///< the test's tags, the scenario's, and `scenario:<name>`
   env_map env;   ///< the scenario's env over the test's
-  std::uint64_t first_vu_id = 0;  ///< global VU ids of this scenario are first_vu_id + 1 …
+  std::uint64_t first_vu_id = 0;  ///< this process's VU ids of this scenario are first_vu_id + 1 …
+  /// The whole test's VU ids of this scenario are first_vu_id_in_test + 1 …
+  std::uint64_t first_vu_id_in_test = 0;
 
-  std::atomic<std::int64_t> shared_next{0};  ///< shared_iterations: the next one to hand out
+  /// This process's share of the test; its VU `k` (from 0) is the test's `part.unscaled_index(k)`.
+  execution_tuple part;
+  /// How the scenario's iterations are numbered in the whole test: `part`, or for
+  /// shared_iterations the part re-based on the VUs (k6 shares the iterations as the VUs).
+  execution_tuple iteration_part;
+  std::int64_t max_vus = 0;       ///< the part's
+  std::int64_t shared_total = 0;  ///< shared_iterations: the part's iterations
+  bool has_work = true;           ///< false: the part has none of the scenario's VUs or iterations
+
+  /// Looping executors: iterations started so far on every shard, for `vu::iteration_in_test`.
+  alignas(64) std::atomic<std::uint64_t> started_iterations{0};
+  alignas(64) std::atomic<std::int64_t> shared_next{0};  ///< shared_iterations: the next one to hand out
   std::atomic<std::uint64_t> complete{0};
   std::atomic<std::uint64_t> interrupted{0};
   std::atomic<std::int64_t> active{0};       ///< VUs in an iteration or looping

@@ -21,9 +21,10 @@ std::shared_ptr<metric_registry> build_registry(const load_test& test);
 /// `load_test::metrics`): k6 strings parsed, mistakes thrown as `usage_error`.
 std::vector<threshold> resolve_thresholds(const load_test& test);
 
-/// Scenario `index` of `test` (which must outlive it), its VUs' global ids from first_vu_id + 1.
+/// Scenario `index` of `test` (which must outlive it), as `part` of the test runs it. The
+/// caller sets the first VU ids.
 std::unique_ptr<scenario_context> make_scenario_context(const load_test& test, std::size_t index,
-                                                        std::uint64_t first_vu_id);
+                                                        const execution_tuple& part = {});
 
 /// The ids of the metrics the engine records itself, looked up once per run.
 engine_ids find_engine_ids(const metric_registry& r);

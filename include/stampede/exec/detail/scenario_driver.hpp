@@ -94,7 +94,7 @@ class scenario_driver {
 
   task<> drive_vus(vu_plan plan, nanoseconds ramp_down);
   task<> drive_iterations(std::int64_t vu_count, nanoseconds max_duration);
-  task<> drive_arrivals(arrival_plan plan, arrival_process process, std::int64_t pre_allocated, std::int64_t max);
+  task<> drive_arrivals(arrival_plan plan, arrival_process process, std::int64_t pre_allocated, std::int64_t whole_max);
   task<> ramp_down_watch(vu_slot& u, nanoseconds grace);
 
   void spawn_loop(vu_slot& u);

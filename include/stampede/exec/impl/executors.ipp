@@ -210,60 +210,67 @@ STAMPEDE_DECL void validate(const executor& e, std::string_view scenario_name) {
 }
 
 STAMPEDE_DECL std::string describe(const executor& e, std::chrono::nanoseconds graceful_stop,
-                            std::chrono::nanoseconds start_time) {
-  // Each mirrors the GetDescription method of k6's config type (lib/executor/*.go).
+                                   std::chrono::nanoseconds start_time, const execution_tuple& part) {
+  // Each mirrors the GetDescription(et) method of k6's config type (lib/executor/*.go).
   return std::visit(
       detail::overloaded{
           [&](const constant_vus& c) {
-            return fmt::format("{} looping VUs for {}{}", c.vus, format_go_duration(c.duration),
+            return fmt::format("{} looping VUs for {}{}", part.scale(c.vus), format_go_duration(c.duration),
                                detail::base_info({}, graceful_stop, start_time));
           },
           [&](const ramping_vus& r) {
             return fmt::format(
                 "Up to {} looping VUs for {} over {} stages{}",
-                detail::max_target(r.start_vus, r.stages),
+                part.scale(detail::max_target(r.start_vus, r.stages)),
                 format_go_duration(r.stages.total_duration()), r.stages.size(),
                 detail::base_info({"gracefulRampDown: " + format_go_duration(r.graceful_ramp_down)},
                                   graceful_stop, start_time));
           },
           [&](const shared_iterations& s) {
             return fmt::format(
-                "{} iterations shared among {} VUs{}", s.iterations, s.vus,
+                "{} iterations shared among {} VUs{}", part_iterations(s, part), part.scale(s.vus),
                 detail::base_info({"maxDuration: " + format_go_duration(s.max_duration)},
                                   graceful_stop, start_time));
           },
           [&](const per_vu_iterations& p) {
             return fmt::format(
-                "{} iterations for each of {} VUs{}", p.iterations, p.vus,
+                "{} iterations for each of {} VUs{}", p.iterations, part.scale(p.vus),
                 detail::base_info({"maxDuration: " + format_go_duration(p.max_duration)},
                                   graceful_stop, start_time));
           },
           [&](const constant_arrival_rate& c) {
+            // k6 scales the rate by the part's share of maxVUs, which is what the part's
+            // arrivals follow.
             const auto max = detail::effective_max_vus(c.pre_allocated_vus, c.max_vus);
+            const auto part_max = part.scale(max);
+            const auto part_rate = c.rate * static_cast<double>(part_max) / static_cast<double>(max);
             return fmt::format("{:.2f} iterations/s for {}{}",
-                               detail::per_second(c.rate, c.time_unit),
+                               detail::per_second(part_rate, c.time_unit),
                                format_go_duration(c.duration),
-                               detail::base_info({detail::max_vus_range(c.pre_allocated_vus, max)},
+                               detail::base_info({detail::max_vus_range(part.scale(c.pre_allocated_vus), part_max)},
                                                  graceful_stop, start_time));
           },
           [&](const ramping_arrival_rate& r) {
+            // k6 scales the top rate by the segment's length here (getScaledArrivalRate).
             const auto max = detail::effective_max_vus(r.pre_allocated_vus, r.max_vus);
             double top = r.start_rate;
             for (const auto& s : r.stages) {
               if (s.target) top = std::max(top, static_cast<double>(*s.target));
             }
+            top *= part.segment().length().to_double();
+            auto range = fmt::format("maxVUs: {}", part.scale(r.pre_allocated_vus));
+            if (max > r.pre_allocated_vus) range += fmt::format("-{}", part.scale(max));
             return fmt::format("Up to {:.2f} iterations/s for {} over {} stages{}",
                                detail::per_second(top, r.time_unit),
                                format_go_duration(r.stages.total_duration()), r.stages.size(),
-                               detail::base_info({detail::max_vus_range(r.pre_allocated_vus, max)},
-                                                 graceful_stop, start_time));
+                               detail::base_info({range}, graceful_stop, start_time));
           },
       },
       e);
 }
 
-STAMPEDE_DECL std::int64_t max_vus(const executor& e) {
-  return std::visit(
+STAMPEDE_DECL std::int64_t max_vus(const executor& e, const execution_tuple& part) {
+  return part.scale(std::visit(
       detail::overloaded{
           [](const constant_vus& c) { return c.vus; },
           [](const ramping_vus& r) { return detail::max_target(r.start_vus, r.stages); },
@@ -276,16 +283,27 @@ STAMPEDE_DECL std::int64_t max_vus(const executor& e) {
             return detail::effective_max_vus(r.pre_allocated_vus, r.max_vus);
           },
       },
-      e);
+      e));
 }
 
-STAMPEDE_DECL std::int64_t initial_vus(const executor& e) {
+STAMPEDE_DECL std::int64_t initial_vus(const executor& e, const execution_tuple& part) {
   return std::visit(detail::overloaded{
-                        [&](const constant_arrival_rate& c) { return c.pre_allocated_vus; },
-                        [&](const ramping_arrival_rate& r) { return r.pre_allocated_vus; },
-                        [&](const auto&) { return max_vus(e); },
+                        [&](const constant_arrival_rate& c) { return part.scale(c.pre_allocated_vus); },
+                        [&](const ramping_arrival_rate& r) { return part.scale(r.pre_allocated_vus); },
+                        [&](const auto&) { return max_vus(e, part); },
                     },
                     e);
+}
+
+STAMPEDE_DECL std::int64_t part_iterations(const shared_iterations& e, const execution_tuple& part) {
+  if (part.is_whole()) return e.iterations;
+  if (part.scale(e.vus) == 0) return 0;  // for_value would refuse a part with none of the VUs
+  return part.for_value(e.vus).scale(e.iterations);
+}
+
+STAMPEDE_DECL bool has_work(const executor& e, const execution_tuple& part) {
+  if (const auto* s = std::get_if<shared_iterations>(&e)) return part_iterations(*s, part) > 0;
+  return max_vus(e, part) > 0;
 }
 
 STAMPEDE_DECL std::chrono::nanoseconds regular_duration(const executor& e) {

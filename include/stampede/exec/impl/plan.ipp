@@ -63,15 +63,17 @@ STAMPEDE_DECL std::chrono::nanoseconds to_ns(std::uint64_t v) {
 
 // ---- vu_plan ---------------------------------------------------------------------------------
 
-STAMPEDE_DECL vu_plan::vu_plan(const constant_vus& e)
+STAMPEDE_DECL vu_plan::vu_plan(const constant_vus& e, const execution_tuple& part)
     : duration_(std::max(e.duration, std::chrono::nanoseconds::zero())),
-      max_vus_(std::max<std::int64_t>(e.vus, 0)) {
+      max_vus_(std::max<std::int64_t>(e.vus, 0)),
+      part_(part) {
   if (duration_ > std::chrono::nanoseconds::zero()) {
     segments_.push_back({std::chrono::nanoseconds::zero(), duration_, max_vus_, max_vus_});
   }
+  max_vus_ = part_.scale(max_vus_);
 }
 
-STAMPEDE_DECL vu_plan::vu_plan(const ramping_vus& e) {
+STAMPEDE_DECL vu_plan::vu_plan(const ramping_vus& e, const execution_tuple& part) : part_(part) {
   // Only stages of positive length need a segment: a zero-length stage (k6's instant jump)
   // just sets the level the next segment starts from.
   std::int64_t level = std::max<std::int64_t>(e.start_vus, 0);
@@ -85,6 +87,7 @@ STAMPEDE_DECL vu_plan::vu_plan(const ramping_vus& e) {
     level = target;
     max_vus_ = std::max(max_vus_, level);
   }
+  max_vus_ = part_.scale(max_vus_);
 }
 
 STAMPEDE_DECL std::int64_t vu_plan::level_at(const segment& s, std::chrono::nanoseconds t) {
@@ -101,20 +104,33 @@ STAMPEDE_DECL std::int64_t vu_plan::level_at(const segment& s, std::chrono::nano
 }
 
 STAMPEDE_DECL std::int64_t vu_plan::vus_at(std::chrono::nanoseconds t) const {
+  return part_.scale(whole_vus_at(t));
+}
+
+// The part's count changes only where the whole's does, but not at every such change: walk
+// the whole's changes until the part's share moves.
+STAMPEDE_DECL std::optional<std::chrono::nanoseconds> vu_plan::next_change(std::chrono::nanoseconds t) const {
+  const auto now = vus_at(t);
+  auto change = whole_next_change(t);
+  while (change && vus_at(*change) == now) change = whole_next_change(*change);
+  return change;
+}
+
+STAMPEDE_DECL std::int64_t vu_plan::whole_vus_at(std::chrono::nanoseconds t) const {
   if (t < std::chrono::nanoseconds::zero() || t >= duration_) return 0;
   const auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
                                    [](auto time, const segment& s) { return time < s.start; });
   return level_at(*std::prev(it), t);
 }
 
-STAMPEDE_DECL std::optional<std::chrono::nanoseconds> vu_plan::next_change(
+STAMPEDE_DECL std::optional<std::chrono::nanoseconds> vu_plan::whole_next_change(
     std::chrono::nanoseconds t) const {
   if (t >= duration_) return std::nullopt;
   if (t < std::chrono::nanoseconds::zero()) {
-    if (vus_at(std::chrono::nanoseconds::zero()) != 0) return std::chrono::nanoseconds::zero();
+    if (whole_vus_at(std::chrono::nanoseconds::zero()) != 0) return std::chrono::nanoseconds::zero();
     t = std::chrono::nanoseconds::zero();
   }
-  const std::int64_t level = vus_at(t);
+  const std::int64_t level = whole_vus_at(t);
   auto it = std::prev(std::upper_bound(segments_.begin(), segments_.end(), t,
                                        [](auto time, const segment& s) { return time < s.start; }));
   for (; it != segments_.end(); ++it) {
@@ -299,6 +315,30 @@ STAMPEDE_DECL std::optional<std::chrono::nanoseconds> arrival_schedule::next() {
   }
   done_ = !t;
   return t;
+}
+
+// ---- part_arrivals ---------------------------------------------------------------------------
+
+STAMPEDE_DECL part_arrivals::part_arrivals(arrival_schedule whole, const execution_tuple& part, std::int64_t max_vus)
+    : whole_(std::move(whole)) {
+  if (part.is_whole()) {
+    stripes_ = part;
+  } else if (max_vus >= 1 && part.scale(max_vus) > 0) {
+    stripes_ = part.for_value(max_vus);
+    next_owned_ = static_cast<std::uint64_t>(stripes_->unscaled_index(0));
+  }
+}
+
+STAMPEDE_DECL std::optional<part_arrivals::arrival> part_arrivals::next() {
+  if (!stripes_) return std::nullopt;
+  while (const auto at = whole_.next()) {
+    const auto index = index_++;
+    if (index != next_owned_) continue;
+    const arrival out{*at, index, owned_++};
+    next_owned_ = static_cast<std::uint64_t>(stripes_->unscaled_index(static_cast<std::int64_t>(owned_)));
+    return out;
+  }
+  return std::nullopt;
 }
 
 }  // namespace stampede

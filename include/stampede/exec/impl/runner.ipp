@@ -98,7 +98,7 @@ STAMPEDE_DECL std::shared_ptr<metric_registry> build_registry(const load_test& t
 }
 
 STAMPEDE_DECL std::unique_ptr<scenario_context> make_scenario_context(const load_test& test, std::size_t index,
-                                                               std::uint64_t first_vu_id) {
+                                                               const execution_tuple& part) {
   const auto& s = test.scenarios.at(index);
   auto sc = std::make_unique<scenario_context>();
   sc->definition = &s;
@@ -107,7 +107,14 @@ STAMPEDE_DECL std::unique_ptr<scenario_context> make_scenario_context(const load
   sc->tags = test.tags.merged_with(s.tags);
   sc->tags.set(std::string{system_tag::scenario}, s.name);
   sc->env = s.env;
-  sc->first_vu_id = first_vu_id;
+  sc->part = part;
+  sc->iteration_part = part;
+  sc->max_vus = max_vus(s.executor, part);
+  sc->has_work = has_work(s.executor, part);
+  if (const auto* shared = std::get_if<shared_iterations>(&s.executor)) {
+    sc->shared_total = part_iterations(*shared, part);
+    if (sc->has_work && !part.is_whole()) sc->iteration_part = part.for_value(shared->vus);
+  }
   return sc;
 }
 
@@ -228,18 +235,21 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   out.seed = run.seed;
   out.summary_format = test.summary;
 
-  // Scenarios, with global VU ids handed out in order.
+  // Scenarios, with VU ids handed out in order: this process's, and the whole test's.
   std::vector<std::unique_ptr<detail::scenario_context>> scenarios;
   std::uint64_t next_vu = 0;
+  std::uint64_t next_vu_in_test = 0;
   std::int64_t total_max_vus = 0;
   nanoseconds longest{0};
   for (std::size_t i = 0; i < test.scenarios.size(); ++i) {
     const auto& s = test.scenarios[i];
-    auto sc = detail::make_scenario_context(test, i, next_vu);
-    const auto m = max_vus(s.executor);
-    next_vu += static_cast<std::uint64_t>(m);
-    total_max_vus += m;
-    longest = std::max(longest, s.start_time + max_duration(s.executor, s.graceful_stop));
+    auto sc = detail::make_scenario_context(test, i, options.part);
+    sc->first_vu_id = next_vu;
+    sc->first_vu_id_in_test = next_vu_in_test;
+    next_vu += static_cast<std::uint64_t>(sc->max_vus);
+    next_vu_in_test += static_cast<std::uint64_t>(max_vus(s.executor));
+    total_max_vus += sc->max_vus;
+    if (sc->has_work) longest = std::max(longest, s.start_time + max_duration(s.executor, s.graceful_stop));
     scenarios.push_back(std::move(sc));
   }
 
@@ -260,13 +270,15 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   if (stream_samples) {
     for (std::size_t i = 0; i < pool.size(); ++i) pool[i].ctx.rec.keep_samples(true);
   }
-  observers.notify("on_start", [&](run_observer& o) { o.on_start(test); });
+  out.part = options.part;
+  observers.notify("on_start", [&](run_observer& o) { o.on_start(test, options.part); });
 
   // --- setup ------------------------------------------------------------------------------
   detail::scenario_context hooks;
   hooks.name = "setup";
   hooks.tags = test.tags;
   hooks.first_vu_id = next_vu;
+  hooks.first_vu_id_in_test = next_vu_in_test;
   if (test.setup) {
     auto setup_fn = test.setup;
     const auto error = detail::run_hook(pool, hooks, "setup", test.setup_timeout,
@@ -337,7 +349,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
       scenario_progress sp;
       sp.name = sc->name;
       sp.active_vus = sc->active.load(std::memory_order_relaxed);
-      sp.max_vus = max_vus(s.executor);
+      sp.max_vus = sc->max_vus;
       sp.complete = sc->complete.load(std::memory_order_relaxed);
       sp.interrupted = sc->interrupted.load(std::memory_order_relaxed);
       sp.started = sc->started.load(std::memory_order_relaxed);
@@ -473,8 +485,8 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   out.thresholds = ticker.judge();
   for (const auto& sc : scenarios) {
     const auto& def = *sc->definition;
-    out.scenarios.push_back({sc->name, describe(def.executor, def.graceful_stop, def.start_time),
-                             sc->complete.load(), sc->interrupted.load(), max_vus(def.executor)});
+    out.scenarios.push_back({sc->name, describe(def.executor, def.graceful_stop, def.start_time, options.part),
+                             sc->complete.load(), sc->interrupted.load(), sc->max_vus});
   }
   const auto progress = progress_at(end, true);
   hand_over_samples();

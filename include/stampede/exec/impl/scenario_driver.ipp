@@ -109,23 +109,26 @@ STAMPEDE_DECL task<> scenario_driver::finish() {
 }
 
 STAMPEDE_DECL task<> scenario_driver::run() {
+  if (!sc_.has_work) {  // this part of the test has none of the scenario's VUs or iterations
+    begin_ending();
+    co_return;
+  }
   if (co_await wait_until(nanoseconds{0})) {
     sc_.started.store(true, std::memory_order_relaxed);
     const auto& e = def().executor;
+    const auto& part = sc_.part;
     if (const auto* cv = std::get_if<constant_vus>(&e)) {
-      co_await drive_vus(vu_plan{*cv}, nanoseconds{0});
+      co_await drive_vus(vu_plan{*cv, part}, nanoseconds{0});
     } else if (const auto* rv = std::get_if<ramping_vus>(&e)) {
-      co_await drive_vus(vu_plan{*rv}, rv->graceful_ramp_down);
+      co_await drive_vus(vu_plan{*rv, part}, rv->graceful_ramp_down);
     } else if (const auto* si = std::get_if<shared_iterations>(&e)) {
-      co_await drive_iterations(si->vus, si->max_duration);
+      co_await drive_iterations(sc_.max_vus, si->max_duration);
     } else if (const auto* pi = std::get_if<per_vu_iterations>(&e)) {
-      co_await drive_iterations(pi->vus, pi->max_duration);
+      co_await drive_iterations(sc_.max_vus, pi->max_duration);
     } else if (const auto* car = std::get_if<constant_arrival_rate>(&e)) {
-      co_await drive_arrivals(arrival_plan{*car}, car->arrivals, car->pre_allocated_vus,
-                              car->max_vus == 0 ? car->pre_allocated_vus : car->max_vus);
+      co_await drive_arrivals(arrival_plan{*car}, car->arrivals, initial_vus(e, part), max_vus(e));
     } else if (const auto* rar = std::get_if<ramping_arrival_rate>(&e)) {
-      co_await drive_arrivals(arrival_plan{*rar}, rar->arrivals, rar->pre_allocated_vus,
-                              rar->max_vus == 0 ? rar->pre_allocated_vus : rar->max_vus);
+      co_await drive_arrivals(arrival_plan{*rar}, rar->arrivals, initial_vus(e, part), max_vus(e));
     }
   }
   co_await finish();
@@ -180,9 +183,11 @@ STAMPEDE_DECL task<> scenario_driver::drive_iterations(std::int64_t vu_count, na
 }
 
 // Arrival-rate executors: iterations start at the plan's times on whichever VU is free; with
-// none free and none left to allocate, the iteration is dropped.
+// none free and none left to allocate, the iteration is dropped. `pre_allocated` is the part's,
+// `whole_max` the whole test's max_vus (the part's arrivals are striped by its share of them).
 STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_process process,
-                                              std::int64_t pre_allocated, std::int64_t max) {
+                                              std::int64_t pre_allocated, std::int64_t whole_max) {
+  const auto max = sc_.max_vus;
   // Only shards that own at least one VU take arrivals, dealt round-robin among them.
   const auto shards = std::min<std::size_t>(shard_count_, static_cast<std::size_t>(std::max<std::int64_t>(max, 1)));
   if (shard_.index >= shards) co_return;
@@ -190,18 +195,19 @@ STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_
   for (std::int64_t j = 0; j < local_share(pre_allocated, shards); ++j) {
     idle_.push_back(&local_vu(static_cast<std::size_t>(j), shards));
   }
-  // Every shard draws the same schedule from the same seed and keeps its own share, so the
-  // whole run's arrivals are one reproducible sequence.
-  arrival_schedule schedule{plan, process, shard_.run->seed ^ (0x9e3779b97f4a7c15ULL * (sc_.index + 1))};
+  // Every shard (and every part of the test) draws the same schedule from the same seed and
+  // keeps its own share, so the whole run's arrivals are one reproducible sequence.
+  part_arrivals schedule{arrival_schedule{plan, process, shard_.run->seed ^ (0x9e3779b97f4a7c15ULL * (sc_.index + 1))},
+                         sc_.part, whole_max};
   const auto base_tags = shard_.rec.intern(sc_.tags);
-  std::uint64_t i = 0;
   std::uint32_t since_yield = 0;
   while (accepting_) {
-    const auto due = schedule.next();
-    if (!due) break;
-    if (i++ % shards != shard_.index) continue;
-    if (*due > scenario_time()) {
-      if (!co_await wait_until(*due)) break;
+    const auto arrival = schedule.next();
+    if (!arrival) break;
+    if (arrival->index_in_part % shards != shard_.index) continue;
+    const auto due = arrival->at;
+    if (due > scenario_time()) {
+      if (!co_await wait_until(due)) break;
       since_yield = 0;
     } else if (++since_yield >= 64) {
       // Behind schedule: catch up, but let started iterations and the ticker run too.
@@ -222,7 +228,8 @@ STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_
       shard_.rec.add(shard_.ids.dropped_iterations, 1, base_tags, shard_.run->elapsed());
       continue;
     }
-    spawn_iteration(*u, def().start_time + *due);
+    vu_access::set_iteration_in_test(u->user, arrival->index_in_test);
+    spawn_iteration(*u, def().start_time + due);
   }
   co_await wait_drained(plan.duration(), true);
 }
@@ -263,8 +270,15 @@ STAMPEDE_DECL task<> scenario_driver::loop(vu_slot& u) {
   const auto* per_vu = std::get_if<per_vu_iterations>(&def().executor);
   std::optional<nanoseconds> last_end;  // the last iteration's end, when this one follows at once
   while (accepting_ && u.wanted && !u.interrupted) {
-    if (shared != nullptr && sc_.shared_next.fetch_add(1, std::memory_order_relaxed) >= shared->iterations) break;
-    if (per_vu != nullptr && u.user.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
+    std::int64_t n = 0;  // the iteration's number in this part
+    if (shared != nullptr) {
+      n = sc_.shared_next.fetch_add(1, std::memory_order_relaxed);
+      if (n >= sc_.shared_total) break;
+    } else {
+      if (per_vu != nullptr && u.user.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
+      n = static_cast<std::int64_t>(sc_.started_iterations.fetch_add(1, std::memory_order_relaxed));
+    }
+    vu_access::set_iteration_in_test(u.user, static_cast<std::uint64_t>(sc_.iteration_part.unscaled_index(n)));
     const auto start = iteration_started(u, last_end);
     const auto suspended_before = detail::suspensions;
     std::exception_ptr failure;

@@ -383,6 +383,10 @@ STAMPEDE_DECL execution_tuple::execution_tuple(execution_segment_sequence filled
       }
     }
   }
+  const auto& mine = offsets_[index_];
+  positions_.reserve(mine.size() - 1);
+  positions_.push_back(mine.front());
+  for (std::size_t step = 1; step + 1 < mine.size(); ++step) positions_.push_back(positions_.back() + mine[step]);
 }
 
 STAMPEDE_DECL std::string execution_tuple::to_string() const {

@@ -19,6 +19,7 @@ namespace detail {
 /// making it public. The driver's bookkeeping about a VU lives in its `vu_slot`.
 struct vu_access {
   static void next_iteration(vu& u) noexcept { ++u.iteration_; }
+  static void set_iteration_in_test(vu& u, std::uint64_t n) noexcept { u.iteration_in_test_ = n; }
   static tag_set_id tags_id(const vu& u) noexcept { return u.tags_id_; }
   /// Closes the VU's connections: they belong to the shard's io_context, which goes first.
   static void drop_http(vu& u) noexcept { u.http_.reset(); }

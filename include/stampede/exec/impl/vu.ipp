@@ -23,10 +23,15 @@ STAMPEDE_DECL vu::vu(detail::shard_context& shard, detail::scenario_context& sce
     : shard_{&shard},
       scenario_{&scenario},
       id_{scenario.first_vu_id + id_in_scenario},
+      // Id 0 (setup's and teardown's VU) is no VU of the plan.
+      id_in_test_{scenario.first_vu_id_in_test +
+                  (id_in_scenario == 0
+                       ? 0
+                       : static_cast<std::uint64_t>(scenario.part.unscaled_index(static_cast<std::int64_t>(id_in_scenario) - 1)) + 1)},
       id_in_scenario_{id_in_scenario},
       tags_id_{shard.rec.intern(scenario.tags)},
       tags_{&shard.rec.tags(tags_id_)},
-      rng_{shard.run->seed, scenario.first_vu_id + id_in_scenario} {}
+      rng_{shard.run->seed, id_in_test_} {}
 
 STAMPEDE_DECL vu::~vu() = default;
 

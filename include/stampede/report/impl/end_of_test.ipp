@@ -27,7 +27,7 @@ STAMPEDE_DECL std::optional<std::string> write_text_file(const std::string& path
   return error != 0 ? std::generic_category().message(error) : std::string{"the write failed"};
 }
 
-STAMPEDE_DECL void summary_printer::on_start(const load_test& test) { format_ = test.summary; }
+STAMPEDE_DECL void summary_printer::on_start(const load_test& test, const execution_tuple& /*part*/) { format_ = test.summary; }
 
 STAMPEDE_DECL void summary_printer::on_end(const result& r) {
   const auto print = [](std::FILE* stream, const std::string& text) {

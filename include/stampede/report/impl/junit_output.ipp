@@ -128,7 +128,7 @@ STAMPEDE_DECL std::string format_junit(const result& r, const summary_options& o
 STAMPEDE_DECL junit_output::junit_output(std::string path, std::string suite)
     : file_{std::move(path)}, suite_{std::move(suite)} {}
 
-STAMPEDE_DECL void junit_output::on_start(const load_test& test) { format_ = test.summary; }
+STAMPEDE_DECL void junit_output::on_start(const load_test& test, const execution_tuple& /*part*/) { format_ = test.summary; }
 
 STAMPEDE_DECL void junit_output::on_end(const result& r) {
   file_.write(format_junit(r, format_, suite_));

@@ -86,44 +86,50 @@ STAMPEDE_DECL std::string format_progress(const run_progress& p) {
   return out;
 }
 
-STAMPEDE_DECL std::string format_progress_detail(const executor& e, const scenario_progress& s) {
+STAMPEDE_DECL std::string format_progress_detail(const executor& e, const scenario_progress& s,
+                                                 const execution_tuple& part) {
   if (const auto* si = std::get_if<shared_iterations>(&e)) {
-    return fmt::format("{}/{} shared iters",
-                       std::min<std::uint64_t>(s.complete + s.interrupted, static_cast<std::uint64_t>(si->iterations)),
-                       si->iterations);
+    const auto total = static_cast<std::uint64_t>(part_iterations(*si, part));
+    return fmt::format("{}/{} shared iters", std::min<std::uint64_t>(s.complete + s.interrupted, total), total);
   }
   if (const auto* pi = std::get_if<per_vu_iterations>(&e)) {
-    return fmt::format("{}/{} iters, {} per VU", s.complete + s.interrupted, pi->iterations * pi->vus, pi->iterations);
+    return fmt::format("{}/{} iters, {} per VU", s.complete + s.interrupted, pi->iterations * part.scale(pi->vus),
+                       pi->iterations);
   }
   if (const auto* car = std::get_if<constant_arrival_rate>(&e)) {
-    return fmt::format("{:.2f} iters/s", car->rate / std::chrono::duration<double>(car->time_unit).count());
+    // The part's arrivals follow its share of max_vus, as in describe().
+    const auto whole_max = max_vus(e);
+    const auto share = whole_max > 0 ? static_cast<double>(max_vus(e, part)) / static_cast<double>(whole_max) : 0.0;
+    return fmt::format("{:.2f} iters/s", car->rate * share / std::chrono::duration<double>(car->time_unit).count());
   }
   return {};
 }
 
-STAMPEDE_DECL std::string format_scenarios_header(const load_test& test) {
+STAMPEDE_DECL std::string format_scenarios_header(const load_test& test, const execution_tuple& part) {
   using namespace std::chrono;
   std::int64_t vu_total = 0;
   nanoseconds longest{0};
   for (const auto& s : test.scenarios) {
-    vu_total += max_vus(s.executor);
-    longest = std::max(longest, s.start_time + max_duration(s.executor, s.graceful_stop));
+    vu_total += max_vus(s.executor, part);
+    if (has_work(s.executor, part)) longest = std::max(longest, s.start_time + max_duration(s.executor, s.graceful_stop));
   }
   const auto n = test.scenarios.size();
-  std::string out = fmt::format("     scenarios: (100.00%) {} scenario{}, {} max VUs, {} max duration (incl. graceful stop):\n",
-                                n, n == 1 ? "" : "s", vu_total, format_go_duration(longest));
+  std::string out = fmt::format("     scenarios: ({:.2f}%) {} scenario{}, {} max VUs, {} max duration (incl. graceful stop):\n",
+                                part.segment().length().to_double() * 100, n, n == 1 ? "" : "s", vu_total,
+                                format_go_duration(longest));
   for (const auto& s : test.scenarios) {
-    out += fmt::format("              * {}: {}\n", s.name, describe(s.executor, s.graceful_stop, s.start_time));
+    out += fmt::format("              * {}: {}\n", s.name, describe(s.executor, s.graceful_stop, s.start_time, part));
   }
   return out;
 }
 
-STAMPEDE_DECL void progress_printer::on_start(const load_test& test) {
+STAMPEDE_DECL void progress_printer::on_start(const load_test& test, const execution_tuple& part) {
   if (options_.stream == nullptr) return;
   terminal_ = options_.mode == progress_mode::terminal ||
               (options_.mode == progress_mode::automatic && is_terminal(options_.stream));
   executors_.clear();
   for (const auto& s : test.scenarios) executors_.push_back(s.executor);
+  part_ = part;
   next_plain_ = options_.plain_interval;
   lines_ = 0;
   std::string header = "\n";
@@ -135,7 +141,7 @@ STAMPEDE_DECL void progress_printer::on_start(const load_test& test) {
     }
     header += "\n\n";
   }
-  std::fputs((header + format_scenarios_header(test) + "\n").c_str(), options_.stream);
+  std::fputs((header + format_scenarios_header(test, part) + "\n").c_str(), options_.stream);
   std::fflush(options_.stream);
 }
 
@@ -153,7 +159,7 @@ STAMPEDE_DECL void progress_printer::on_tick(const snapshot&, const run_progress
 STAMPEDE_DECL void progress_printer::print(const run_progress& progress) {
   run_progress p = progress;
   for (std::size_t i = 0; i < p.scenarios.size() && i < executors_.size(); ++i) {
-    p.scenarios[i].detail = format_progress_detail(executors_[i], p.scenarios[i]);
+    p.scenarios[i].detail = format_progress_detail(executors_[i], p.scenarios[i], part_);
   }
   const auto text = format_progress(p);
   std::string frame;

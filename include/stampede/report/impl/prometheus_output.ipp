@@ -362,7 +362,7 @@ STAMPEDE_DECL prometheus_output::~prometheus_output() {
   if (st.thread.joinable()) st.thread.join();
 }
 
-STAMPEDE_DECL void prometheus_output::on_start(const load_test& test) { (void)test; }
+STAMPEDE_DECL void prometheus_output::on_start(const load_test& test, const execution_tuple& /*part*/) { (void)test; }
 
 STAMPEDE_DECL void prometheus_output::on_samples(const std::shared_ptr<const tick_samples>& samples) {
   auto& st = *state_;

@@ -102,6 +102,8 @@ STAMPEDE_DECL result_document make_result_document(const load_test& test, const 
   d.started_at = r.started_at;
   d.duration = r.duration;
   d.seed = r.seed;
+  d.segment = r.part.segment().to_string();
+  d.sequence = r.part.sequence().to_string();
   d.status = r.status;
   d.exit_code = r.exit_code();
   d.message = r.message;
@@ -185,8 +187,24 @@ STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
 
   result_document doc;
   doc.test = root["test"].as_string();
-  doc.segment = root["segment"].as_string();
-  doc.sequence = root["sequence"].as_string();
+  // The segment must be one of its sequence's, which must run from 0 to 1: what a merge
+  // tiles the parts by.
+  const auto segment_ref = root["segment"];
+  const auto sequence_ref = root["sequence"];
+  doc.segment = segment_ref.as_string();
+  doc.sequence = sequence_ref.as_string();
+  execution_segment_sequence sequence;
+  try {
+    sequence = execution_segment_sequence::parse(doc.sequence);
+  } catch (const usage_error& e) {
+    sequence_ref.fail(e.what());
+  }
+  if (!sequence.is_full()) sequence_ref.fail("must run from 0 to 1, got " + json_quote(doc.sequence));
+  try {
+    (void)sequence.find(execution_segment::parse(doc.segment));
+  } catch (const usage_error& e) {
+    segment_ref.fail(e.what());
+  }
   (void)root["started_at"].as_string();  // for people; the nanoseconds are what is read
   doc.started_at = std::chrono::system_clock::time_point{
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
@@ -260,8 +278,9 @@ STAMPEDE_DECL result_output::result_output(std::string path, std::size_t max_int
   std::remove(probe.c_str());
 }
 
-STAMPEDE_DECL void result_output::on_start(const load_test& test) {
+STAMPEDE_DECL void result_output::on_start(const load_test& test, const execution_tuple& /*part*/) {
   test_ = test;
+  written_ = false;
   intervals_.clear();
 }
 
@@ -305,6 +324,7 @@ STAMPEDE_DECL void result_output::on_end(const result& r) {
     std::remove(temporary.c_str());
     throw std::runtime_error(fmt::format("result ({}): renaming \"{}\" failed: {}", path_, temporary, ec.message()));
   }
+  written_ = true;
 }
 
 }  // namespace stampede

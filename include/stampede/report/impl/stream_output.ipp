@@ -189,7 +189,7 @@ STAMPEDE_DECL std::uint64_t stream_output::samples_written() const {
   return written_samples_;
 }
 
-STAMPEDE_DECL void stream_output::on_start(const load_test& test) {
+STAMPEDE_DECL void stream_output::on_start(const load_test& test, const execution_tuple& /*part*/) {
   prepare(test);
   writer_ = std::thread{[this] { writer_loop(); }};
 }
