@@ -194,7 +194,7 @@ TEST_CASE("a bad duration's error also shows where the duration parser stopped")
 
 TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has the flag") {
   const auto flags = sp::cli_flags();
-  REQUIRE(flags.size() == 29);
+  REQUIRE(flags.size() == 30);
   for (const auto& f : flags) {
     INFO(f.name);
     CHECK(!f.help.empty());
@@ -202,8 +202,8 @@ TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has t
   }
   int own = 0;
   for (const auto& f : flags) own += f.k6.empty() ? 1 : 0;
-  // --execution-segment-index, -count and -from-env, --threads and --seed are stampede's own
-  CHECK(own == 5);
+  // --execution-segment-index, -count and -from-env, --start-at, --threads and --seed are stampede's own
+  CHECK(own == 6);
 }
 
 TEST_CASE("apply_cli replaces a one-scenario test's executor as k6's shortcuts do") {

@@ -42,3 +42,28 @@ TEST_CASE("timestamp_cache writes what format_rfc3339 writes, for times in and o
     }
   }
 }
+
+TEST_CASE("parse_timestamp reads RFC 3339 with any offset, and Unix seconds") {
+  using namespace std::chrono;
+  const auto at = [](std::int64_t s, std::int64_t ns = 0) {
+    return system_clock::time_point{duration_cast<system_clock::duration>(seconds{s} + nanoseconds{ns})};
+  };
+  CHECK(sp::parse_timestamp("2026-12-06T19:30:00Z") == at(1796585400));
+  CHECK(sp::parse_timestamp("2026-01-01T00:00:05Z") == at(1767225605));
+  CHECK(sp::parse_timestamp("2026-01-01t00:00:05.0125z") == at(1767225605, 12'500'000));
+  CHECK(sp::parse_timestamp("2026-01-01 01:00:05+01:00") == at(1767225605));
+  CHECK(sp::parse_timestamp("2025-12-31T23:30:05-00:30") == at(1767225605));
+  CHECK(sp::parse_timestamp("2026-01-01T00:00:05.123456789Z") == at(1767225605, 123'456'789));
+  CHECK(sp::parse_timestamp("1767225605") == at(1767225605));
+  CHECK(sp::parse_timestamp("1767225605.25") == at(1767225605, 250'000'000));
+  // Round trip with the formatter.
+  const auto t = at(1767225605, 7);
+  CHECK(sp::parse_timestamp(sp::format_rfc3339(t)) == t);
+  for (const auto* bad : {"", "now", "2026-01-01T00:00:05", "2026-13-01T00:00:05Z", "2026-02-30T00:00:05Z",
+                          "2026-01-01T24:00:00Z", "2026-01-01T00:00:05+1:00", "2026-01-01T00:00:05.Z", "1767225605.",
+                          "1.2.3", "99999999999999999999", "2026-01-01T00:00:05Zjunk"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(sp::parse_timestamp(bad), std::string{"invalid time \""} + bad +
+                                                    "\": expected RFC 3339 (2026-12-06T19:30:00Z) or Unix seconds");
+  }
+}

@@ -171,3 +171,52 @@ TEST_CASE("a part with no work ends at once") {
   const auto other = simulate(test, parts_of("0,1/2,1").at(0));
   CHECK(other.complete_iterations() == 1);
 }
+
+namespace {
+
+sp::result simulate_at(const sp::load_test& test, std::chrono::nanoseconds start_in) {
+  sp::manual_time time;
+  const auto start_at = time.wall_now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(start_in);
+  auto r = sp::run(test, {.threads = 2, .seed = 7, .start_at = start_at, .time = &time});
+  CHECK(r.started_at == start_at);
+  return r;
+}
+
+double dropped(const sp::result& r) {
+  const auto* s = r.metrics.find(sp::dropped_iterations.descriptor());
+  return s == nullptr ? 0.0 : std::get<sp::counter_sink>(*s).sum;
+}
+
+}  // namespace
+
+TEST_CASE("a synchronised start: early runs wait for it, late ones join the plan where it is") {
+  auto j = std::make_shared<journal>();
+  const auto arrivals = test_of(sp::constant_arrival_rate{.rate = 10, .duration = 4s, .pre_allocated_vus = 5}, j, 50ms);
+
+  // Early: the same run as without a start time, only later.
+  const auto early = simulate_at(arrivals, 5s);
+  CHECK(early.start_skew == 0s);
+  CHECK(early.complete_iterations() == 40);
+  CHECK(dropped(early) == 0);
+
+  // Late by 1.5 s: the 15 arrivals due before it are dropped, the other 25 start on time.
+  j->starts_by_vu.clear();
+  const auto late = simulate_at(arrivals, -1500ms);
+  CHECK(late.start_skew == 1500ms);
+  CHECK(late.complete_iterations() == 25);
+  CHECK(dropped(late) == 15);
+  for (const auto& [vu, starts] : j->starts_by_vu) {
+    for (const auto t : starts) CHECK(t >= 1500ms);
+  }
+
+  // Looping VUs: the ramp is already at the level it has at 2 s.
+  auto k = std::make_shared<journal>();
+  const auto ramp = test_of(sp::ramping_vus{.start_vus = 0, .stages = {{4s, 8}}, .graceful_ramp_down = 0s}, k, 1s);
+  const auto joined = simulate_at(ramp, -2s);
+  CHECK(joined.start_skew == 2s);
+  std::size_t first_moment = 0;
+  for (const auto& [vu, starts] : k->starts_by_vu) {
+    if (!starts.empty() && starts.front() == 2s) ++first_moment;
+  }
+  CHECK(first_moment == 4);  // 8 VUs over 4 s: 4 are running at 2 s
+}

@@ -43,9 +43,25 @@ namespace stampede {
 
 /// `main` with the arguments as views (without the program name) and its two streams given:
 /// the summary and `--help` go to `out`, progress and errors to `err`. For tests, and for
-/// programs that build their own command line.
+/// programs that build their own command line. A first argument `merge` runs `run_merge`
+/// with this test.
 [[nodiscard]] int run_cli(std::string_view program, std::span<const std::string_view> args, load_test test,
                           std::FILE* out = stdout, std::FILE* err = stderr);
+
+/// `PROGRAM merge FILE... [--summary-export F] [--out result=F|junit=F] [flags]`: reads the
+/// result files (or logs) of the parts of a test that ran as execution segments, checks that
+/// they are the parts of one test exactly once, merges them exactly (see `merge_parts`),
+/// prints one k6 summary headed `merged from N parts, largest start skew X`, and returns the
+/// test's exit code: 0; 99 a threshold failed on the merged data; 104 a file that cannot be
+/// read or is not a valid result, or a bad flag; 111 (`exit_code::parts_incomplete`) a part
+/// missing, duplicated or of another test, each named; or the code of a part that did not
+/// finish (aborted, setup failed). With `test` (a test program's own `merge`) the parts must
+/// be of this test and its thresholds are judged; without (the standalone `stampede merge`),
+/// any test's parts merge and no threshold is judged. The summary flags of a run apply
+/// (`--summary-trend-stats`, `--summary-time-unit`, `--no-color`, `--no-summary`,
+/// `--no-thresholds`).
+[[nodiscard]] int run_merge(std::string_view program, std::span<const std::string_view> args, const load_test* test,
+                            std::FILE* out = stdout, std::FILE* err = stderr);
 
 }  // namespace stampede
 

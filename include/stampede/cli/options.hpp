@@ -49,6 +49,7 @@ struct cli_options {
   std::optional<std::int64_t> segment_index{};        ///< `--execution-segment-index I` (stampede's own)
   std::optional<std::int64_t> segment_count{};        ///< `--execution-segment-count N` (stampede's own)
   bool segment_from_env = false;                      ///< `--execution-segment-from-env` (stampede's own)
+  std::optional<std::chrono::system_clock::time_point> start_at{};  ///< `--start-at TIME` (stampede's own)
   std::optional<unsigned> threads{};                  ///< `--threads N` (stampede's own)
   std::optional<std::uint64_t> seed{};                ///< `--seed N` (stampede's own)
   bool help = false;                                  ///< `-h/--help`
@@ -120,7 +121,7 @@ void apply_cli(const cli_options& options, load_test& test);
 [[nodiscard]] execution_tuple execution_part(
     const cli_options& options, const std::function<std::optional<std::string>(std::string_view)>& environment);
 
-/// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds` and the
+/// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds`, `--start-at` and the
 /// execution segment (`execution_part` with the process environment). What the run shows
 /// (progress, summary) and `--out` attach as observers: `run_cli` adds them.
 [[nodiscard]] run_options run_options_for(const cli_options& options);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace stampede {
 
@@ -15,6 +16,13 @@ enum class timestamp_precision : unsigned char {
 /// `t` in RFC 3339, in UTC (`Z`), as Go's `time.Format` writes it.
 [[nodiscard]] std::string format_rfc3339(std::chrono::system_clock::time_point t,
                                          timestamp_precision precision = timestamp_precision::nanoseconds);
+
+/// A wall-clock instant as a user writes it on a command line (`--start-at`): RFC 3339 with
+/// an offset and an optional fraction (`2026-12-06T19:30:00Z`, `2026-12-06T20:30:00.5+01:00`;
+/// `t`, `z` and a space for the `T` accepted), or Unix seconds (`1765049400`, `1765049400.25`).
+/// Throws `usage_error` saying what was expected: `invalid time "x": expected RFC 3339
+/// (2026-12-06T19:30:00Z) or Unix seconds`.
+[[nodiscard]] std::chrono::system_clock::time_point parse_timestamp(std::string_view text);
 
 /// `format_rfc3339` for times that come in order, as a stream of samples does: the date and
 /// time of day are formatted once per second, only the fraction for each call. The same text

@@ -101,6 +101,13 @@ struct run_options {
   /// part's share of its VUs and iterations, striped as k6 stripes them, so that the parts
   /// of a sequence together do the whole test exactly once. Default: the whole test.
   execution_tuple part{};
+  /// When the scenarios start, on the wall clock (k6 has no equivalent; `--start-at`): the
+  /// parts of a test on several machines agree on one instant. Setup runs first; then an early
+  /// run waits for the instant, and a late one joins its plans where they are at that moment
+  /// — looping VUs at the level the plan has reached, arrivals that were due before it counted
+  /// as `dropped_iterations` — and reports how late it was (`result::start_skew`). A manual
+  /// time reads its own wall clock (`manual_time::wall_now`). Empty: start after setup.
+  std::optional<std::chrono::system_clock::time_point> start_at{};
   /// For stopping the run from elsewhere (sp::main connects SIGINT and SIGTERM to it).
   run_control* control = nullptr;
   /// How often shards hand their metrics over: the resolution of windows, progress and

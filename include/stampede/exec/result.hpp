@@ -50,6 +50,9 @@ inline constexpr int invalid_config = 104;
 inline constexpr int stopped_by_signal = 105;
 inline constexpr int setup_teardown_error = 107;
 inline constexpr int aborted_by_test = 108;
+/// stampede's own: the result files given to `merge` are not the parts of one test exactly
+/// once (a part missing, duplicated, or of another test).
+inline constexpr int parts_incomplete = 111;
 /// An error that is neither bad input nor an outcome of the run (an exception the engine did
 /// not expect). k6 exits with -1 for those, which a POSIX shell sees as 255.
 inline constexpr int generic_error = 255;
@@ -85,8 +88,12 @@ struct result {
   /// The part of the test this run carried out (`run_options::part`): the whole test unless
   /// it ran as parts.
   execution_tuple part{};
-  /// The wall-clock time the scenarios started (a manual time's wall reading in a simulated run).
+  /// The wall-clock time the scenarios started (a manual time's wall reading in a simulated run):
+  /// `run_options::start_at` when one was given, even if this run joined late.
   std::chrono::system_clock::time_point started_at{};
+  /// How late this run joined the start it was given (`run_options::start_at`); 0 when it was
+  /// ready in time or had none.
+  std::chrono::nanoseconds start_skew{0};
   std::chrono::nanoseconds duration{0};
   /// Shards (threads) the run used.
   unsigned shards = 0;

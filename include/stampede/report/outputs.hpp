@@ -5,6 +5,7 @@
 
 #include <stampede/exec/observer.hpp>
 
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
@@ -37,10 +38,11 @@ struct output_spec {
 /// - `junit=FILE`: `junit_output`.
 /// - `prometheus[=HOST:PORT][,linger=DURATION]`: `prometheus_output`, listening at once
 ///   (127.0.0.1:9464 by default; port 0 picks a free one).
-/// - `result=FILE`: `result_output`, the run's result file.
+/// - `result=FILE`: `result_output`, the run's result file; `result=-` writes the document
+///   to `standard_output` between marker lines, for logs that collect it (`kubectl logs`).
 ///
 /// Throws `usage_error` naming the output for a bad argument or a file that cannot be opened.
-[[nodiscard]] std::unique_ptr<run_observer> make_output(const output_spec& spec);
+[[nodiscard]] std::unique_ptr<run_observer> make_output(const output_spec& spec, std::FILE* standard_output = stdout);
 
 /// What k6's header says of the output: `json (results.json)`, `json (stdout)`,
 /// `csv (file.csv)`. Throws `usage_error` as `make_output` does for a bad argument.

@@ -11,12 +11,19 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace stampede {
+
+/// The marker lines around a result document written to stdout (`--out result=-`), so that
+/// the logs of every part of a test (`kubectl logs`) carry their documents without a shared
+/// volume; `read_result_parts` (report/merge.hpp) finds them amid the rest of the output.
+inline constexpr std::string_view result_begin_marker = "----- stampede result begin -----";
+inline constexpr std::string_view result_end_marker = "----- stampede result end -----";
 
 /// One threshold's outcome as a part saw it: for information, since a merge evaluates the
 /// thresholds again on the union.
@@ -37,6 +44,8 @@ struct result_document {
   /// When the scenarios started (wall clock) and how long they ran.
   std::chrono::system_clock::time_point started_at{};
   std::chrono::nanoseconds duration{0};
+  /// How late the part joined its synchronised start (`result::start_skew`).
+  std::chrono::nanoseconds start_skew{0};
   std::uint64_t seed = 0;
   run_status status = run_status::finished;
   int exit_code = 0;
@@ -73,7 +82,9 @@ struct result_document {
 [[nodiscard]] result_document result_document_from_json(std::string_view json);
 
 /// Writes the result file when the run ends, interrupted or not: to a temporary file beside
-/// it, then renamed over it, so that a reader never sees half a document. Keeps each tick's
+/// it, then renamed over it, so that a reader never sees half a document. The path `-` writes
+/// the document to `stream` (stdout) between `result_begin_marker` and `result_end_marker`
+/// lines instead. Keeps each tick's
 /// metrics as an interval; past `max_intervals` neighbours merge in pairs (the intervals
 /// double in length), so a long run's file stays bounded.
 ///
@@ -83,7 +94,7 @@ struct result_document {
 /// (the runner reports it among the result's errors).
 class result_output final : public run_observer {
  public:
-  explicit result_output(std::string path, std::size_t max_intervals = 1200);
+  explicit result_output(std::string path, std::size_t max_intervals = 1200, std::FILE* stream = stdout);
 
   void on_start(const load_test& test, const execution_tuple& part) override;
   void on_tick(const snapshot& delta, const run_progress& progress) override;
@@ -95,6 +106,7 @@ class result_output final : public run_observer {
 
  private:
   std::string path_;
+  std::FILE* stream_;
   bool written_ = false;
   std::size_t max_intervals_;
   std::optional<load_test> test_;

@@ -4,9 +4,11 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/error.hpp>
+#include <stampede/core/timestamp.hpp>
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
 #include <stampede/report/end_of_test.hpp>
+#include <stampede/report/merge.hpp>
 #include <stampede/report/outputs.hpp>
 #include <stampede/report/prometheus_output.hpp>
 #include <stampede/report/progress.hpp>
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <csignal>
 #include <exception>
 #include <memory>
@@ -122,6 +125,16 @@ STAMPEDE_DECL std::string program_name(int argc, char** argv) {
 STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_view> args, load_test test,
                    std::FILE* out, std::FILE* err) {
   namespace d = detail::cli;
+  if (!args.empty() && args.front() == "merge") {
+    try {
+      for (const auto& stat : test.summary.trend_stats) validate_trend_stat(stat);
+      validate(test);
+    } catch (const usage_error& e) {
+      d::print(err, fmt::format("error: {}\n", e.what()));
+      return exit_code::invalid_config;
+    }
+    return run_merge(program, args.subspan(1), &test, out, err);
+  }
   try {
     cli_options options;
     try {
@@ -148,7 +161,7 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     std::vector<std::string> output_names;
     try {
       for (const auto& spec : options.outputs) {
-        outputs.push_back(make_output(spec));
+        outputs.push_back(make_output(spec, out));
         output_names.push_back(describe(spec));
       }
     } catch (const usage_error& e) {
@@ -182,6 +195,11 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
       d::print(err, fmt::format("execution segment {}: no work for this part (every scenario's VUs and iterations "
                                 "fall on other parts)\n",
                                 part.to_string()));
+    }
+    if (run_opts.start_at && !options.quiet) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*run_opts.start_at - std::chrono::system_clock::now());
+      d::print(err, fmt::format("      start at: {} ({})\n", format_rfc3339(*run_opts.start_at, timestamp_precision::nanoseconds),
+                                wait.count() >= 0 ? "in " + format_go_duration(wait) : format_go_duration(-wait) + " ago: joining late"));
     }
     run_opts.observers = {&progress, &seed};
     for (const auto& o : outputs) run_opts.observers.push_back(o.get());
@@ -234,6 +252,110 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     return exit_code::generic_error;
   } catch (...) {
     std::fputs("error: an unknown exception\n", err);
+    return exit_code::generic_error;
+  }
+}
+
+STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::string_view> args, const load_test* test,
+                             std::FILE* out, std::FILE* err) {
+  namespace d = detail::cli;
+  const std::string usage = fmt::format("{} merge FILE... [--summary-export FILE] [--out result=FILE|junit=FILE] [flags]", program);
+  try {
+    // Files are the arguments that are not flags or a flag's value.
+    std::vector<std::string_view> flag_args;
+    std::vector<std::string> files;
+    constexpr std::string_view allowed[] = {"out",        "summary-export", "summary-trend-stats", "summary-time-unit",
+                                            "no-color",   "no-summary",     "no-thresholds",       "quiet",
+                                            "help"};
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const auto a = args[i];
+      if (a.size() < 2 || a.front() != '-') {
+        files.emplace_back(a);
+        continue;
+      }
+      std::string_view name = a.substr(a.starts_with("--") ? 2 : 1);
+      const bool inline_value = name.find('=') != std::string_view::npos;
+      name = name.substr(0, name.find('='));
+      const cli_flag* flag = nullptr;
+      for (const auto& f : cli_flags()) {
+        if (f.name == name || (name.size() == 1 && f.shorthand == name.front())) flag = &f;
+      }
+      if (flag == nullptr || std::find(std::begin(allowed), std::end(allowed), flag->name) == std::end(allowed)) {
+        throw usage_error(fmt::format("merge does not take {}: {}", a, usage));
+      }
+      flag_args.push_back(a);
+      if (!flag->value_name.empty() && !inline_value && i + 1 < args.size()) flag_args.push_back(args[++i]);
+    }
+    const auto options = parse_cli(flag_args);
+    if (options.help) {
+      d::print(out, fmt::format("Usage: {}\n\nMerges the result files (--out result=FILE) or logs (--out result=-) of the parts of a\n"
+                                "test that ran as execution segments, and prints one summary.\n",
+                                usage));
+      return exit_code::ok;
+    }
+    if (files.empty()) throw usage_error("merge needs the parts' result files: " + usage);
+    for (const auto& spec : options.outputs) {
+      if (spec.kind != "result" && spec.kind != "junit") {
+        throw usage_error(fmt::format("merge writes --out result=FILE and junit=FILE; {} needs the samples of a run", spec.kind));
+      }
+    }
+
+    // The parts, read whole: result files come from other machines and are checked field by field.
+    std::vector<result_part> parts;
+    for (const auto& file : files) {
+      std::string text;
+      std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
+      if (f == nullptr) throw usage_error(fmt::format("cannot read \"{}\": {}", file, std::generic_category().message(errno)));
+      char buffer[65536];
+      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
+      const bool failed = std::ferror(f) != 0;
+      if (f != stdin) std::fclose(f);
+      if (failed) throw usage_error(fmt::format("cannot read \"{}\"", file));
+      for (auto& p : read_result_parts(text, file)) parts.push_back(std::move(p));
+    }
+
+    merged_result merged;
+    try {
+      merged = merge_parts(parts, test);
+    } catch (const incomplete_parts& e) {
+      d::print(err, fmt::format("error: {}\n", e.what()));
+      return exit_code::parts_incomplete;
+    }
+    auto& r = merged.run;
+    load_test shown = test != nullptr ? *test : load_test{};
+    if (options.summary_trend_stats) shown.summary.trend_stats = *options.summary_trend_stats;
+    if (options.summary_time_unit) shown.summary.fixed_time_unit = options.summary_time_unit;
+    if (test == nullptr || options.no_thresholds) r.thresholds.clear();
+    r.summary_format = shown.summary;
+
+    if (!options.quiet) {
+      d::print(err, fmt::format("\n     merged from {} parts (sequence {}), largest start skew {}\n", merged.parts,
+                                merged.sequence, format_go_duration(std::chrono::duration_cast<std::chrono::milliseconds>(merged.largest_skew))));
+    }
+    // The outputs and the summary see the merged run as they see a run's end.
+    std::vector<std::unique_ptr<run_observer>> outputs;
+    for (const auto& spec : options.outputs) outputs.push_back(make_output(spec, out));
+    summary_printer summary{{.out = out,
+                             .err = err,
+                             .colors = !options.no_color && out == stdout && summary_colors_for_terminal(),
+                             .summary = !options.no_summary,
+                             .export_path = options.summary_export}};
+    std::vector<run_observer*> observers;
+    for (const auto& o : outputs) observers.push_back(o.get());
+    observers.push_back(&summary);
+    run_progress progress;
+    progress.elapsed = r.duration;
+    progress.ended = true;
+    for (auto* o : observers) o->on_start(shown, execution_tuple{});
+    for (const auto& interval : merged.intervals) {
+      for (auto* o : observers) o->on_tick(interval, progress);
+    }
+    for (auto* o : observers) o->on_end(r);
+    return r.exit_code();
+  } catch (const usage_error& e) {
+    return d::usage_failure(err, program, e);
+  } catch (const std::exception& e) {
+    std::fprintf(err, "error: %s\n", e.what());
     return exit_code::generic_error;
   }
 }

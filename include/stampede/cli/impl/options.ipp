@@ -5,6 +5,7 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/error.hpp>
+#include <stampede/core/timestamp.hpp>
 #include <stampede/exec/executors.hpp>
 #include <stampede/report/summary.hpp>
 
@@ -26,7 +27,7 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 29> flags{{
+inline constexpr std::array<cli_flag, 30> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
@@ -58,6 +59,8 @@ inline constexpr std::array<cli_flag, 29> flags{{
     {"execution-segment-count", 0, "N", "", "the number of equal parts (with --execution-segment-index)"},
     {"execution-segment-from-env", 0, "", "",
      "take the part from mpirun, Slurm or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX)"},
+    {"start-at", 0, "TIME", "",
+     "start the scenarios at this instant (RFC 3339 or Unix seconds), after setup: all parts together"},
     {"threads", 0, "N", "", "shards (threads) to run VUs on; default: one per core"},
     {"seed", 0, "N", "", "seed for the VUs' random numbers; default: random, printed after the run"},
     {"help", 'h', "", "--help", "print this help"},
@@ -261,6 +264,12 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
     const auto c = parse_int<std::int64_t>(v);
     if (!c || *c < 1 || *c > 1'000'000) expected(f, "a whole number of parts, 1 to 1000000", v);
     o.segment_count = *c;
+  } else if (n == "start-at") {
+    try {
+      o.start_at = parse_timestamp(v);
+    } catch (const usage_error& e) {
+      throw usage_error(fmt::format("--{}: {}", f.name, e.what()));
+    }
   } else if (n == "threads") {
     const auto t = parse_int<unsigned>(v);
     if (!t || *t < 1) expected(f, "a whole number of threads, at least 1", v);
@@ -564,6 +573,7 @@ STAMPEDE_DECL run_options run_options_for(const cli_options& options) {
   out.threads = options.threads.value_or(0);
   out.seed = options.seed;
   out.thresholds = !options.no_thresholds;
+  out.start_at = options.start_at;
   return out;
 }
 

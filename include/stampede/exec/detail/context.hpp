@@ -90,6 +90,9 @@ class invalid_test : public usage_error {
 struct run_context {
   clock::time_point start;  ///< time 0: when the scenarios start (after setup)
   std::uint64_t seed = 0;
+  /// How long after time 0 the run actually began (a late `start_at`): arrivals due before
+  /// then are dropped rather than started in a burst.
+  std::chrono::nanoseconds late_by{0};
   env_map env;
   std::any setup_data;  ///< setup()'s result, read-only while VUs run
   http::client_options http_options;  ///< every VU's HTTP client starts with these

@@ -369,6 +369,15 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   if (driver_count > 0) {
     run.start = clock::now();
     wall_origin = wall_now();
+    if (options.start_at) {
+      // Time 0 is the agreed instant: early, the drivers' first waits end there; late, the
+      // plans are already that far along.
+      const auto ahead = duration_cast<nanoseconds>(*options.start_at - wall_origin);
+      run.start += duration_cast<clock::duration>(ahead);
+      wall_origin = *options.start_at;
+      run.late_by = std::max(-ahead, nanoseconds{0});
+      out.start_skew = run.late_by;
+    }
     for (std::size_t i = 0; i < pool.size(); ++i) {
       auto& sh = pool[i];
       for (auto& sc : scenarios) {

@@ -206,6 +206,12 @@ STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_
     if (!arrival) break;
     if (arrival->index_in_part % shards != shard_.index) continue;
     const auto due = arrival->at;
+    if (def().start_time + due < shard_.run->late_by) {
+      // Due before this part joined a synchronised start it was late for: missed, as k6
+      // counts an iteration it had no VU for.
+      shard_.rec.add(shard_.ids.dropped_iterations, 1, base_tags, shard_.run->elapsed());
+      continue;
+    }
     if (due > scenario_time()) {
       if (!co_await wait_until(due)) break;
       since_yield = 0;

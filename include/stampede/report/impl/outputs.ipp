@@ -151,6 +151,7 @@ STAMPEDE_DECL std::string describe(const output_spec& spec) {
   namespace d = detail::outputs;
   if (spec.kind == "csv") return fmt::format("csv ({})", d::naming(spec, [&] { return d::parse_csv_arguments(spec.argument); }).file);
   if (spec.kind == "json" && (spec.argument.empty() || spec.argument == "-")) return "json (stdout)";
+  if (spec.kind == "result" && spec.argument == "-") return "result (stdout)";
   if (spec.kind == "prometheus") {
     const auto o = d::naming(spec, [&] { return d::parse_prometheus_arguments(spec.argument); });
     return fmt::format("prometheus (http://{}:{}/metrics)", o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host,
@@ -159,7 +160,7 @@ STAMPEDE_DECL std::string describe(const output_spec& spec) {
   return fmt::format("{} ({})", spec.kind, spec.argument);
 }
 
-STAMPEDE_DECL std::unique_ptr<run_observer> make_output(const output_spec& spec) {
+STAMPEDE_DECL std::unique_ptr<run_observer> make_output(const output_spec& spec, std::FILE* standard_output) {
   namespace d = detail::outputs;
   return d::naming(spec, [&]() -> std::unique_ptr<run_observer> {
     if (spec.kind == "json") return std::make_unique<json_output>(spec.argument.empty() ? "-" : spec.argument);
@@ -173,8 +174,8 @@ STAMPEDE_DECL std::unique_ptr<run_observer> make_output(const output_spec& spec)
     }
     if (spec.kind == "prometheus") return std::make_unique<prometheus_output>(d::parse_prometheus_arguments(spec.argument));
     if (spec.kind == "result") {
-      if (spec.argument.empty()) throw usage_error("needs a file: result=FILE");
-      return std::make_unique<result_output>(spec.argument);
+      if (spec.argument.empty()) throw usage_error("needs a file: result=FILE, or result=- for stdout");
+      return std::make_unique<result_output>(spec.argument, 1200, standard_output);
     }
     throw usage_error(fmt::format("unknown output; use {}", d::kinds_text()));
   });

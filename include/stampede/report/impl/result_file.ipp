@@ -74,7 +74,7 @@ STAMPEDE_DECL bool operator==(const result_document& a, const result_document& b
     return true;
   };
   return a.test == b.test && a.segment == b.segment && a.sequence == b.sequence && a.started_at == b.started_at &&
-         a.duration == b.duration && a.seed == b.seed && a.status == b.status && a.exit_code == b.exit_code &&
+         a.duration == b.duration && a.start_skew == b.start_skew && a.seed == b.seed && a.status == b.status && a.exit_code == b.exit_code &&
          a.message == b.message && a.shards == b.shards && a.generator_cpu == b.generator_cpu &&
          a.metrics == b.metrics && a.intervals == b.intervals && a.thresholds == b.thresholds &&
          same_scenarios() && same_errors();
@@ -101,6 +101,7 @@ STAMPEDE_DECL result_document make_result_document(const load_test& test, const 
   result_document d{.test = fingerprint(test), .metrics = r.metrics};
   d.started_at = r.started_at;
   d.duration = r.duration;
+  d.start_skew = r.start_skew;
   d.seed = r.seed;
   d.segment = r.part.segment().to_string();
   d.sequence = r.part.sequence().to_string();
@@ -121,10 +122,11 @@ STAMPEDE_DECL std::string to_json(const result_document& document) {
   const auto started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(document.started_at.time_since_epoch());
   std::string out = fmt::format(
       "{{\n\"format\": \"{}\",\n\"version\": {},\n\"test\": {},\n\"segment\": {},\n\"sequence\": {},\n"
-      "\"started_at\": \"{}\",\n\"started_at_unix_ns\": {},\n\"duration_ns\": {},\n\"seed\": {},\n"
+      "\"started_at\": \"{}\",\n\"started_at_unix_ns\": {},\n\"duration_ns\": {},\n\"start_skew_ns\": {},\n\"seed\": {},\n"
       "\"status\": {},\n\"exit_code\": {},\n\"message\": {},\n\"shards\": {},\n\"generator_cpu_ns\": {},\n",
       d::format, d::version, d::quote(document.test), d::quote(document.segment), d::quote(document.sequence),
-      format_rfc3339(document.started_at), started_ns.count(), document.duration.count(), document.seed,
+      format_rfc3339(document.started_at), started_ns.count(), document.duration.count(), document.start_skew.count(),
+      document.seed,
       json_quote(to_string(document.status)), document.exit_code, d::quote(document.message), document.shards,
       document.generator_cpu ? std::to_string(document.generator_cpu->count()) : std::string{"null"});
   out += "\"thresholds\": [";
@@ -177,7 +179,7 @@ STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
                      " is not supported; this build reads version " + std::to_string(d::version));
   }
   root.expect_only({"format", "version", "test", "segment", "sequence", "started_at", "started_at_unix_ns",
-                    "duration_ns", "seed", "status", "exit_code", "message", "shards", "generator_cpu_ns",
+                    "duration_ns", "start_skew_ns", "seed", "status", "exit_code", "message", "shards", "generator_cpu_ns",
                     "thresholds", "scenarios", "errors", "metrics", "intervals"});
   const auto non_negative = [](const json_ref& ref) {
     const auto v = ref.as_int64();
@@ -210,6 +212,7 @@ STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::nanoseconds{root["started_at_unix_ns"].as_int64()})};
   doc.duration = non_negative(root["duration_ns"]);
+  doc.start_skew = non_negative(root["start_skew_ns"]);
   doc.seed = root["seed"].as_uint64();
   const auto status_ref = root["status"];
   const auto& status_text = status_ref.as_string();
@@ -265,9 +268,10 @@ STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
   return doc;
 }
 
-STAMPEDE_DECL result_output::result_output(std::string path, std::size_t max_intervals)
-    : path_{std::move(path)}, max_intervals_{std::max<std::size_t>(2, max_intervals)} {
+STAMPEDE_DECL result_output::result_output(std::string path, std::size_t max_intervals, std::FILE* stream)
+    : path_{std::move(path)}, stream_{stream}, max_intervals_{std::max<std::size_t>(2, max_intervals)} {
   if (path_.empty()) throw usage_error("a result file needs a path");
+  if (path_ == "-") return;
   // Refuse now what would fail at the end: a folder that does not exist or cannot be written.
   const auto probe = path_ + ".probe";
   std::FILE* f = std::fopen(probe.c_str(), "wb");
@@ -306,6 +310,15 @@ STAMPEDE_DECL void result_output::on_tick(const snapshot& delta, const run_progr
 STAMPEDE_DECL void result_output::on_end(const result& r) {
   if (!test_) return;
   const auto text = to_json(make_result_document(*test_, r, std::move(intervals_)));
+  if (path_ == "-") {
+    const auto framed = fmt::format("\n{}\n{}{}{}\n", result_begin_marker, text, text.ends_with('\n') ? "" : "\n",
+                                    result_end_marker);
+    if (std::fwrite(framed.data(), 1, framed.size(), stream_) != framed.size() || std::fflush(stream_) != 0) {
+      throw std::runtime_error("result (-): writing the document to the output failed");
+    }
+    written_ = true;
+    return;
+  }
   const auto temporary = path_ + ".tmp";
   {
     std::ofstream file{temporary, std::ios::binary | std::ios::trunc};
