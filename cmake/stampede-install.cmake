@@ -24,6 +24,11 @@ if(TARGET stampede_compiled)
          FILE "${PROJECT_BINARY_DIR}/stampede-compiled-targets.cmake")
 endif()
 
+# The component `tool`: the standalone `stampede` program (stampede merge).
+if(TARGET stampede_tool)
+  install(TARGETS stampede_tool RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT tool)
+endif()
+
 configure_package_config_file(cmake/stampede-config.cmake.in
   "${PROJECT_BINARY_DIR}/package/stampede-config.cmake"
   INSTALL_DESTINATION "${STAMPEDE_INSTALL_CMAKEDIR}"

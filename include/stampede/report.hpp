@@ -6,6 +6,7 @@
 #include <stampede/report/end_of_test.hpp>
 #include <stampede/report/json_output.hpp>
 #include <stampede/report/junit_output.hpp>
+#include <stampede/report/kubernetes.hpp>
 #include <stampede/report/merge.hpp>
 #include <stampede/report/outputs.hpp>
 #include <stampede/report/progress.hpp>

@@ -63,6 +63,16 @@ namespace stampede {
 [[nodiscard]] int run_merge(std::string_view program, std::span<const std::string_view> args, const load_test* test,
                             std::FILE* out = stdout, std::FILE* err = stderr);
 
+/// `PROGRAM manifest kubernetes --parallelism N --image IMAGE [--start-delay 60s] [--name NAME]
+/// [--program PATH] [--cpu C] [--memory M] [--no-spread] [-- TEST FLAGS...]`: prints the
+/// Indexed Job and headless Service that run this test as N parts (`kubernetes_manifest`) on
+/// `out`. The name defaults to the program's (made a DNS label), the binary's path in the image
+/// to `/app/PROGRAM`; the parts start together `--start-delay` after now (60 s by default, 0 for
+/// no synchronised start), rounded up to a whole second. Flags after `--` go to every part.
+/// Returns 0, or 104 for a bad flag (`error: ...` on `err`).
+[[nodiscard]] int run_manifest(std::string_view program, std::span<const std::string_view> args, std::FILE* out = stdout,
+                               std::FILE* err = stderr);
+
 }  // namespace stampede
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)

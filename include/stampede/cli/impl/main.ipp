@@ -8,6 +8,7 @@
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
 #include <stampede/report/end_of_test.hpp>
+#include <stampede/report/kubernetes.hpp>
 #include <stampede/report/merge.hpp>
 #include <stampede/report/outputs.hpp>
 #include <stampede/report/prometheus_output.hpp>
@@ -135,6 +136,7 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     }
     return run_merge(program, args.subspan(1), &test, out, err);
   }
+  if (!args.empty() && args.front() == "manifest") return run_manifest(program, args.subspan(1), out, err);
   try {
     cli_options options;
     try {
@@ -357,6 +359,96 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
   } catch (const std::exception& e) {
     std::fprintf(err, "error: %s\n", e.what());
     return exit_code::generic_error;
+  }
+}
+
+STAMPEDE_DECL int run_manifest(std::string_view program, std::span<const std::string_view> args, std::FILE* out,
+                                std::FILE* err) {
+  namespace d = detail::cli;
+  const std::string usage = fmt::format(
+      "{} manifest kubernetes --parallelism N --image IMAGE [--start-delay 60s] [--name NAME] [--program PATH] "
+      "[--cpu C] [--memory M] [--no-spread] [-- TEST FLAGS...]",
+      program);
+  try {
+    if (args.empty() || args.front() != "kubernetes") {
+      if (!args.empty() && (args.front() == "-h" || args.front() == "--help")) {
+        d::print(out, "Usage: " + usage + "\n");
+        return exit_code::ok;
+      }
+      throw usage_error("manifest knows one platform, kubernetes: " + usage);
+    }
+    kubernetes_manifest_options o;
+    // The name: the program's, as a DNS label (lowercase; '_' and '.' become '-').
+    for (const char c : program) {
+      if (c >= 'A' && c <= 'Z') {
+        o.name += static_cast<char>(c - 'A' + 'a');
+      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+        o.name += c;
+      } else {
+        o.name += '-';
+      }
+    }
+    o.program = "/app/" + std::string{program};
+    std::chrono::nanoseconds start_delay = std::chrono::seconds{60};
+    bool have_parallelism = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const auto a = args[i];
+      if (a == "--") {
+        for (++i; i < args.size(); ++i) o.extra_args.emplace_back(args[i]);
+        break;
+      }
+      std::string_view name = a;
+      std::optional<std::string_view> value;
+      if (const auto eq = a.find('='); eq != std::string_view::npos) {
+        name = a.substr(0, eq);
+        value = a.substr(eq + 1);
+      }
+      if (name == "--no-spread") {
+        o.spread = false;
+        continue;
+      }
+      if (!value) {
+        if (i + 1 >= args.size()) throw usage_error(fmt::format("{} needs a value: {}", name, usage));
+        value = args[++i];
+      }
+      const std::string v{*value};
+      if (name == "--parallelism") {
+        const auto n = d::parse_int<std::int64_t>(v);
+        if (!n || *n < 1) throw usage_error(fmt::format("--parallelism: expected a whole number of parts, at least 1, got \"{}\"", v));
+        o.parallelism = *n;
+        have_parallelism = true;
+      } else if (name == "--image") {
+        o.image = v;
+      } else if (name == "--name") {
+        o.name = v;
+      } else if (name == "--program") {
+        o.program = v;
+      } else if (name == "--cpu") {
+        o.cpu = v;
+      } else if (name == "--memory") {
+        o.memory = v;
+      } else if (name == "--start-delay") {
+        try {
+          start_delay = parse_duration(v);
+        } catch (const usage_error& e) {
+          throw usage_error(fmt::format("--start-delay: {}", e.what()));
+        }
+        if (start_delay < std::chrono::nanoseconds{0}) throw usage_error("--start-delay must not be negative");
+      } else {
+        throw usage_error(fmt::format("manifest kubernetes does not take {}: {}", name, usage));
+      }
+    }
+    if (!have_parallelism) throw usage_error("manifest kubernetes needs --parallelism N: " + usage);
+    if (o.image.empty()) throw usage_error("manifest kubernetes needs --image IMAGE: " + usage);
+    if (start_delay > std::chrono::nanoseconds{0}) {
+      const auto at = std::chrono::ceil<std::chrono::seconds>(std::chrono::system_clock::now() +
+                                                               std::chrono::duration_cast<std::chrono::system_clock::duration>(start_delay));
+      o.start_at = std::chrono::system_clock::time_point{std::chrono::duration_cast<std::chrono::system_clock::duration>(at.time_since_epoch())};
+    }
+    d::print(out, kubernetes_manifest(o));
+    return exit_code::ok;
+  } catch (const usage_error& e) {
+    return d::usage_failure(err, program, e);
   }
 }
 

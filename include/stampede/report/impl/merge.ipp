@@ -79,6 +79,17 @@ class part_sum {
       }
     }
   }
+  // The sum over [start, end), whatever the parts' own spans were.
+  [[nodiscard]] snapshot take(std::chrono::nanoseconds start, std::chrono::nanoseconds end) {
+    snapshot out{start, end};
+    if (rest_) {
+      for (auto& e : std::move(*rest_).release_entries()) out.add(std::move(e.metric), std::move(e.data));
+    }
+    rest_.reset();
+    for (auto& [name, gauge] : gauges_) out.add(gauge.first, gauge.second ? sink{*gauge.second} : sink{gauge_sink{}});
+    gauges_.clear();
+    return out;
+  }
   [[nodiscard]] snapshot take() {
     snapshot out = rest_ ? std::move(*rest_) : snapshot{};
     rest_.reset();
@@ -246,26 +257,42 @@ STAMPEDE_DECL merged_result merge_parts(const std::vector<result_part>& parts, c
     }
   }
 
-  // Intervals, aligned on the time since each part's start: a bucket as long as the longest
-  // interval any part kept (a long part's intervals are merged in pairs, so lengths are the
-  // tick times a power of two and shorter ones fall wholly inside a bucket).
+  // Intervals, aligned on the time since each part's start. A part's intervals are its ticks
+  // (or, for a long run, ticks merged in pairs, twice as long): interval k starts a little
+  // after k times its length. Each goes to the bucket of the longest length any part has,
+  // by its middle, so a part's shorter intervals fall wholly into the longer ones and the
+  // ticks' jitter never moves an interval to a neighbour's bucket. Buckets span their nominal
+  // time, so they follow one another without overlap.
+  const auto nominal = [](const std::vector<snapshot>& intervals) {
+    if (intervals.size() >= 2) return intervals.back().start() / static_cast<std::int64_t>(intervals.size() - 1);
+    return intervals.empty() ? nanoseconds{0} : intervals.front().duration();
+  };
   nanoseconds bucket{0};
+  for (const auto* p : ours) bucket = std::max(bucket, nominal(p->document.intervals));
+  std::map<std::int64_t, std::pair<d::part_sum, nanoseconds>> buckets;  // bucket → sum, latest end
   for (const auto* p : ours) {
-    for (const auto& i : p->document.intervals) bucket = std::max(bucket, i.duration());
-  }
-  std::map<std::int64_t, d::part_sum> buckets;
-  for (const auto* p : ours) {
+    const auto own = nominal(p->document.intervals);
     std::map<std::int64_t, snapshot> mine;  // one part's intervals per bucket: a gauge's later value wins
     for (const auto& i : p->document.intervals) {
-      const auto b = bucket.count() > 0 ? i.start().count() / bucket.count() : 0;
+      const auto b = bucket.count() > 0 ? (i.start() + own / 2).count() / bucket.count() : 0;
       auto [it, fresh] = mine.try_emplace(b, i);
       if (!fresh) it->second.merge(i);
     }
-    for (const auto& [b, s] : mine) buckets[b].add(s);
+    for (const auto& [b, s] : mine) {
+      auto& [sum, end] = buckets[b];
+      sum.add(s);
+      end = std::max(end, s.end());
+    }
   }
   auto& intervals = out.intervals;
   intervals.reserve(buckets.size());
-  for (auto& [b, sum] : buckets) intervals.push_back(sum.take());
+  for (auto it = buckets.begin(); it != buckets.end(); ++it) {
+    const auto start = bucket * it->first;
+    const auto end = std::next(it) == buckets.end() ? std::max(it->second.second, start + nanoseconds{1})
+                                                   : std::min(bucket * (it->first + 1), bucket * std::next(it)->first);
+    intervals.push_back(it->second.first.take(start, end));
+  }
+  if (!intervals.empty()) run.duration = std::max(run.duration, intervals.back().end());
 
   // The whole run: every entry merged, the VU gauges from the parts' last values and the
   // summed intervals' extremes.

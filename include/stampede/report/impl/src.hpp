@@ -12,6 +12,7 @@
 #include <stampede/report/impl/end_of_test.ipp>
 #include <stampede/report/impl/json_output.ipp>
 #include <stampede/report/impl/junit_output.ipp>
+#include <stampede/report/impl/kubernetes.ipp>
 #include <stampede/report/impl/merge.ipp>
 #include <stampede/report/impl/outputs.ipp>
 #include <stampede/report/impl/progress.ipp>
