@@ -390,6 +390,30 @@ def compile_time(a, facts):
     return "### Compile time (`benchmarks/compile_time --levels O2`, ratios to an Asio floor program)\n\n" + "\n".join(parts)
 
 
+def merge(a, facts):
+    """benchmarks/merge_bench.cpp: reading and merging N result files, beside Python's json.load."""
+    d = Path(a.work) / "merge"
+    if not d.is_dir():
+        return None
+    rows = []
+    for n in sorted(int(p.name.split("-")[1].split(".")[0]) for p in d.glob("stampede-*.txt")):
+        size = re.search(r"bytes_per_part=(\d+)", read(d / f"write-{n}.txt"))
+        ours = read(d / f"stampede-{n}.time").split()
+        peer = read(d / f"python-{n}.time").split()
+        figures = re.search(r"read_s=([\d.]+) merge_s=([\d.]+)", read(d / f"stampede-{n}.txt"))
+        if not size or len(ours) < 2 or len(peer) < 2 or not figures:
+            rows.append([str(n), "failed", "", "", "", "", ""])
+            continue
+        t, rss = float(ours[0]), int(ours[1])
+        pt, prss = float(peer[0]), int(peer[1])
+        rows.append([f"{n:,}", f"{int(size.group(1)) / 1024:,.0f} KiB", f"{t:.2f} s ({float(figures.group(2)):.2f} s merging)",
+                     f"{rss / 1024:,.0f} MiB", f"{pt:.2f} s", f"{prss / 1024:,.0f} MiB", f"{pt / t:.1f}×" if t > 0 else ""])
+    return ("### Merging the parts of a distributed test (`merge_bench`: read, check and merge N result files "
+            "of a one-minute part; pinned to core 0)\n\n"
+            + table(["parts", "result file per part", "stampede read + merge", "peak RSS",
+                     "Python json.load (parse only)", "peak RSS", "Python / stampede time"], rows))
+
+
 def targets(facts):
     rows = []
 
@@ -454,7 +478,7 @@ def main():
     a = p.parse_args()
     facts = {}
     sections = [header(a)]
-    for f in (efficiency, memory, coordinated_omission, micro, compile_time):
+    for f in (efficiency, memory, coordinated_omission, micro, compile_time, merge):
         s = f(a, facts)
         if s:
             sections.append(s)

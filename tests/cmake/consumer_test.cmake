@@ -39,6 +39,11 @@ if(MODE STREQUAL "find_package")
       message(FATAL_ERROR "the install is missing ${f}")
     endif()
   endforeach()
+  # The component `tool`: the standalone stampede program, which runs from the prefix.
+  if(NOT EXISTS "${prefix}/bin/stampede")
+    message(FATAL_ERROR "the install is missing bin/stampede (the component tool)")
+  endif()
+  run("${prefix}/bin/stampede" --help)
   run("${CMAKE_COMMAND}" -S "${tests_dir}/find_package" -B "${build}" ${configure_args}
       "-DCMAKE_PREFIX_PATH=${prefix}")
 

@@ -48,10 +48,11 @@ sp::load_test the_test() {
 }
 
 // One run on a manual time, its result document as a result file would hold it.
-sp::result_document simulate(const sp::load_test& test, const sp::execution_tuple& part, sp::result* out = nullptr) {
+sp::result_document simulate(const sp::load_test& test, const sp::execution_tuple& part, sp::result* out = nullptr,
+                             std::size_t max_intervals = 1200) {
   sp::manual_time time;
   stampede_test::temp_file file{"merge-part.json"};
-  sp::result_output output{file.path};
+  sp::result_output output{file.path, max_intervals};
   auto r = sp::run(test, {.threads = 2, .seed = 3, .part = part, .observers = {&output}, .time = &time});
   if (out != nullptr) *out = r;
   return sp::result_document_from_json(stampede_test::read_text(file.path));
@@ -312,4 +313,67 @@ TEST_CASE("a threshold that fails on the merged data fails the merge with 99") {
   CHECK(contains(r.out, "med<100"));
   // Without the thresholds, the same merge passes.
   CHECK(run_main({"merge", a.path, b.path, "--no-thresholds"}, test).code == 0);
+}
+
+TEST_CASE("without the test (the standalone tool), any test's parts merge and no threshold is judged") {
+  stampede_test::temp_file a{"tool-0.json"}, b{"tool-1.json"};
+  const auto test = quick_test("med<100");  // fails on the merged data
+  for (const auto& [index, file] : std::vector<std::pair<int, const std::string*>>{{0, &a.path}, {1, &b.path}}) {
+    CHECK(run_main({"-q", "--threads", "1", "--execution-segment-index", std::to_string(index),
+                    "--execution-segment-count", "2", "--out", "result=" + *file},
+                   test)
+              .code == 0);
+  }
+  const std::vector<std::string_view> args{a.path, b.path};
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  REQUIRE(out != nullptr);
+  REQUIRE(err != nullptr);
+  const int code = sp::run_merge("stampede", args, nullptr, out, err);
+  const auto text = sp::testing::file_text(out);
+  const auto errors = sp::testing::file_text(err);
+  std::fclose(out);
+  std::fclose(err);
+  INFO(errors);
+  CHECK(code == 0);
+  CHECK(contains(errors, "merged from 2 parts"));
+  CHECK(contains(text, "work_time"));
+  CHECK(!contains(text, "THRESHOLDS"));
+  // Parts of two different tests do not merge even without the test.
+  stampede_test::temp_file c{"tool-other.json"};
+  CHECK(run_main({"-q", "--threads", "1", "--execution-segment-index", "1", "--execution-segment-count", "2", "--out",
+                  "result=" + c.path},
+                 quick_test("med<200"))
+            .code == 0);
+  const std::vector<std::string_view> mixed{a.path, c.path};
+  std::FILE* sink = std::tmpfile();
+  REQUIRE(sink != nullptr);
+  CHECK(sp::run_merge("stampede", mixed, nullptr, sink, sink) == sp::exit_code::parts_incomplete);
+  std::fclose(sink);
+}
+
+TEST_CASE("parts whose intervals have different lengths merge into aligned intervals of the longest") {
+  const auto test = the_test();
+  const auto sequence = sp::execution_segment_sequence::parse("0,1/3,2/3,1");
+  sp::part_merger merger{&test};
+  std::size_t i = 0;
+  for (const auto& segment : sequence.segments()) {
+    // The first part kept at most 4 intervals, so they were merged up to 4 s; the others 1 s.
+    const auto doc = simulate(test, sp::execution_tuple{segment, sequence}, nullptr, i == 0 ? 4 : 1200);
+    merger.add({"part" + std::to_string(i++), doc});
+  }
+  const auto merged = merger.finish();
+  REQUIRE(merged.intervals.size() >= 2);
+  double iterations = 0;
+  for (std::size_t k = 0; k < merged.intervals.size(); ++k) {
+    const auto& interval = merged.intervals[k];
+    if (k + 1 < merged.intervals.size()) {
+      CHECK(interval.duration() == merged.intervals[0].duration());  // the longest length
+      CHECK(interval.end() <= merged.intervals[k + 1].start());
+    }
+    if (const auto* s = interval.find(sp::iterations.descriptor())) iterations += std::get<sp::counter_sink>(*s).sum;
+  }
+  CHECK(merged.intervals[0].duration() >= 4s);
+  CHECK(iterations == 761);
+  CHECK(merged.run.complete_iterations() == 761);
 }

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,41 @@ struct merged_result {
   /// the lateness a part reported joining a synchronised start (`result::start_skew`), the
   /// larger.
   std::chrono::nanoseconds largest_skew{0};
+};
+
+/// Merges parts one at a time, keeping only small facts per part and the running sums, so that
+/// merging a thousand parts takes the memory of one. `merge_parts` is `add` for each part, then
+/// `finish`; see it for the rules.
+///
+/// ```cpp
+/// stampede::part_merger merger{&test};
+/// for (const auto& file : files) {
+///   for (const auto& part : stampede::read_result_parts(read(file), file)) merger.add(part);
+/// }
+/// const auto merged = merger.finish();
+/// ```
+class part_merger {
+ public:
+  /// With `test` (not owned; it must outlive the merger), its fingerprint is the reference and
+  /// its thresholds are judged; without, the first part's fingerprint and none.
+  explicit part_merger(const load_test* test = nullptr);
+  ~part_merger();
+  part_merger(part_merger&&) noexcept;
+  part_merger& operator=(part_merger&&) noexcept;
+  part_merger(const part_merger&) = delete;
+  part_merger& operator=(const part_merger&) = delete;
+
+  /// Adds a part. One of another test or another sequence is set aside and named by `finish`.
+  /// Throws `usage_error` when its entries cannot merge with the others (the same metric with
+  /// different types or histogram settings).
+  void add(const result_part& part);
+  /// The merged result. Throws as `merge_parts` does; the merger is spent afterwards.
+  [[nodiscard]] merged_result finish();
+
+ private:
+  struct state;
+  const load_test* test_;
+  std::unique_ptr<state> state_;
 };
 
 /// Merges `parts` into the result of the whole test.

@@ -302,8 +302,9 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
       }
     }
 
-    // The parts, read whole: result files come from other machines and are checked field by field.
-    std::vector<result_part> parts;
+    // The parts, one file at a time into the merger: result files come from other machines
+    // and are checked field by field; only the running sums stay in memory.
+    part_merger merger{test};
     for (const auto& file : files) {
       std::string text;
       std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
@@ -313,12 +314,12 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
       const bool failed = std::ferror(f) != 0;
       if (f != stdin) std::fclose(f);
       if (failed) throw usage_error(fmt::format("cannot read \"{}\"", file));
-      for (auto& p : read_result_parts(text, file)) parts.push_back(std::move(p));
+      for (const auto& p : read_result_parts(text, file)) merger.add(p);
     }
 
     merged_result merged;
     try {
-      merged = merge_parts(parts, test);
+      merged = merger.finish();
     } catch (const incomplete_parts& e) {
       d::print(err, fmt::format("error: {}\n", e.what()));
       return exit_code::parts_incomplete;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <variant>
@@ -103,12 +104,6 @@ class part_sum {
   std::map<std::string, std::pair<metric_descriptor, std::optional<gauge_sink>>> gauges_;
 };
 
-STAMPEDE_DECL std::string describe_sources(const std::vector<const result_part*>& parts) {
-  std::string out;
-  for (const auto* p : parts) out += (out.empty() ? "" : ", ") + p->source;
-  return out;
-}
-
 }  // namespace detail::merge
 
 STAMPEDE_DECL std::vector<result_part> read_result_parts(std::string_view text, const std::string& source) {
@@ -163,142 +158,203 @@ STAMPEDE_DECL std::vector<result_part> read_result_parts(std::string_view text, 
   return out;
 }
 
-STAMPEDE_DECL merged_result merge_parts(const std::vector<result_part>& parts, const load_test* test) {
+// What a merger keeps between parts: small facts per part, and the running sums.
+struct part_merger::state {
+  struct part_facts {
+    std::string source;
+    std::string segment;
+    std::chrono::system_clock::time_point started_at;
+    std::chrono::nanoseconds duration;
+    std::chrono::nanoseconds start_skew;
+  };
+  struct bucket {
+    detail::merge::part_sum sum;
+    std::chrono::nanoseconds end{0};
+  };
+  std::optional<std::string> fingerprint;
+  std::optional<std::string> sequence;
+  std::vector<std::string> problems;
+  std::vector<part_facts> parts;
+  std::uint64_t seed = 0;
+  unsigned shards = 0;
+  std::optional<std::chrono::nanoseconds> generator_cpu;
+  run_status status = run_status::finished;
+  std::string message;
+  std::vector<scenario_outcome> scenarios;
+  std::vector<iteration_error> errors;
+  detail::merge::part_sum total;
+  /// Interval length (ns) → bucket → the parts' intervals there, summed.
+  std::map<std::int64_t, std::map<std::int64_t, bucket>> levels;
+};
+
+STAMPEDE_DECL part_merger::part_merger(const load_test* test) : test_{test}, state_{std::make_unique<state>()} {
+  if (test_ != nullptr) state_->fingerprint = fingerprint(*test_);
+}
+
+STAMPEDE_DECL part_merger::~part_merger() = default;
+STAMPEDE_DECL part_merger::part_merger(part_merger&&) noexcept = default;
+STAMPEDE_DECL part_merger& part_merger::operator=(part_merger&&) noexcept = default;
+
+STAMPEDE_DECL void part_merger::add(const result_part& part) {
   namespace d = detail::merge;
+  auto& st = *state_;
   using std::chrono::nanoseconds;
-  if (parts.empty()) throw usage_error("merge: no parts to merge");
+  const auto& doc = part.document;
+  if (!st.fingerprint) st.fingerprint = doc.test;  // without the test, the first part's
+  if (doc.test != *st.fingerprint) {
+    st.problems.push_back(fmt::format("{} is a part of another test (fingerprint {}, expected {}{})", part.source, doc.test,
+                                    *st.fingerprint, test_ != nullptr ? ", this test's" : ", the first part's"));
+    return;
+  }
+  if (!st.sequence) st.sequence = doc.sequence;
+  if (doc.sequence != *st.sequence) {
+    st.problems.push_back(fmt::format("{} ran segment {} of another sequence ({}, expected {})", part.source, doc.segment,
+                                    doc.sequence, *st.sequence));
+    return;
+  }
+  st.parts.push_back({part.source, doc.segment, doc.started_at, doc.duration, doc.start_skew});
+  if (st.parts.size() == 1) st.seed = doc.seed;
+  st.shards += doc.shards;
+  if (doc.generator_cpu) st.generator_cpu = st.generator_cpu.value_or(nanoseconds{0}) + *doc.generator_cpu;
+  if (doc.status != run_status::finished && st.status == run_status::finished) {
+    st.status = doc.status;
+    st.message = fmt::format("{} (segment {}): {}", part.source, doc.segment, doc.message);
+  }
+  for (const auto& s : doc.scenarios) {
+    auto it = std::find_if(st.scenarios.begin(), st.scenarios.end(), [&](const auto& m) { return m.name == s.name; });
+    if (it == st.scenarios.end()) {
+      st.scenarios.push_back({s.name, s.description, 0, 0, 0});
+      it = std::prev(st.scenarios.end());
+    }
+    it->complete += s.complete;
+    it->interrupted += s.interrupted;
+    it->max_vus += s.max_vus;
+  }
+  for (const auto& e : doc.errors) {
+    auto it = std::find_if(st.errors.begin(), st.errors.end(),
+                           [&](const auto& m) { return m.scenario == e.scenario && m.message == e.message; });
+    if (it == st.errors.end()) {
+      st.errors.push_back(e);
+    } else {
+      it->count += e.count;
+    }
+  }
+  st.total.add(doc.metrics);
+  // The part's intervals, each in its own bucket of the part's interval length: interval k
+  // starts a little after k times that length (ticks, or ticks merged in pairs in a long run).
+  const auto& intervals = doc.intervals;
+  if (intervals.empty()) return;
+  const auto length = intervals.size() >= 2 ? intervals.back().start() / static_cast<std::int64_t>(intervals.size() - 1)
+                                            : intervals.front().duration();
+  if (length <= nanoseconds{0}) return;
+  auto& level = st.levels[length.count()];
+  std::map<std::int64_t, snapshot> mine;  // one part's intervals per bucket: a gauge's later value wins
+  for (const auto& i : intervals) {
+    const auto b = (i.start() + length / 2).count() / length.count();
+    auto [it, fresh] = mine.try_emplace(b, i);
+    if (!fresh) it->second.merge(i);
+  }
+  for (const auto& [b, s] : mine) {
+    auto& bucket = level[b];
+    bucket.sum.add(s);
+    bucket.end = std::max(bucket.end, s.end());
+  }
+}
+
+STAMPEDE_DECL merged_result part_merger::finish() {
+  namespace d = detail::merge;
+  auto& st = *state_;
+  using std::chrono::nanoseconds;
+  if (st.parts.empty() && st.problems.empty()) throw usage_error("merge: no parts to merge");
+  if (st.parts.empty()) throw incomplete_parts(fmt::format("merge: {}", st.problems.front()));
 
   // --- one test, one sequence, every segment once --------------------------------------------
-  std::vector<std::string> problems;
-  const auto expected_test = test != nullptr ? fingerprint(*test) : parts.front().document.test;
-  std::vector<const result_part*> ours;
-  for (const auto& p : parts) {
-    if (p.document.test != expected_test) {
-      problems.push_back(fmt::format("{} is a part of another test (fingerprint {}, expected {}{})", p.source,
-                                     p.document.test, expected_test, test != nullptr ? ", this test's" : ", the first part's"));
-    } else {
-      ours.push_back(&p);
-    }
-  }
-  if (ours.empty()) throw incomplete_parts(fmt::format("merge: {}", problems.front()));
-  const auto& sequence_text = ours.front()->document.sequence;
-  const auto sequence = execution_segment_sequence::parse(sequence_text);
-  std::vector<std::vector<const result_part*>> by_segment(sequence.size());
-  for (const auto* p : ours) {
-    if (p->document.sequence != sequence_text) {
-      problems.push_back(fmt::format("{} ran segment {} of another sequence ({}, expected {})", p->source,
-                                     p->document.segment, p->document.sequence, sequence_text));
-      continue;
-    }
-    by_segment[sequence.find(execution_segment::parse(p->document.segment))].push_back(p);
-  }
+  auto problems = st.problems;
+  const auto sequence = execution_segment_sequence::parse(*st.sequence);
+  std::vector<std::vector<const state::part_facts*>> by_segment(sequence.size());
+  for (const auto& p : st.parts) by_segment[sequence.find(execution_segment::parse(p.segment))].push_back(&p);
   for (std::size_t i = 0; i < by_segment.size(); ++i) {
     const auto segment = sequence.segments()[i].to_string();
     if (by_segment[i].empty()) {
       problems.push_back(fmt::format("segment {} (part {} of {}) is missing", segment, i, sequence.size()));
     } else if (by_segment[i].size() > 1) {
-      problems.push_back(fmt::format("segment {} is there {} times: {}", segment, by_segment[i].size(),
-                                     d::describe_sources(by_segment[i])));
+      std::string sources;
+      for (const auto* p : by_segment[i]) sources += (sources.empty() ? "" : ", ") + p->source;
+      problems.push_back(fmt::format("segment {} is there {} times: {}", segment, by_segment[i].size(), sources));
     }
   }
   if (!problems.empty()) {
-    std::string message = fmt::format("merge: the parts do not make up the test exactly once (sequence {}):", sequence_text);
+    std::string message = fmt::format("merge: the parts do not make up the test exactly once (sequence {}):", *st.sequence);
     for (const auto& p : problems) message += "\n  - " + p;
     throw incomplete_parts(message);
   }
 
-  // --- the merge ------------------------------------------------------------------------------
+  // --- the merged run -------------------------------------------------------------------------
   merged_result out;
-  out.parts = ours.size();
-  out.sequence = sequence_text;
+  out.parts = st.parts.size();
+  out.sequence = *st.sequence;
   auto& run = out.run;
-  const auto earliest = std::min_element(ours.begin(), ours.end(), [](const auto* a, const auto* b) {
-                          return a->document.started_at < b->document.started_at;
-                        });
-  run.started_at = (*earliest)->document.started_at;
-  run.seed = ours.front()->document.seed;
-  for (const auto* p : ours) {
-    const auto& doc = p->document;
-    const auto offset = std::chrono::duration_cast<nanoseconds>(doc.started_at - run.started_at);
-    out.largest_skew = std::max({out.largest_skew, offset, doc.start_skew});
-    run.duration = std::max(run.duration, offset + doc.duration);
-    run.shards += doc.shards;
-    if (doc.generator_cpu) run.generator_cpu = run.generator_cpu.value_or(nanoseconds{0}) + *doc.generator_cpu;
-    if (doc.status != run_status::finished && run.status == run_status::finished) {
-      run.status = doc.status;
-      run.message = fmt::format("{} (segment {}): {}", p->source, doc.segment, doc.message);
-    }
-    for (const auto& s : doc.scenarios) {
-      auto it = std::find_if(run.scenarios.begin(), run.scenarios.end(), [&](const auto& m) { return m.name == s.name; });
-      if (it == run.scenarios.end()) {
-        run.scenarios.push_back({s.name, s.description, 0, 0, 0});
-        it = std::prev(run.scenarios.end());
-      }
-      it->complete += s.complete;
-      it->interrupted += s.interrupted;
-      it->max_vus += s.max_vus;
-    }
-    for (const auto& e : doc.errors) {
-      auto it = std::find_if(run.errors.begin(), run.errors.end(),
-                             [&](const auto& m) { return m.scenario == e.scenario && m.message == e.message; });
-      if (it == run.errors.end()) {
-        run.errors.push_back(e);
-      } else {
-        it->count += e.count;
-      }
-    }
+  run.started_at = std::min_element(st.parts.begin(), st.parts.end(), [](const auto& a, const auto& b) {
+                     return a.started_at < b.started_at;
+                   })->started_at;
+  for (const auto& p : st.parts) {
+    const auto offset = std::chrono::duration_cast<nanoseconds>(p.started_at - run.started_at);
+    out.largest_skew = std::max({out.largest_skew, offset, p.start_skew});
+    run.duration = std::max(run.duration, offset + p.duration);
   }
-  if (test != nullptr) {
-    run.summary_format = test->summary;
+  run.seed = st.seed;
+  run.shards = st.shards;
+  run.generator_cpu = st.generator_cpu;
+  run.status = st.status;
+  run.message = st.message;
+  run.scenarios = st.scenarios;
+  run.errors = st.errors;
+  if (test_ != nullptr) {
+    run.summary_format = test_->summary;
     for (auto& s : run.scenarios) {
-      for (const auto& def : test->scenarios) {
+      for (const auto& def : test_->scenarios) {
         if (def.name == s.name) s.description = describe(def.executor, def.graceful_stop, def.start_time);
       }
     }
   }
 
-  // Intervals, aligned on the time since each part's start. A part's intervals are its ticks
-  // (or, for a long run, ticks merged in pairs, twice as long): interval k starts a little
-  // after k times its length. Each goes to the bucket of the longest length any part has,
-  // by its middle, so a part's shorter intervals fall wholly into the longer ones and the
-  // ticks' jitter never moves an interval to a neighbour's bucket. Buckets span their nominal
-  // time, so they follow one another without overlap.
-  const auto nominal = [](const std::vector<snapshot>& intervals) {
-    if (intervals.size() >= 2) return intervals.back().start() / static_cast<std::int64_t>(intervals.size() - 1);
-    return intervals.empty() ? nanoseconds{0} : intervals.front().duration();
-  };
-  nanoseconds bucket{0};
-  for (const auto* p : ours) bucket = std::max(bucket, nominal(p->document.intervals));
-  std::map<std::int64_t, std::pair<d::part_sum, nanoseconds>> buckets;  // bucket → sum, latest end
-  for (const auto* p : ours) {
-    const auto own = nominal(p->document.intervals);
-    std::map<std::int64_t, snapshot> mine;  // one part's intervals per bucket: a gauge's later value wins
-    for (const auto& i : p->document.intervals) {
-      const auto b = bucket.count() > 0 ? (i.start() + own / 2).count() / bucket.count() : 0;
-      auto [it, fresh] = mine.try_emplace(b, i);
-      if (!fresh) it->second.merge(i);
+  // Intervals: each level's buckets fold into buckets of the longest length any part has (by
+  // their middle, so ticks' jitter never moves one to a neighbour) — the same parts at
+  // successive times, so a gauge's later value wins — and then the levels, which hold
+  // different parts, add up. Buckets span their nominal time and follow one another.
+  const auto longest = st.levels.empty() ? std::int64_t{0} : st.levels.rbegin()->first;
+  std::map<std::int64_t, std::pair<d::part_sum, nanoseconds>> buckets;  // bucket → sum over levels, latest end
+  for (auto& [length, level] : st.levels) {
+    std::map<std::int64_t, snapshot> folded;
+    std::map<std::int64_t, nanoseconds> ends;
+    for (auto& [b, bucket] : level) {
+      auto s = bucket.sum.take(nanoseconds{b * length}, nanoseconds{(b + 1) * length});
+      const auto c = (b * length + length / 2) / longest;
+      auto [it, fresh] = folded.try_emplace(c, std::move(s));
+      if (!fresh) it->second.merge(s);
+      ends[c] = std::max(ends[c], bucket.end);
     }
-    for (const auto& [b, s] : mine) {
-      auto& [sum, end] = buckets[b];
+    for (const auto& [c, s] : folded) {
+      auto& [sum, end] = buckets[c];
       sum.add(s);
-      end = std::max(end, s.end());
+      end = std::max(end, ends[c]);
     }
   }
+  st.levels.clear();
   auto& intervals = out.intervals;
   intervals.reserve(buckets.size());
   for (auto it = buckets.begin(); it != buckets.end(); ++it) {
-    const auto start = bucket * it->first;
-    const auto end = std::next(it) == buckets.end() ? std::max(it->second.second, start + nanoseconds{1})
-                                                   : std::min(bucket * (it->first + 1), bucket * std::next(it)->first);
+    const auto start = nanoseconds{longest * it->first};
+    const auto end = std::next(it) == buckets.end()
+                         ? std::max(it->second.second, start + nanoseconds{1})
+                         : nanoseconds{longest * std::min(it->first + 1, std::next(it)->first)};
     intervals.push_back(it->second.first.take(start, end));
   }
   if (!intervals.empty()) run.duration = std::max(run.duration, intervals.back().end());
 
   // The whole run: every entry merged, the VU gauges from the parts' last values and the
   // summed intervals' extremes.
-  d::part_sum total_sum;
-  for (const auto* p : ours) total_sum.add(p->document.metrics);
-  run.metrics = total_sum.take();
+  run.metrics = st.total.take();
   {
     std::vector<snapshot_entry> entries = snapshot{run.metrics}.release_entries();
     snapshot fixed{run.metrics.start(), run.metrics.end()};
@@ -323,8 +379,8 @@ STAMPEDE_DECL merged_result merge_parts(const std::vector<result_part>& parts, c
   for (const auto& i : intervals) run.series.add(i);
 
   // The verdict, once, on everything.
-  if (test != nullptr) {
-    const auto thresholds = detail::resolve_thresholds(*test);
+  if (test_ != nullptr) {
+    const auto thresholds = detail::resolve_thresholds(*test_);
     window_tracker windows{thresholds};
     for (const auto& i : intervals) windows.add(i);
     windows.finish(run.duration);
@@ -332,6 +388,12 @@ STAMPEDE_DECL merged_result merge_parts(const std::vector<result_part>& parts, c
     for (const auto& t : thresholds) run.thresholds.push_back(t.evaluate(source));
   }
   return out;
+}
+
+STAMPEDE_DECL merged_result merge_parts(const std::vector<result_part>& parts, const load_test* test) {
+  part_merger merger{test};
+  for (const auto& p : parts) merger.add(p);
+  return merger.finish();
 }
 
 }  // namespace stampede
