@@ -8,7 +8,7 @@
 #include <stampede/report/result_file.hpp>
 
 #include "support/catch_compat.hpp"
-#include "support/file_text.hpp"
+#include "support/cli_run.hpp"
 #include "support/temp_file.hpp"
 
 #include <cstdio>
@@ -115,23 +115,8 @@ TEST_CASE("from the environment: mpirun, MPICH, Slurm and a Kubernetes Indexed J
 
 namespace {
 
-struct outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-outcome run_main(std::initializer_list<std::string_view> args, sp::load_test test) {
-  const std::vector<std::string_view> v{args};
-  std::FILE* out = std::tmpfile();
-  std::FILE* err = std::tmpfile();
-  REQUIRE(out != nullptr);
-  REQUIRE(err != nullptr);
-  const int code = sp::run_cli("todos", v, std::move(test), out, err);
-  outcome o{code, sp::testing::file_text(out), sp::testing::file_text(err)};
-  std::fclose(out);
-  std::fclose(err);
-  return o;
+sp::testing::cli_outcome run_main(std::initializer_list<std::string_view> args, sp::load_test test) {
+  return sp::testing::run_cli_captured(std::vector<std::string_view>{args}, std::move(test));
 }
 
 sp::task<> quick(sp::vu&) { co_return; }

@@ -10,6 +10,7 @@
 #include <stampede/report/result_file.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/cli_run.hpp"
 #include "support/file_text.hpp"
 #include "support/temp_file.hpp"
 
@@ -208,23 +209,8 @@ TEST_CASE("logs carry result documents between marker lines, prefixed or not") {
 
 namespace {
 
-struct outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-outcome run_main(const std::vector<std::string>& args, const sp::load_test& test) {
-  const std::vector<std::string_view> v(args.begin(), args.end());
-  std::FILE* out = std::tmpfile();
-  std::FILE* err = std::tmpfile();
-  REQUIRE(out != nullptr);
-  REQUIRE(err != nullptr);
-  const int code = sp::run_cli("todos", v, test, out, err);
-  outcome o{code, sp::testing::file_text(out), sp::testing::file_text(err)};
-  std::fclose(out);
-  std::fclose(err);
-  return o;
+sp::testing::cli_outcome run_main(const std::vector<std::string>& args, const sp::load_test& test) {
+  return sp::testing::run_cli_captured(args, test);
 }
 
 sp::task<> quick(sp::vu& u) {

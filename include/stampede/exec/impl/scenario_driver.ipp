@@ -188,7 +188,8 @@ STAMPEDE_DECL task<> scenario_driver::drive_iterations(std::int64_t vu_count, na
 STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_process process,
                                               std::int64_t pre_allocated, std::int64_t whole_max) {
   const auto max = sc_.max_vus;
-  // Only shards that own at least one VU take arrivals, dealt round-robin among them.
+  // Only shards that own at least one VU take arrivals, dealt as the VUs are: arrival n to
+  // the shard of VU n mod max_vus, so that each shard's share follows its VUs.
   const auto shards = std::min<std::size_t>(shard_count_, static_cast<std::size_t>(std::max<std::int64_t>(max, 1)));
   if (shard_.index >= shards) co_return;
   const auto local_max = static_cast<std::size_t>(local_share(max, shards));
@@ -204,7 +205,7 @@ STAMPEDE_DECL task<> scenario_driver::drive_arrivals(arrival_plan plan, arrival_
   while (accepting_) {
     const auto arrival = schedule.next();
     if (!arrival) break;
-    if (arrival->index_in_part % shards != shard_.index) continue;
+    if ((arrival->index_in_part % static_cast<std::uint64_t>(max)) % shards != shard_.index) continue;
     const auto due = arrival->at;
     if (def().start_time + due < shard_.run->late_by) {
       // Due before this part joined a synchronised start it was late for: missed, as k6
