@@ -190,8 +190,9 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
       return d::usage_failure(err, program, e);
     }
     const auto& part = run_opts.part;
-    if (std::none_of(test.scenarios.begin(), test.scenarios.end(),
-                     [&](const scenario& s) { return has_work(s.executor, part); })) {
+    const bool no_work = std::none_of(test.scenarios.begin(), test.scenarios.end(),
+                                      [&](const scenario& s) { return has_work(s.executor, part); });
+    if (no_work) {
       // A part can be too small for a test: k6 leaves it idle too. It still runs (setup,
       // teardown, outputs), so that its result file completes the sequence for a merge.
       d::print(err, fmt::format("execution segment {}: no work for this part (every scenario's VUs and iterations "
@@ -235,6 +236,8 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     // A part of a test that wrote its result file has done its job: the verdict is the
     // merge's, over every part (a launcher must not retry a part for a failed threshold).
     const auto code = outcome->exit_code();
+    // A part with nothing to do has done it: thresholds judged on no samples say nothing.
+    if (no_work && code == exit_code::thresholds_failed) return exit_code::ok;
     if (!part.is_whole() && code != exit_code::ok && code != exit_code::invalid_config &&
         std::any_of(outputs.begin(), outputs.end(), [](const auto& o) {
           const auto* r = dynamic_cast<const result_output*>(o.get());
