@@ -71,12 +71,11 @@ std::vector<sp::execution_segment_sequence> sequences() {
   return out;
 }
 
-// The times at which a VU plan changes, from before its start, with the count from then on.
+// The times at which a VU plan changes, from its start, with the count from then on.
 std::vector<std::pair<nanoseconds, std::int64_t>> steps_of(const sp::vu_plan& plan) {
   std::vector<std::pair<nanoseconds, std::int64_t>> out;
-  nanoseconds t{-1};
   if (plan.vus_at(0ns) != 0) out.emplace_back(0ns, plan.vus_at(0ns));
-  t = 0ns;
+  nanoseconds t{0};
   while (const auto next = plan.next_change(t)) {
     out.emplace_back(*next, plan.vus_at(*next));
     t = *next;

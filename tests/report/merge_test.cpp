@@ -363,3 +363,29 @@ TEST_CASE("parts whose intervals have different lengths merge into aligned inter
   CHECK(iterations == 761);
   CHECK(merged.run.complete_iterations() == 761);
 }
+
+TEST_CASE("a part whose metrics conflict with the others' is named, as bad input") {
+  const auto test = the_test();
+  auto parts = parts_of(test, "0,1/2,1");
+  // Hand-edited: `iterations` became a gauge in the second part.
+  auto entries = sp::snapshot{parts[1].document.metrics}.release_entries();
+  sp::snapshot edited{parts[1].document.metrics.start(), parts[1].document.metrics.end()};
+  for (auto& e : entries) {
+    if (e.metric.name == "iterations") e.data = sp::gauge_sink{};
+    edited.add(std::move(e.metric), std::move(e.data));
+  }
+  parts[1].document.metrics = std::move(edited);
+  CHECK_THROWS_WITH(sp::merge_parts(parts, &test),
+                    Catch::Matchers::StartsWith("part1.json: its metrics cannot be merged with the other parts': "));
+  // The built-in VU gauge given another type meets the other parts' gauges only at the end.
+  auto vus_parts = parts_of(test, "0,1/2,1");
+  auto vus_entries = sp::snapshot{vus_parts[0].document.metrics}.release_entries();
+  sp::snapshot vus_edited{vus_parts[0].document.metrics.start(), vus_parts[0].document.metrics.end()};
+  for (auto& e : vus_entries) {
+    if (e.metric.name == "vus") e.data = sp::counter_sink{};
+    vus_edited.add(std::move(e.metric), std::move(e.data));
+  }
+  vus_parts[0].document.metrics = std::move(vus_edited);
+  CHECK_THROWS_WITH(sp::merge_parts(vus_parts, &test),
+                    "merge: the parts' metrics cannot be merged: cannot merge sinks of different metric types");
+}

@@ -82,8 +82,8 @@ class part_merger {
   part_merger& operator=(const part_merger&) = delete;
 
   /// Adds a part. One of another test or another sequence is set aside and named by `finish`.
-  /// Throws `usage_error` when its entries cannot merge with the others (the same metric with
-  /// different types or histogram settings).
+  /// Throws `usage_error` naming the part when its entries cannot merge with the others (the
+  /// same metric with different types or histogram settings); the merger is spent then.
   void add(const result_part& part);
   /// The merged result. Throws as `merge_parts` does; the merger is spent afterwards.
   [[nodiscard]] merged_result finish();

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <variant>
 
@@ -42,9 +43,11 @@ STAMPEDE_DECL std::string_view prefix_of(std::string_view line, std::string_view
   return line.substr(0, line.rfind(marker));
 }
 
-// The built-in gauges that add up across parts.
-STAMPEDE_DECL bool adds_up(const metric_descriptor& m) {
-  return !m.is_submetric() && (m.name == vus.name() || m.name == vus_max.name());
+// The built-in gauges that add up across parts (a hand-edited file may give them another type:
+// then they merge as what they are, and a conflict is reported as one).
+STAMPEDE_DECL bool adds_up(const snapshot_entry& e) {
+  return !e.metric.is_submetric() && (e.metric.name == vus.name() || e.metric.name == vus_max.name()) &&
+         std::holds_alternative<gauge_sink>(e.data);
 }
 
 // `to` and `from` summed: what several parts' VUs at the same moment come to.
@@ -71,7 +74,7 @@ class part_sum {
       rest_->merge(snapshot{part.start(), part.end()});  // the span becomes the union
     }
     for (const auto& e : part.entries()) {
-      if (adds_up(e.metric)) {
+      if (adds_up(e)) {
         auto& sum = gauges_[e.metric.name];
         sum.first = e.metric;
         add_gauge(sum.second, std::get<gauge_sink>(e.data));
@@ -91,12 +94,9 @@ class part_sum {
     gauges_.clear();
     return out;
   }
+  // The sum over the union of the parts' spans.
   [[nodiscard]] snapshot take() {
-    snapshot out = rest_ ? std::move(*rest_) : snapshot{};
-    rest_.reset();
-    for (auto& [name, gauge] : gauges_) out.add(gauge.first, gauge.second ? sink{*gauge.second} : sink{gauge_sink{}});
-    gauges_.clear();
-    return out;
+    return rest_ ? take(rest_->start(), rest_->end()) : take(std::chrono::nanoseconds{0}, std::chrono::nanoseconds{0});
   }
 
  private:
@@ -239,25 +239,31 @@ STAMPEDE_DECL void part_merger::add(const result_part& part) {
       it->count += e.count;
     }
   }
-  st.total.add(doc.metrics);
-  // The part's intervals, each in its own bucket of the part's interval length: interval k
-  // starts a little after k times that length (ticks, or ticks merged in pairs in a long run).
-  const auto& intervals = doc.intervals;
-  if (intervals.empty()) return;
-  const auto length = intervals.size() >= 2 ? intervals.back().start() / static_cast<std::int64_t>(intervals.size() - 1)
-                                            : intervals.front().duration();
-  if (length <= nanoseconds{0}) return;
-  auto& level = st.levels[length.count()];
-  std::map<std::int64_t, snapshot> mine;  // one part's intervals per bucket: a gauge's later value wins
-  for (const auto& i : intervals) {
-    const auto b = (i.start() + length / 2).count() / length.count();
-    auto [it, fresh] = mine.try_emplace(b, i);
-    if (!fresh) it->second.merge(i);
-  }
-  for (const auto& [b, s] : mine) {
-    auto& bucket = level[b];
-    bucket.sum.add(s);
-    bucket.end = std::max(bucket.end, s.end());
+  // A file from another machine may hold an entry of another type or histogram setting than
+  // the same metric's in the other parts: named as this part's problem, not the reader's.
+  try {
+    st.total.add(doc.metrics);
+    // The part's intervals, each in its own bucket of the part's interval length: interval k
+    // starts a little after k times that length (ticks, or ticks merged in pairs in a long run).
+    const auto& intervals = doc.intervals;
+    if (intervals.empty()) return;
+    const auto length = intervals.size() >= 2 ? intervals.back().start() / static_cast<std::int64_t>(intervals.size() - 1)
+                                              : intervals.front().duration();
+    if (length <= nanoseconds{0}) return;
+    auto& level = st.levels[length.count()];
+    std::map<std::int64_t, snapshot> mine;  // one part's intervals per bucket: a gauge's later value wins
+    for (const auto& i : intervals) {
+      const auto b = (i.start() + length / 2).count() / length.count();
+      auto [it, fresh] = mine.try_emplace(b, i);
+      if (!fresh) it->second.merge(i);
+    }
+    for (const auto& [b, s] : mine) {
+      auto& bucket = level[b];
+      bucket.sum.add(s);
+      bucket.end = std::max(bucket.end, s.end());
+    }
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(fmt::format("{}: its metrics cannot be merged with the other parts': {}", part.source, e.what()));
   }
 }
 
@@ -318,71 +324,76 @@ STAMPEDE_DECL merged_result part_merger::finish() {
     }
   }
 
-  // Intervals: each level's buckets fold into buckets of the longest length any part has (by
-  // their middle, so ticks' jitter never moves one to a neighbour) — the same parts at
-  // successive times, so a gauge's later value wins — and then the levels, which hold
-  // different parts, add up. Buckets span their nominal time and follow one another.
-  const auto longest = st.levels.empty() ? std::int64_t{0} : st.levels.rbegin()->first;
-  std::map<std::int64_t, std::pair<d::part_sum, nanoseconds>> buckets;  // bucket → sum over levels, latest end
-  for (auto& [length, level] : st.levels) {
-    std::map<std::int64_t, snapshot> folded;
-    std::map<std::int64_t, nanoseconds> ends;
-    for (auto& [b, bucket] : level) {
-      auto s = bucket.sum.take(nanoseconds{b * length}, nanoseconds{(b + 1) * length});
-      const auto c = (b * length + length / 2) / longest;
-      auto [it, fresh] = folded.try_emplace(c, std::move(s));
-      if (!fresh) it->second.merge(s);
-      ends[c] = std::max(ends[c], bucket.end);
-    }
-    for (const auto& [c, s] : folded) {
-      auto& [sum, end] = buckets[c];
-      sum.add(s);
-      end = std::max(end, ends[c]);
-    }
-  }
-  st.levels.clear();
-  auto& intervals = out.intervals;
-  intervals.reserve(buckets.size());
-  for (auto it = buckets.begin(); it != buckets.end(); ++it) {
-    const auto start = nanoseconds{longest * it->first};
-    const auto end = std::next(it) == buckets.end()
-                         ? std::max(it->second.second, start + nanoseconds{1})
-                         : nanoseconds{longest * std::min(it->first + 1, std::next(it)->first)};
-    intervals.push_back(it->second.first.take(start, end));
-  }
-  if (!intervals.empty()) run.duration = std::max(run.duration, intervals.back().end());
-
-  // The whole run: every entry merged, the VU gauges from the parts' last values and the
-  // summed intervals' extremes.
-  run.metrics = st.total.take();
-  {
-    std::vector<snapshot_entry> entries = snapshot{run.metrics}.release_entries();
-    snapshot fixed{run.metrics.start(), run.metrics.end()};
-    for (auto& e : entries) {
-      if (d::adds_up(e.metric) && !intervals.empty()) {
-        auto& g = std::get<gauge_sink>(e.data);
-        bool first = true;
-        for (const auto& i : intervals) {
-          const auto* s = i.find(e.metric);
-          if (s == nullptr) continue;
-          const auto& ig = std::get<gauge_sink>(*s);
-          if (ig.samples == 0) continue;
-          g.min = first ? ig.min : std::min(g.min, ig.min);
-          g.max = first ? ig.max : std::max(g.max, ig.max);
-          first = false;
-        }
+  // A gauge of the whole run (vus) that a hand-edited part gave another type meets the others'
+  // only here.
+  try {
+    // Intervals: each level's buckets fold into buckets of the longest length any part has (by
+    // their middle, so ticks' jitter never moves one to a neighbour) — the same parts at
+    // successive times, so a gauge's later value wins — and then the levels, which hold
+    // different parts, add up. Buckets span their nominal time and follow one another.
+    const auto longest = st.levels.empty() ? std::int64_t{0} : st.levels.rbegin()->first;
+    std::map<std::int64_t, std::pair<d::part_sum, nanoseconds>> buckets;  // bucket → sum over levels, latest end
+    for (auto& [length, level] : st.levels) {
+      std::map<std::int64_t, snapshot> folded;
+      std::map<std::int64_t, nanoseconds> ends;
+      for (auto& [b, bucket] : level) {
+        auto s = bucket.sum.take(nanoseconds{b * length}, nanoseconds{(b + 1) * length});
+        const auto c = (b * length + length / 2) / longest;
+        auto [it, fresh] = folded.try_emplace(c, std::move(s));
+        if (!fresh) it->second.merge(s);
+        ends[c] = std::max(ends[c], bucket.end);
       }
-      fixed.add(std::move(e.metric), std::move(e.data));
+      for (const auto& [c, s] : folded) {
+        auto& [sum, end] = buckets[c];
+        sum.add(s);
+        end = std::max(end, ends[c]);
+      }
     }
-    run.metrics = std::move(fixed);
+    st.levels.clear();
+    auto& intervals = out.intervals;
+    intervals.reserve(buckets.size());
+    for (auto it = buckets.begin(); it != buckets.end(); ++it) {
+      const auto start = nanoseconds{longest * it->first};
+      const auto end = std::next(it) == buckets.end()
+                           ? std::max(it->second.second, start + nanoseconds{1})
+                           : nanoseconds{longest * std::min(it->first + 1, std::next(it)->first)};
+      intervals.push_back(it->second.first.take(start, end));
+    }
+    if (!intervals.empty()) run.duration = std::max(run.duration, intervals.back().end());
+
+    // The whole run: every entry merged, the VU gauges from the parts' last values and the
+    // summed intervals' extremes.
+    run.metrics = st.total.take();
+    {
+      std::vector<snapshot_entry> entries = snapshot{run.metrics}.release_entries();
+      snapshot fixed{run.metrics.start(), run.metrics.end()};
+      for (auto& e : entries) {
+        if (d::adds_up(e) && !intervals.empty()) {
+          auto& g = std::get<gauge_sink>(e.data);
+          bool first = true;
+          for (const auto& i : intervals) {
+            const auto* s = i.find(e.metric);
+            const auto* ig = s != nullptr ? std::get_if<gauge_sink>(s) : nullptr;
+            if (ig == nullptr || ig->samples == 0) continue;
+            g.min = first ? ig->min : std::min(g.min, ig->min);
+            g.max = first ? ig->max : std::max(g.max, ig->max);
+            first = false;
+          }
+        }
+        fixed.add(std::move(e.metric), std::move(e.data));
+      }
+      run.metrics = std::move(fixed);
+    }
+    for (const auto& i : intervals) run.series.add(i);
+  } catch (const std::invalid_argument& e) {
+    throw usage_error(fmt::format("merge: the parts' metrics cannot be merged: {}", e.what()));
   }
-  for (const auto& i : intervals) run.series.add(i);
 
   // The verdict, once, on everything.
   if (test_ != nullptr) {
     const auto thresholds = detail::resolve_thresholds(*test_);
     window_tracker windows{thresholds};
-    for (const auto& i : intervals) windows.add(i);
+    for (const auto& i : out.intervals) windows.add(i);
     windows.finish(run.duration);
     const auto source = windows.source(run.metrics);
     for (const auto& t : thresholds) run.thresholds.push_back(t.evaluate(source));
