@@ -134,4 +134,5 @@ void apply_cli(const cli_options& options, load_test& test);
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)
 #  include <stampede/cli/impl/options.ipp>
+#  include <stampede/cli/impl/segment_flags.ipp>
 #endif

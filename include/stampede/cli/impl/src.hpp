@@ -9,4 +9,5 @@
 #include <stampede/cli.hpp>
 
 #include <stampede/cli/impl/options.ipp>
+#include <stampede/cli/impl/segment_flags.ipp>
 #include <stampede/cli/impl/main.ipp>
