@@ -77,6 +77,38 @@ TEST_CASE("without the summary, only why the run failed reaches stderr, and no e
   CHECK(sp::testing::file_text(passed.err).empty());
 }
 
+TEST_CASE("a test whose summary mode is disabled prints as without the summary, as k6 --summary-mode=disabled") {
+  const auto path = std::filesystem::temp_directory_path() / "stampede_end_of_test_disabled_export.json";
+  std::filesystem::remove(path);
+  streams s;
+  sp::summary_printer printer{{.out = s.out, .err = s.err, .export_path = path.string()}};
+  sp::manual_time time;
+  auto test = counted_test(true);
+  test.summary.mode = sp::summary_mode::disabled;
+  const auto r = sp::run(test, {.threads = 1, .seed = 1, .observers = {&printer}, .time = &time});
+  CHECK(r.exit_code() == 99);
+  CHECK(sp::format_summary(r.metrics, r.thresholds, test.summary).empty());
+  CHECK(sp::testing::file_text(s.out).empty());
+  CHECK(sp::testing::file_text(s.err) == "thresholds on metrics 'iterations' have been crossed\n");
+  CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("the printer writes the test's summary mode: compact by default, legacy when asked") {
+  for (const auto mode : {sp::summary_mode::compact, sp::summary_mode::full, sp::summary_mode::legacy}) {
+    INFO(sp::to_string(mode));
+    streams s;
+    sp::summary_printer printer{{.out = s.out, .err = s.err}};
+    sp::manual_time time;
+    auto test = counted_test(false);
+    test.summary.mode = mode;
+    const auto r = sp::run(test, {.threads = 1, .seed = 1, .observers = {&printer}, .time = &time});
+    const auto text = sp::testing::file_text(s.out);
+    CHECK(text == "\n" + r.summary() + "\n");
+    CHECK((text.find("█ TOTAL RESULTS") != std::string::npos) == (mode != sp::summary_mode::legacy));
+    CHECK((text.find("\n     THRESHOLDS\n") != std::string::npos) == (mode == sp::summary_mode::legacy));
+  }
+}
+
 TEST_CASE("an export that cannot be written is said on stderr after the summary") {
   streams s;
   sp::summary_printer printer{{.out = s.out, .err = s.err, .export_path = "/nonexistent-dir/summary.json"}};

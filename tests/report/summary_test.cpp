@@ -1,4 +1,4 @@
-// Tests of the text summary: k6's layout line for line where the seed's k6 run pins it,
+// Tests of the legacy text summary: k6 0.x's layout line for line where the seed's k6 run pins it,
 // golden files for whole summaries, and the edge cases (no samples, colours, bad options).
 #include <stampede/report/summary.hpp>
 
@@ -21,6 +21,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// These tests pin k6 0.x's layout (--summary-mode=legacy); summary_modes_test.cpp has k6 1.x's.
+sp::summary_options legacy() {
+  sp::summary_options options;
+  options.mode = sp::summary_mode::legacy;
+  return options;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in{text};
@@ -31,7 +38,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the summary reproduces the seed's k6 lines for counters, rates and gauges") {
-  const auto text = sp::format_summary(stampede_test::seed_like_run(std::make_shared<sp::metric_registry>()), {});
+  const auto text = sp::format_summary(stampede_test::seed_like_run(std::make_shared<sp::metric_registry>()), {}, legacy());
   const auto lines = lines_of(text);
   // Copied from shared/seeds/k6-summaries-replica-scaling.txt, the first run.
   const char* from_k6[] = {
@@ -59,7 +66,7 @@ TEST_CASE("the summary reproduces the seed's k6 lines for counters, rates and ga
 
 TEST_CASE("the summary of a seed-like run matches its golden file") {
   stampede_test::check_golden("report/golden/seed_like_run.txt",
-                   sp::format_summary(stampede_test::seed_like_run(std::make_shared<sp::metric_registry>()), {}));
+                   sp::format_summary(stampede_test::seed_like_run(std::make_shared<sp::metric_registry>()), {}, legacy()));
 }
 
 TEST_CASE("the summary shows groups, failing checks, thresholds and their observed values") {
@@ -84,14 +91,14 @@ TEST_CASE("the summary shows groups, failing checks, thresholds and their observ
       (sp::http_req_failed.rate() < 0.01).evaluate(source),
       ((sp::http_req_duration.max() < 1s) || (sp::http_reqs.count() > 100)).evaluate(source),
   };
-  sp::summary_options options;
+  auto options = legacy();
   options.trend_stats = {"avg", "min", "med", "max", "p(99)", "p(99.9)", "count"};
   stampede_test::check_golden("report/golden/groups_checks_thresholds.txt", sp::format_summary(s, results, options));
 }
 
 TEST_CASE("a run with no samples still prints every metric, empty ones marked") {
   const auto registry = std::make_shared<sp::metric_registry>();
-  const auto text = sp::format_summary(sp::snapshot::empty_for(*registry, 0s, 1s), {});
+  const auto text = sp::format_summary(sp::snapshot::empty_for(*registry, 0s, 1s), {}, legacy());
   const auto lines = lines_of(text);
   CHECK(lines.size() == sp::builtin_metrics().size());  // checks has no per-check series
   CHECK(std::find(lines.begin(), lines.end(), "     http_req_duration..........: [no data]") != lines.end());
@@ -108,7 +115,7 @@ TEST_CASE("a sub-metric's threshold lists its parent too, though neither got sam
   s.merge(rec.take(1s));
   const auto source = [&](const sp::metric_aggregate& a) { return s.values(a); };
   const std::vector<sp::threshold_result> results{(login.p(95) < 200ms).evaluate(source)};
-  const auto lines = lines_of(sp::format_summary(s, results, {}));
+  const auto lines = lines_of(sp::format_summary(s, results, legacy()));
   const auto parent = std::find_if(lines.begin(), lines.end(),
                                    [](const std::string& l) { return l.starts_with("     http_req_duration"); });
   REQUIRE(parent != lines.end());
@@ -122,7 +129,7 @@ TEST_CASE("a sub-metric's threshold lists its parent too, though neither got sam
 
 TEST_CASE("colours wrap values and marks in ANSI codes only when asked") {
   const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
-  sp::summary_options options;
+  auto options = legacy();
   CHECK(sp::format_summary(run, {}, options).find('\x1b') == std::string::npos);
   options.colors = true;
   const auto source = [&](const sp::metric_aggregate& a) { return run.values(a); };
@@ -134,7 +141,7 @@ TEST_CASE("colours wrap values and marks in ANSI codes only when asked") {
 
 TEST_CASE("a fixed time unit and an unknown trend statistic") {
   const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
-  sp::summary_options options;
+  auto options = legacy();
   options.fixed_time_unit = sp::time_unit::ms;
   const auto text = sp::format_summary(run, {}, options);
   CHECK(text.find("http_req_connecting............: avg=0.00ms ") != std::string::npos);
@@ -147,7 +154,7 @@ TEST_CASE("a fixed time unit and an unknown trend statistic") {
 
 TEST_CASE("an empty list of trend statistics shows trends without values, as k6 with --summary-trend-stats \"\"") {
   const auto run = stampede_test::seed_like_run(std::make_shared<sp::metric_registry>());
-  sp::summary_options options;
+  auto options = legacy();
   options.trend_stats = {};
   const auto lines = lines_of(sp::format_summary(run, {}, options));
   const auto duration = std::find_if(lines.begin(), lines.end(),

@@ -1,6 +1,6 @@
 // sp::summary_printer: the run observer that ends a test as k6 does — the summary on standard
-// output (or, with --no-summary, only a line on standard error when the run stopped early or
-// a threshold failed) and the summary export (--summary-export) written to a file.
+// output (or, with --no-summary or --summary-mode=disabled, only a line on standard error when
+// the run stopped early or a threshold failed) and the summary export (--summary-export).
 #pragma once
 
 #include <stampede/exec/observer.hpp>
@@ -28,7 +28,8 @@ class summary_printer final : public run_observer {
     /// ANSI colours in the summary (see `summary_colors_for_terminal`).
     bool colors = false;
     /// false: k6's `--no-summary` — neither the summary nor its export; why a run stopped
-    /// early, or which metrics' thresholds were crossed, still reaches `err`.
+    /// early, or which metrics' thresholds were crossed, still reaches `err`. A test whose
+    /// `summary.mode` is `summary_mode::disabled` (`--summary-mode=disabled`) is printed so too.
     bool summary = true;
     /// Where to write k6's `--summary-export` JSON, if anywhere.
     std::optional<std::string> export_path{};
@@ -36,7 +37,7 @@ class summary_printer final : public run_observer {
 
   explicit summary_printer(options o) : options_{std::move(o)} {}
 
-  /// Keeps the test's summary format (trend statistics, time unit).
+  /// Keeps the test's summary format (mode, trend statistics, time unit).
   void on_start(const load_test& test, const execution_tuple& part) override;
   void on_end(const result& r) override;
 

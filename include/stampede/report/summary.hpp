@@ -1,5 +1,5 @@
-// The end-of-test summary in k6's text layout: checks by group, then every metric with
-// dotted names, aligned columns and k6's units, then each threshold with its observed value.
+// The end-of-test summary in k6's text layouts (`--summary-mode`): k6 1.x's sections of
+// thresholds, checks and metrics, or k6 0.x's list, with dotted names, aligned columns and k6's units.
 #pragma once
 
 #include <stampede/core/units.hpp>
@@ -10,12 +10,34 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stampede {
 
+/// Which end-of-test summary is written (k6's `--summary-mode`).
+enum class summary_mode {
+  /// k6's default since v1: the thresholds, then the whole test's checks and metrics in
+  /// sections (HTTP, EXECUTION, NETWORK, custom ones), counts shown as `45 out of 60`.
+  compact,
+  /// `compact`, then the same for each group and each scenario.
+  full,
+  /// k6 0.x's layout (k6 1.x's `--summary-mode=legacy`), the one its users pasted for years:
+  /// checks as `✓ 45 ✗ 15`, every metric in one list, thresholds marked on their metric.
+  legacy,
+  /// No summary (k6's `--summary-mode=disabled`, k6 1.x's `--no-summary`).
+  disabled,
+};
+
+/// `compact`, `full`, `legacy` or `disabled`; throws `usage_error` naming the modes otherwise.
+[[nodiscard]] summary_mode parse_summary_mode(std::string_view text);
+/// The mode's name, as `--summary-mode` takes it.
+[[nodiscard]] std::string_view to_string(summary_mode mode) noexcept;
+
 /// How the summary is written.
 struct summary_options {
+  /// The layout; `disabled` writes nothing.
+  summary_mode mode = summary_mode::compact;
   /// The statistics shown for trends, in order (k6's `summaryTrendStats`): `avg`, `min`,
   /// `med`, `max`, `count`, `p(N)`.
   std::vector<std::string> trend_stats{"avg", "min", "med", "max", "p(90)", "p(95)"};
@@ -35,11 +57,12 @@ void validate_trend_stat(const std::string& stat);
 /// Whether standard output is a terminal and `NO_COLOR` is unset: colours on.
 [[nodiscard]] bool summary_colors_for_terminal();
 
-/// Writes the summary of a run: its checks by group, its metrics (sorted by name with
-/// sub-metrics under their metric; as k6, those that got samples, plus any a threshold names,
-/// marked `[no data]` if empty; a run with no samples at all lists every metric so marked),
-/// and each threshold with its observed value. Throws `usage_error` for an unknown trend
-/// statistic in `options`.
+/// Writes the summary of a run in `options.mode`'s layout: its metrics (as k6, those that got
+/// samples, plus any a threshold names, marked `[no data]` if empty; a run with no samples at
+/// all lists every metric so marked), its checks and each threshold with its observed value.
+/// `compact` and `full` print k6 1.x's sections (`█ THRESHOLDS`, `█ TOTAL RESULTS`, then in
+/// `full` `█ GROUP:` and `█ SCENARIO:`), `legacy` k6 0.x's list, `disabled` nothing (an empty
+/// string). Throws `usage_error` for an unknown trend statistic in `options`.
 [[nodiscard]] std::string format_summary(const snapshot& metrics,
                                          const std::vector<threshold_result>& thresholds,
                                          const summary_options& options = {});
@@ -52,4 +75,5 @@ void validate_trend_stat(const std::string& stat);
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)
 #  include <stampede/report/impl/summary.ipp>
+#  include <stampede/report/impl/summary_compact.ipp>
 #endif

@@ -35,9 +35,9 @@ STAMPEDE_DECL void summary_printer::on_end(const result& r) {
     std::fputs(text.c_str(), stream);
     std::fflush(stream);
   };
-  if (!options_.summary) {
-    // As k6 with --no-summary: what the summary would have said about an early stop still
-    // reaches the user.
+  if (!options_.summary || format_.mode == summary_mode::disabled) {
+    // As k6 with --no-summary (k6 1.x: --summary-mode=disabled): what the summary would have
+    // said about an early stop still reaches the user.
     if (r.status != run_status::finished && r.status != run_status::invalid_test) {
       print(options_.err, fmt::format("the run {}{}\n", to_string(r.status), r.message.empty() ? "" : ": " + r.message));
     } else if (!r.thresholds_passed()) {

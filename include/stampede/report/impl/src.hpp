@@ -20,4 +20,5 @@
 #include <stampede/report/impl/result_file.ipp>
 #include <stampede/report/impl/stream_output.ipp>
 #include <stampede/report/impl/summary.ipp>
+#include <stampede/report/impl/summary_compact.ipp>
 #include <stampede/report/impl/summary_export.ipp>

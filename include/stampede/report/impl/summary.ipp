@@ -1,5 +1,6 @@
-// Bodies of the text summary (included by report/summary.hpp). The layout follows k6's own
-// summary code: the same column widths, dot leaders, marks and check tree.
+// Bodies of the text summary (included by report/summary.hpp): the helpers every layout
+// shares and k6 0.x's layout (`legacy`), which follows k6's summary-legacy.js: the same column
+// widths, dot leaders, marks and check tree. The sectioned layouts are in summary_compact.ipp.
 #pragma once
 
 #include <stampede/config.hpp>
@@ -113,6 +114,23 @@ STAMPEDE_DECL trend_stat parse_trend_stat(const std::string& stat) {
 }  // namespace detail::summary
 
 STAMPEDE_DECL void validate_trend_stat(const std::string& stat) { (void)detail::summary::parse_trend_stat(stat); }
+
+STAMPEDE_DECL summary_mode parse_summary_mode(std::string_view text) {
+  for (const auto mode : {summary_mode::compact, summary_mode::full, summary_mode::legacy, summary_mode::disabled}) {
+    if (text == to_string(mode)) return mode;
+  }
+  throw usage_error(fmt::format("invalid summary mode \"{}\": expected compact, full, legacy or disabled", text));
+}
+
+STAMPEDE_DECL std::string_view to_string(summary_mode mode) noexcept {
+  switch (mode) {
+    case summary_mode::compact: return "compact";
+    case summary_mode::full: return "full";
+    case summary_mode::legacy: return "legacy";
+    case summary_mode::disabled: return "disabled";
+  }
+  return "compact";
+}
 
 namespace detail::summary {
 
@@ -242,8 +260,15 @@ STAMPEDE_DECL std::string format_observed(const condition_result& r, const summa
   return detail::summary::observed_text(r, options);
 }
 
-STAMPEDE_DECL std::string format_summary(const snapshot& metrics, const std::vector<threshold_result>& thresholds,
-                                  const summary_options& options) {
+namespace detail::summary {
+
+// k6 1.x's sectioned summary (`compact` and `full`), in impl/summary_compact.ipp.
+STAMPEDE_DECL std::string sectioned_summary(const snapshot& metrics, const std::vector<threshold_result>& thresholds,
+                                            const summary_options& options);
+
+// k6 0.x's layout (`legacy`): checks by group, then every metric in one list.
+STAMPEDE_DECL std::string legacy_summary(const snapshot& metrics, const std::vector<threshold_result>& thresholds,
+                                         const summary_options& options) {
   namespace d = detail::summary;
   const d::painter paint{options.colors};
   std::vector<std::string> out;
@@ -363,6 +388,19 @@ STAMPEDE_DECL std::string format_summary(const snapshot& metrics, const std::vec
   std::string text;
   for (const auto& line : out) text += line + "\n";
   return text;
+}
+
+}  // namespace detail::summary
+
+STAMPEDE_DECL std::string format_summary(const snapshot& metrics, const std::vector<threshold_result>& thresholds,
+                                         const summary_options& options) {
+  switch (options.mode) {
+    case summary_mode::disabled: return {};
+    case summary_mode::legacy: return detail::summary::legacy_summary(metrics, thresholds, options);
+    case summary_mode::compact:
+    case summary_mode::full: break;
+  }
+  return detail::summary::sectioned_summary(metrics, thresholds, options);
 }
 
 }  // namespace stampede
