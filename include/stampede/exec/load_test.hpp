@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,8 +70,24 @@ struct load_test {
   env_map env{};
   /// Every VU's HTTP client options (k6's `hosts`, `noConnectionReuse`, timeouts, limits).
   http::client_options http{};
-  /// How the end-of-test summary is written (trend statistics, time unit).
+  /// How the end-of-test summary is written (mode, trend statistics, time unit).
   summary_options summary{};
+  /// The test's functions by name, as a k6 script exports them: a scenario of a k6 options
+  /// file (`--config`) names the one it runs with `exec`, and `"default"` is the one a
+  /// scenario without `exec` runs. A test whose scenarios come from such a file may list no
+  /// scenarios of its own.
+  std::map<std::string, exec_fn, std::less<>> functions{};
+  /// An iteration that ends sooner waits out the rest of this before the VU starts its next
+  /// one (k6's `minIterationDuration`), a failed one too; the wait is not part of
+  /// `iteration_duration`. After an interrupted iteration there is no wait; after the
+  /// scenario's end the wait lasts until the graceful stop interrupts it, as in k6.
+  std::chrono::nanoseconds min_iteration_duration{0};
+  /// The system tags samples carry (k6's `systemTags`: `proto`, `subproto`, `status`,
+  /// `method`, `url`, `name`, `group`, `check`, `error`, `error_code`, `tls_version`,
+  /// `scenario`, `service`, `expected_response`, `vu`, `ip`). Unset: k6's default set, which
+  /// leaves out `vu` and `ip`; an empty list: none. `iter` and `ocsp_status` are refused
+  /// (a tag set per iteration would grow without bound; OCSP is not checked).
+  std::optional<std::vector<std::string>> system_tags{};
 };
 
 /// Requests a stop from another thread or a signal handler: the first request stops the test

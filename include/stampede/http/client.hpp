@@ -6,6 +6,7 @@
 #include <stampede/http/client_options.hpp>
 #include <stampede/http/cookie_jar.hpp>
 #include <stampede/http/detail/connection.hpp>
+#include <stampede/http/detail/rate_limiter.hpp>
 #include <stampede/http/detail/read_first.hpp>
 #include <stampede/http/detail/request_metrics.hpp>
 #include <stampede/http/detail/request_state.hpp>
@@ -41,7 +42,8 @@ namespace stampede::http {
 ///
 /// Failures of the server or the network are values, never exceptions: the response has
 /// `status() == 0` and `error()` set, the metrics record it as failed, and the next request
-/// works on a fresh connection. Exceptions (`usage_error`) are for bad input only: a URL
+/// works on a fresh connection (unless `client_options::throw_on_failure` asks for
+/// `request_failed`, k6's `throw`). Other exceptions (`usage_error`) are for bad input: a URL
 /// without scheme or host, a bad port, spaces, an unsupported scheme, header names or values
 /// with CR or LF, a request body over `max_request_body_bytes`, and `https://` in a build
 /// without TLS (`STAMPEDE_WITH_TLS` 0).
@@ -57,13 +59,16 @@ namespace stampede::http {
 /// Thread safety: one client per VU, used from the thread of its executor; requests on one
 /// client run one at a time (await each before the next). The `dns_cache` it may share with
 /// other clients is thread-safe.
-/// Throws: `usage_error` for bad input, as above; never for what the server or network does.
+/// Throws: `usage_error` for bad input, as above; `request_failed` with `throw_on_failure`; else
+/// never for what the server or network does.
 class client {
  public:
   /// `dns` is the cache of name resolutions to share with other clients (the engine gives
-  /// every VU's client the run's); null: the client makes its own.
+  /// every VU's client the run's); null: the client makes its own. `limiter` paces requests
+  /// with other clients (the engine gives every VU's client the run's, for
+  /// `max_requests_per_second`); null: the client makes its own if its options set a rate.
   explicit client(asio::any_io_executor ex, client_options options = {}, metrics_target metrics = {},
-                  std::shared_ptr<dns_cache> dns = nullptr);
+                  std::shared_ptr<dns_cache> dns = nullptr, std::shared_ptr<detail::rate_limiter> limiter = nullptr);
   client(const client&) = delete;
   client& operator=(const client&) = delete;
   ~client();
@@ -117,6 +122,8 @@ class client {
  private:
   // The request on the wire, hop after hop (redirects), on the state in `current_`.
   task<response> perform(std::uint64_t ticket);
+  // perform() after the request's turn under `max_requests_per_second`.
+  task<response> paced(std::uint64_t ticket);
   task<bool> open_connection();
   // Its steps that do not suspend, in the order perform() takes them.
   void begin_hop();     // request head, clock, a pooled connection if one is idle
@@ -136,6 +143,9 @@ class client {
   void read_failed();
   void end_hop();   // timings, pooling, metrics, cookies
   bool next_hop();  // follows a redirect, or finishes the response
+  [[noreturn]] void throw_failure();  // throw_on_failure: the finished response's error
+  void debug_request() const;   // client_options::debug: the hop's request, as sent
+  void debug_response() const;  // and its response
   void build_request();
   std::shared_ptr<detail::connection> take_idle(std::string_view origin);
 
@@ -146,6 +156,7 @@ class client {
   bool keep_deadline_armed_ = false;
   std::vector<std::shared_ptr<detail::connection>> idle_;
   std::shared_ptr<dns_cache> dns_;
+  std::shared_ptr<detail::rate_limiter> limiter_;  // null: no rate limit
   cookie_jar cookies_;
   detail::request_state current_;
   std::string request_buf_;    // reused for each request's head

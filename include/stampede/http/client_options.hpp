@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace stampede::http {
 
@@ -34,6 +35,29 @@ struct client_options {
   bool reuse_connections = true;
   /// Sent as `User-Agent` unless a request sets its own; empty sends none.
   std::string user_agent = std::string{"stampede/"} + version_string;
+  /// Between two iterations of a VU, close its connections (k6's `noVUConnectionReuse`):
+  /// each iteration connects anew, as a new visitor would, while requests within one
+  /// iteration still share them.
+  bool reuse_connections_across_iterations = true;
+  /// Read response bodies but keep none (k6's `discardResponseBodies`): the default of
+  /// `request_params::discard_body`, which a request can set to keep its own.
+  bool discard_response_bodies = false;
+  /// Throw `http::request_failed` from a request that fails without a response (a refused
+  /// connection, a reset, a timeout, a malformed response: k6's `throw`), instead of returning
+  /// the response with its `error` set. The failure is recorded either way.
+  bool throw_on_failure = false;
+  /// Log every request and response to standard error (k6's `httpDebug`): `headers` their
+  /// start lines and header fields, `full` their bodies too. Each hop of a redirect is logged
+  /// as a request and its response; a request that got no response logs none.
+  enum class debug_level { off, headers, full };
+  debug_level debug = debug_level::off;
+  /// Where `debug` writes: each dump whole, in one call, from the thread of the VU that made
+  /// the request (so from several threads at once in a run). Empty: one `fwrite` to stderr
+  /// per dump, which stdio locks, so dumps of different VUs never interleave.
+  std::function<void(std::string_view dump)> debug_output{};
+  /// At most this many requests per second, over the whole run and all its VUs (k6's `rps`); 0:
+  /// no limit. Requests over the rate wait for their turn before they are sent.
+  double max_requests_per_second = 0;
   /// Host names answered without DNS (k6's `hosts`): `{"api.test", "127.0.0.1"}` or with a
   /// port, `{"api.test", "127.0.0.1:8080"}`.
   std::map<std::string, std::string, std::less<>> hosts{};

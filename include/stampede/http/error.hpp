@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace stampede::http {
 
@@ -64,6 +66,33 @@ struct error {
 
 /// k6's code for a kind when nothing more specific is known.
 [[nodiscard]] constexpr int default_k6_code(error_kind kind) noexcept;
+
+/// Thrown by a request that got no response, instead of returning one with `error()` set,
+/// when the client has `client_options::throw_on_failure` (k6's `throw`). Its samples are
+/// recorded before it is thrown, `http_req_failed` among them. In a VU's iteration the engine
+/// catches it: the iteration ends, its message is counted with the run's errors, and the VU goes
+/// on with its next iteration.
+///
+/// ```cpp
+/// try { co_await client.get(url); }
+/// catch (const http::request_failed& e) { e.error().kind; e.error_code(); /* 1212 */ }
+/// ```
+class request_failed : public std::runtime_error {
+ public:
+  /// what(): "GET http://127.0.0.1:1/: dial: connection refused (error_code 1212)".
+  request_failed(std::string_view method, std::string_view url, http::error e)
+      : std::runtime_error{std::string{method} + " " + std::string{url} + ": " + e.message + " (error_code " +
+                           std::to_string(e.code) + ")"},
+        error_{std::move(e)} {}
+
+  /// The failure, as `response::error()` would have held it.
+  [[nodiscard]] const http::error& error() const noexcept { return error_; }
+  /// k6's code of the failure (`k6_error::`), as `response::error_code()` would have said.
+  [[nodiscard]] int error_code() const noexcept { return error_.code; }
+
+ private:
+  http::error error_;
+};
 
 }  // namespace stampede::http
 

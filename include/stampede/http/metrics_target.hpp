@@ -17,6 +17,9 @@ struct metrics_target {
   const tag_set* tags = nullptr;
   /// Samples are recorded at `now - run_start`.
   std::chrono::steady_clock::time_point run_start{};
+  /// The system tags the samples carry (k6's `systemTags`): of the HTTP ones, `proto`,
+  /// `status`, `method`, `url`, `name`, `error_code`, `tls_version`, `expected_response` and `ip`.
+  system_tag_set system_tags = system_tag_set::k6_default();
 };
 
 }  // namespace stampede::http

@@ -38,8 +38,10 @@ struct request_params {
   std::optional<http::expected_statuses> expected_statuses{};
   /// Redirects to follow (default: `client_options::max_redirects`, 10); 0 returns the 3xx.
   std::optional<int> redirects{};
-  /// Read the response body but keep none of it (k6's `responseType: "none"`).
-  bool discard_body = false;
+  /// Read the response body but keep none of it (k6's `responseType: "none"`); false keeps
+  /// it even when the client discards bodies (k6's `responseType: "text"`). Default:
+  /// `client_options::discard_response_bodies`.
+  std::optional<bool> discard_body{};
 };
 
 /// A whole request, for `client::request`.

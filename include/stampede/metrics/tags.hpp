@@ -1,7 +1,9 @@
 // Tags on samples (k6's system tags and users' own), tag sets and the filters of sub-metrics.
 #pragma once
 
+#include <array>
 #include <compare>
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -24,7 +26,96 @@ inline constexpr std::string_view error_code = "error_code";
 inline constexpr std::string_view check = "check";
 inline constexpr std::string_view proto = "proto";
 inline constexpr std::string_view tls_version = "tls_version";
+inline constexpr std::string_view subproto = "subproto";
+inline constexpr std::string_view error = "error";
+inline constexpr std::string_view service = "service";
+inline constexpr std::string_view iter = "iter";
+inline constexpr std::string_view vu = "vu";
+inline constexpr std::string_view ocsp_status = "ocsp_status";
+inline constexpr std::string_view ip = "ip";
 }  // namespace system_tag
+
+/// Which of k6's system tags samples carry (k6's `systemTags`), as bits: a mask computed once
+/// per run, so that leaving a tag out costs a test of a bit, never a comparison of names.
+///
+/// ```cpp
+/// auto tags = stampede::system_tag_set::k6_default();   // proto, status, method, url, ...
+/// tags.has(stampede::system_tag_set::url);               // true
+/// stampede::system_tag_set::find("vu");                  // system_tag_set::vu
+/// ```
+class system_tag_set {
+ public:
+  /// k6's system tags, in k6's order (metrics/system_tag.go).
+  enum tag_bit : std::uint32_t {
+    proto = 1U << 0U,
+    subproto = 1U << 1U,
+    status = 1U << 2U,
+    method = 1U << 3U,
+    url = 1U << 4U,
+    name = 1U << 5U,
+    group = 1U << 6U,
+    check = 1U << 7U,
+    error = 1U << 8U,
+    error_code = 1U << 9U,
+    tls_version = 1U << 10U,
+    scenario = 1U << 11U,
+    service = 1U << 12U,
+    expected_response = 1U << 13U,
+    iter = 1U << 14U,
+    vu = 1U << 15U,
+    ocsp_status = 1U << 16U,
+    ip = 1U << 17U,
+  };
+
+  /// No tags.
+  constexpr system_tag_set() noexcept = default;
+  /// k6's default: every tag but `iter`, `vu`, `ocsp_status` and `ip`.
+  [[nodiscard]] static constexpr system_tag_set k6_default() noexcept {
+    system_tag_set s;
+    s.bits_ = (expected_response << 1U) - 1U;
+    return s;
+  }
+  /// The tag named `name` (k6's name, as in `system_tag::`), if k6 has one.
+  [[nodiscard]] static constexpr std::optional<tag_bit> find(std::string_view name) noexcept {
+    for (const auto& [n, bit] : names()) {
+      if (n == name) return bit;
+    }
+    return std::nullopt;
+  }
+  /// Every tag's name with its bit, in k6's order.
+  [[nodiscard]] static constexpr std::array<std::pair<std::string_view, tag_bit>, 18> names() noexcept {
+    return {{{system_tag::proto, proto},
+                                  {system_tag::subproto, subproto},
+                                  {system_tag::status, status},
+                                  {system_tag::method, method},
+                                  {system_tag::url, url},
+                                  {system_tag::name, name},
+                                  {system_tag::group, group},
+                                  {system_tag::check, check},
+                                  {system_tag::error, error},
+                                  {system_tag::error_code, error_code},
+                                  {system_tag::tls_version, tls_version},
+                                  {system_tag::scenario, scenario},
+                                  {system_tag::service, service},
+                                  {system_tag::expected_response, expected_response},
+                                  {system_tag::iter, iter},
+                                  {system_tag::vu, vu},
+                                  {system_tag::ocsp_status, ocsp_status},
+                                  {system_tag::ip, ip}}};
+  }
+
+  [[nodiscard]] constexpr bool has(tag_bit bit) const noexcept { return (bits_ & bit) != 0; }
+  constexpr system_tag_set& add(tag_bit bit) noexcept {
+    bits_ |= bit;
+    return *this;
+  }
+  [[nodiscard]] constexpr std::uint32_t bits() const noexcept { return bits_; }
+
+  friend constexpr bool operator==(const system_tag_set&, const system_tag_set&) = default;
+
+ private:
+  std::uint32_t bits_ = 0;
+};
 
 /// One tag: a key and its value, both free text (escaped wherever they are written).
 struct tag {

@@ -7,13 +7,16 @@
 #include <stampede/exec/detail/engine_clock.hpp>
 #include <stampede/exec/detail/lookup_cache.hpp>
 #include <stampede/exec/segment.hpp>
+#include <stampede/core/task.hpp>
 #include <stampede/http/client_options.hpp>
+#include <stampede/http/detail/rate_limiter.hpp>
 #include <stampede/http/dns_cache.hpp>
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/recorder.hpp>
 #include <stampede/metrics/registry.hpp>
 #include <stampede/metrics/tags.hpp>
 
+#include <asio/any_io_executor.hpp>
 #include <asio/io_context.hpp>
 
 #include <any>
@@ -37,6 +40,10 @@ using env_map = std::map<std::string, std::string, std::less<>>;
 namespace detail {
 
 using clock = engine_clock;
+
+/// Waits on an engine timer until `until` (the engine's clock: a manual time's when the run is
+/// simulated). The run's request rate limiter waits with it.
+task<> engine_wait_until(asio::any_io_executor ex, clock::time_point until);
 
 /// Distinct iteration error messages kept per run; more are counted under one line.
 inline constexpr std::size_t max_error_messages = 50;
@@ -98,6 +105,11 @@ struct run_context {
   http::client_options http_options;  ///< every VU's HTTP client starts with these
   /// Name resolutions shared by every VU's HTTP client, on every shard, for this run only.
   std::shared_ptr<http::dns_cache> dns = std::make_shared<http::dns_cache>();
+  /// A VU waits this long at least from the start of an iteration to the start of its next
+  /// (k6's `minIterationDuration`).
+  std::chrono::nanoseconds min_iteration_duration{0};
+  /// The system tags samples carry (k6's `systemTags`).
+  system_tag_set system_tags = system_tag_set::k6_default();
   std::shared_ptr<const metric_registry> registry;
   error_log errors;
 
@@ -118,9 +130,25 @@ struct run_context {
     }
     aborted_by_test.store(true);
   }
+  /// The limiter every VU's HTTP client shares for `http_options.max_requests_per_second`
+  /// (k6's `rps`), on the engine's clock; made at the first call (a VU's first request), null
+  /// without a limit. Thread-safe; called once per VU.
+  std::shared_ptr<http::detail::rate_limiter> request_limiter() {
+    if (!(http_options.max_requests_per_second > 0)) return nullptr;
+    const std::lock_guard lock{limiter_mutex_};
+    if (!limiter_) {
+      limiter_ = std::make_shared<http::detail::rate_limiter>(http_options.max_requests_per_second, &clock::now,
+                                                              &engine_wait_until);
+    }
+    return limiter_;
+  }
   [[nodiscard]] std::chrono::nanoseconds elapsed(clock::time_point at = clock::now()) const noexcept {
     return at < start ? std::chrono::nanoseconds{0} : std::chrono::duration_cast<std::chrono::nanoseconds>(at - start);
   }
+
+ private:
+  std::mutex limiter_mutex_;
+  std::shared_ptr<http::detail::rate_limiter> limiter_;
 };
 
 /// One scenario, shared by the shards that run its VUs.

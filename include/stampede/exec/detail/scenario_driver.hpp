@@ -44,6 +44,7 @@ struct vu_slot {
   bool wanted = false;   ///< the executor wants this VU looping
   bool looping = false;  ///< a loop coroutine is running for it
   bool in_iteration = false;
+  bool pausing = false;  ///< waiting out `min_iteration_duration` after an iteration
   bool interrupted = false;
 };
 
@@ -102,6 +103,9 @@ class scenario_driver {
   void on_done(vu_slot& u) noexcept;
   task<> loop(vu_slot& u);
   task<> iteration(vu_slot& u);
+  // k6's minIterationDuration: the VU waits until `until` (time since the run's start) before its next
+  // iteration, busy as in one: a stop or ramp-down interrupts the wait as it would an iteration.
+  task<> pause(vu_slot& u, nanoseconds until);
   // An iteration's bookkeeping around the call of the scenario's function: loop() calls it
   // in its own frame rather than through iteration()'s, one coroutine frame less per iteration.
   // The iteration's start: `now` when the caller has just read the clock, else a new reading.

@@ -8,6 +8,7 @@
 #include <stampede/exec/detail/run_setup.hpp>
 #include <stampede/exec/detail/scenario_driver.hpp>
 #include <stampede/exec/detail/shard_pool.hpp>
+#include <stampede/exec/detail/system_tags.hpp>
 #include <stampede/exec/detail/ticker.hpp>
 #include <stampede/metrics/engine.hpp>
 #include <stampede/exec/observer.hpp>
@@ -23,6 +24,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <random>
 #include <set>
 #include <thread>
@@ -51,6 +53,13 @@ STAMPEDE_DECL void validate(const load_test& test) {
   }
   if (test.setup_timeout <= std::chrono::nanoseconds{0}) throw usage_error("load_test::setup_timeout must be greater than 0");
   if (test.teardown_timeout <= std::chrono::nanoseconds{0}) throw usage_error("load_test::teardown_timeout must be greater than 0");
+  if (test.min_iteration_duration < std::chrono::nanoseconds{0}) {
+    throw usage_error("load_test::min_iteration_duration must not be negative");
+  }
+  if (!(test.http.max_requests_per_second >= 0) || !std::isfinite(test.http.max_requests_per_second)) {
+    throw usage_error("load_test::http.max_requests_per_second must be a positive number or 0 (no limit)");
+  }
+  (void)detail::resolve_system_tags(test.system_tags);  // unknown or unsupported names throw
   metric_registry registry;
   for (const auto& m : test.metrics) registry.add(m.descriptor);
   for (const auto& m : engine_metrics()) registry.add(m);
@@ -88,6 +97,22 @@ STAMPEDE_DECL std::shared_ptr<metric_registry> build_registry(const load_test& t
   for (const auto& m : test.metrics) registry->add(m.descriptor);
   // k6's summary always shows this sub-metric for HTTP tests.
   registry->track(http_req_duration.where(std::string{system_tag::expected_response}, "true"));
+  if (test.summary.mode == summary_mode::full) {
+    // The full summary's SCENARIO sections: each metric filtered by the scenario. As k6, none
+    // for "default"; vus and vus_max carry no scenario tag, group_duration is never shown.
+    std::vector<metric_descriptor> shown;
+    for (const auto& m : registry->metrics()) {
+      if (m.name != vus.name() && m.name != vus_max.name() && m.name != group_duration.name()) shown.push_back(m);
+    }
+    for (const auto& s : test.scenarios) {
+      if (s.name == "default") continue;
+      for (const auto& m : shown) {
+        auto per_scenario = m;
+        per_scenario.filter = tag_filter{}.and_where(std::string{system_tag::scenario}, s.name);
+        registry->track(per_scenario);
+      }
+    }
+  }
   const auto known = registry->metrics();
   for (const auto& t : test.thresholds) {
     for (const auto& c : t.resolve(known).conditions()) {
@@ -105,7 +130,9 @@ STAMPEDE_DECL std::unique_ptr<scenario_context> make_scenario_context(const load
   sc->index = index;
   sc->name = s.name;
   sc->tags = test.tags.merged_with(s.tags);
-  sc->tags.set(std::string{system_tag::scenario}, s.name);
+  if (resolve_system_tags(test.system_tags).has(system_tag_set::scenario)) {
+    sc->tags.set(std::string{system_tag::scenario}, s.name);
+  }
   sc->env = s.env;
   sc->part = part;
   sc->iteration_part = part;
@@ -228,6 +255,8 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   run.seed = options.seed ? *options.seed : std::random_device{}();
   run.env = test.env;
   run.http_options = test.http;
+  run.min_iteration_duration = test.min_iteration_duration;
+  run.system_tags = detail::resolve_system_tags(test.system_tags);
   run.registry = detail::build_registry(test);
   run.start = clock::now();
 

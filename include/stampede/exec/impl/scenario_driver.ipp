@@ -66,7 +66,7 @@ STAMPEDE_DECL void scenario_driver::stop(stop_kind kind) {
 }
 
 STAMPEDE_DECL void scenario_driver::interrupt(vu_slot& u) {
-  if (!u.looping && !u.in_iteration) return;
+  if (!u.looping && !u.in_iteration && !u.pausing) return;
   if (u.interrupted) return;
   u.interrupted = true;
   // Cancels whatever the iteration awaits now; Asio's throw_if_cancelled then makes its next
@@ -149,7 +149,7 @@ STAMPEDE_DECL task<> scenario_driver::drive_vus(vu_plan plan, nanoseconds ramp_d
     for (auto j = wanted; j < local; ++j) {
       auto& u = *vus_[static_cast<std::size_t>(j)];
       u.wanted = false;  // it stops after its current iteration
-      if (u.in_iteration) {
+      if (u.in_iteration || u.pausing) {
         if (ramp_down <= nanoseconds{0}) {
           interrupt(u);
         } else {
@@ -167,7 +167,7 @@ STAMPEDE_DECL task<> scenario_driver::drive_vus(vu_plan plan, nanoseconds ramp_d
 STAMPEDE_DECL task<> scenario_driver::ramp_down_watch(vu_slot& u, nanoseconds grace) {
   engine_timer timer{*shard_.io, grace};
   co_await timer.async_wait(net::use_nothrow);
-  if (!u.wanted && u.in_iteration) interrupt(u);
+  if (!u.wanted && (u.in_iteration || u.pausing)) interrupt(u);
 }
 
 // shared_iterations and per_vu_iterations: every VU loops until the iterations run out or
@@ -268,6 +268,7 @@ STAMPEDE_DECL void scenario_driver::spawn_iteration(vu_slot& u, nanoseconds inte
 STAMPEDE_DECL void scenario_driver::on_done(vu_slot& u) noexcept {
   u.looping = false;
   u.in_iteration = false;
+  u.pausing = false;
   sc_.active.fetch_sub(1, std::memory_order_release);  // see begin_ending()
   if (--running_ == 0) drained_->cancel();
 }
@@ -295,7 +296,15 @@ STAMPEDE_DECL task<> scenario_driver::loop(vu_slot& u) {
       failure = std::current_exception();
     }
     last_end = iteration_ended(u, start, failure);
-    if (u.interrupted || !accepting_) break;
+    if (u.interrupted) break;
+    // k6's minIterationDuration: after an iteration that was not interrupted, also when the
+    // scenario is ending (k6 waits then too, until the graceful stop interrupts the wait).
+    if (const auto min = shard_.run->min_iteration_duration; min > nanoseconds{0} && *last_end - start < min) {
+      co_await pause(u, start + min);
+      if (u.interrupted) break;
+      last_end = shard_.run->elapsed();
+    }
+    if (!accepting_) break;
     // A change of plan due by now (the duration's end, a ramp-down) goes before the next
     // iteration: the driver's wait may have completed at the very instant this iteration
     // ended without having run yet. So no iteration starts at or after its VU's end, also
@@ -323,7 +332,21 @@ STAMPEDE_DECL task<> scenario_driver::iteration(vu_slot& u) {
   } catch (...) {
     failure = std::current_exception();
   }
-  iteration_ended(u, start, failure);
+  const auto end = iteration_ended(u, start, failure);
+  // The VU stays busy for the rest of its minIterationDuration, as k6's does: an arrival due
+  // meanwhile needs another VU.
+  if (const auto min = shard_.run->min_iteration_duration; min > nanoseconds{0} && !u.interrupted && end - start < min) {
+    co_await pause(u, start + min);
+  }
+}
+
+STAMPEDE_DECL task<> scenario_driver::pause(vu_slot& u, nanoseconds until) {
+  u.pausing = true;
+  engine_timer timer{*shard_.io};
+  timer.expires_at(shard_.run->start + until);
+  // Counted, as a suspension: the loop need not post before the next iteration.
+  (void)co_await timer.async_wait(net::use_nothrow_counted);  // interrupted: operation_aborted
+  u.pausing = false;
 }
 
 STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_started(vu_slot& u, std::optional<nanoseconds> now) {
@@ -358,6 +381,8 @@ STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu_slot&
   }
   if (u.interrupted) result = outcome::interrupted;
   u.in_iteration = false;
+  // k6's noVUConnectionReuse: each iteration connects anew, interrupted or not.
+  if (!shard_.run->http_options.reuse_connections_across_iterations) vu_access::close_connections(u.user);
   vu_access::next_iteration(u.user);
   const auto end = shard_.run->elapsed();
   if (result == outcome::interrupted) {

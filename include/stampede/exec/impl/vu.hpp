@@ -23,6 +23,11 @@ struct vu_access {
   static tag_set_id tags_id(const vu& u) noexcept { return u.tags_id_; }
   /// Closes the VU's connections: they belong to the shard's io_context, which goes first.
   static void drop_http(vu& u) noexcept { u.http_.reset(); }
+  /// Closes the VU's idle connections and keeps its client (k6's `noVUConnectionReuse`,
+  /// between iterations).
+  static void close_connections(vu& u) noexcept {
+    if (u.http_) u.http_->close();
+  }
 };
 
 // The Asio operations a group body may be: a callable giving task<>, with or without the VU.
@@ -74,7 +79,9 @@ task<> vu::group(std::string name, Body body) {
   scope restore{*this, group_.size(), tags_id_};
   group_ += "::";
   group_ += name;
-  set_tags(shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::group, group_));
+  if (shard_->run->system_tags.has(system_tag_set::group)) {
+    set_tags(shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::group, group_));
+  }
   const auto start = now();
   co_await detail::call_group_body(body, *this);
   shard_->rec.add(shard_->ids.group_duration, static_cast<double>((now() - start).count()), tags_id_, now());

@@ -14,10 +14,30 @@
 #include <cstdlib>
 #include <exception>
 #include <functional>
+#include <string>
 #include <type_traits>
 #include <utility>
 
 namespace stampede {
+
+namespace detail {
+
+STAMPEDE_DECL task<> engine_wait_until(asio::any_io_executor ex, clock::time_point until) {
+  engine_timer timer{std::move(ex)};
+  timer.expires_at(until);
+  co_await timer.async_wait(net::use_awaitable_counted);  // interruption throws operation_aborted
+}
+
+// The tags a VU starts with: its scenario's, and its id as `vu` when the run's system tags ask
+// for it (k6's `systemTags`).
+STAMPEDE_DECL tag_set_id initial_vu_tags(shard_context& shard, const scenario_context& scenario, std::uint64_t id) {
+  if (!shard.run->system_tags.has(system_tag_set::vu)) return shard.rec.intern(scenario.tags);
+  tag_set tags = scenario.tags;
+  tags.set(std::string{system_tag::vu}, std::to_string(id));
+  return shard.rec.intern(tags);
+}
+
+}  // namespace detail
 
 STAMPEDE_DECL vu::vu(detail::shard_context& shard, detail::scenario_context& scenario, std::uint64_t id_in_scenario)
     : shard_{&shard},
@@ -29,7 +49,7 @@ STAMPEDE_DECL vu::vu(detail::shard_context& shard, detail::scenario_context& sce
                        ? 0
                        : static_cast<std::uint64_t>(scenario.part.unscaled_index(static_cast<std::int64_t>(id_in_scenario) - 1)) + 1)},
       id_in_scenario_{id_in_scenario},
-      tags_id_{shard.rec.intern(scenario.tags)},
+      tags_id_{detail::initial_vu_tags(shard, scenario, id_)},
       tags_{&shard.rec.tags(tags_id_)},
       rng_{shard.run->seed, id_in_test_} {}
 
@@ -53,13 +73,15 @@ STAMPEDE_DECL void vu::set_tags(tag_set_id id) {
   tags_id_ = id;
   tags_ = &shard_->rec.tags(id);
   // The client reads the VU's tags at every request, and they now live elsewhere.
-  if (http_) http_->set_metrics({&shard_->rec, tags_, shard_->run->start});
+  if (http_) http_->set_metrics({&shard_->rec, tags_, shard_->run->start, shard_->run->system_tags});
 }
 
 // What stampede::check records, without its per-call copy and intern of the tags: the id of
 // (these tags, check:<name>) comes from the shard's cache.
 STAMPEDE_DECL void vu::record_check(std::string_view name, bool passed) {
-  const auto with_check = shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::check, name);
+  const auto with_check = shard_->run->system_tags.has(system_tag_set::check)
+                              ? shard_->lookups.with_tag(shard_->rec, tags_id_, system_tag::check, name)
+                              : tags_id_;
   shard_->rec.add(shard_->ids.checks, passed ? 1.0 : 0.0, with_check, now());
 }
 
@@ -78,9 +100,10 @@ STAMPEDE_DECL metric_id vu::registered(const std::string& name, metric_type type
 
 STAMPEDE_DECL http::client& vu::http() {
   if (!http_) {
-    http_ = std::make_unique<http::client>(shard_->io->get_executor(), shard_->run->http_options,
-                                           http::metrics_target{&shard_->rec, &tags(), shard_->run->start},
-                                           shard_->run->dns);
+    http_ = std::make_unique<http::client>(
+        shard_->io->get_executor(), shard_->run->http_options,
+        http::metrics_target{&shard_->rec, &tags(), shard_->run->start, shard_->run->system_tags}, shard_->run->dns,
+        shard_->run->request_limiter());
     http_->keep_deadline_armed();  // the runner stops the shard's io_context itself
   }
   return *http_;

@@ -31,6 +31,14 @@ struct request_sample {
   std::chrono::steady_clock::time_point at{};  ///< when it ended; the epoch: now
 };
 
+/// The address of an `ip:port` or `[ipv6]:port`, as k6's `ip` tag has it.
+inline std::string_view ip_of(std::string_view remote_address) noexcept {
+  const auto colon = remote_address.rfind(':');
+  auto ip = colon == std::string_view::npos ? remote_address : remote_address.substr(0, colon);
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  return ip;
+}
+
 /// Records k6's HTTP metrics (`http_reqs`, `http_req_*`, `data_sent`, `data_received`) for one
 /// client into its `metrics_target`. Not thread-safe, like the client.
 class request_metrics {
@@ -55,6 +63,7 @@ class request_metrics {
     std::string method, name, url;
     std::string_view proto;
     std::string_view tls_version;
+    std::string ip;  // only with the `ip` system tag
     int status = 0;
     int error_code = 0;
     bool expected = false;
@@ -73,7 +82,7 @@ class request_metrics {
 };
 
 inline void request_metrics::set_target(metrics_target target) {
-  const bool same_recorder = ids_ && target.rec == target_.rec;
+  const bool same_recorder = ids_ && target.rec == target_.rec && target.system_tags == target_.system_tags;
   target_ = target;
   // Cached tag-set ids are checked against the VU's tags by value, so they stay right when only
   // the tags move (a VU entering or leaving a group calls this each time); only another
@@ -99,10 +108,14 @@ inline tag_set_id request_metrics::tags_for(const request_sample& s, const respo
   static const tag_set no_tags;
   const tag_set& vu = target_.tags ? *target_.tags : no_tags;
   const tag_set& own = s.tags ? *s.tags : no_tags;
+  const auto& enabled = target_.system_tags;
+  const bool with_ip = enabled.has(system_tag_set::ip);
+  // k6's `ip` tag: the server's address without its port.
+  const std::string_view ip = with_ip ? ip_of(res.remote_address()) : std::string_view{};
   const auto same = [&](const tag_cache_entry& e) {
     return e.status == res.status() && e.error_code == res.error_code() && e.expected == expected &&
            e.proto == res.protocol() && e.tls_version == res.tls_version() && e.method == s.method && e.url == s.url &&
-           e.name == s.name && e.request == own && e.vu == vu;
+           e.name == s.name && e.request == own && e.vu == vu && (!with_ip || e.ip == ip);
   };
   if (tag_cache_last_ < tag_cache_.size() && same(tag_cache_[tag_cache_last_])) return tag_cache_[tag_cache_last_].id;
   for (std::size_t i = 0; i < tag_cache_.size(); ++i) {
@@ -111,18 +124,24 @@ inline tag_set_id request_metrics::tags_for(const request_sample& s, const respo
       return tag_cache_[i].id;
     }
   }
-  // k6's system tags on every HTTP sample; a request's own tags win over the VU's.
+  // k6's system tags on every HTTP sample, those the run keeps (k6's `systemTags`); a
+  // request's own tags win over the VU's.
+  using bit = system_tag_set::tag_bit;
   tag_set tags = vu.merged_with(own);
-  tags.set(std::string{system_tag::method}, std::string{s.method});
-  tags.set(std::string{system_tag::url}, std::string{s.url});
-  tags.set(std::string{system_tag::name}, std::string{s.name});
-  tags.set(std::string{system_tag::status}, std::to_string(res.status()));
-  tags.set(std::string{system_tag::expected_response}, expected ? "true" : "false");
-  if (res.error_code() != 0) tags.set(std::string{system_tag::error_code}, std::to_string(res.error_code()));
-  if (!res.protocol().empty()) tags.set(std::string{system_tag::proto}, std::string{res.protocol()});
-  if (!res.tls_version().empty()) tags.set(std::string{system_tag::tls_version}, std::string{res.tls_version()});
+  const auto set = [&](bit b, std::string_view key, std::string value) {
+    if (enabled.has(b)) tags.set(std::string{key}, std::move(value));
+  };
+  set(bit::method, system_tag::method, std::string{s.method});
+  set(bit::url, system_tag::url, std::string{s.url});
+  set(bit::name, system_tag::name, std::string{s.name});
+  set(bit::status, system_tag::status, std::to_string(res.status()));
+  set(bit::expected_response, system_tag::expected_response, expected ? "true" : "false");
+  if (res.error_code() != 0) set(bit::error_code, system_tag::error_code, std::to_string(res.error_code()));
+  if (!res.protocol().empty()) set(bit::proto, system_tag::proto, std::string{res.protocol()});
+  if (!res.tls_version().empty()) set(bit::tls_version, system_tag::tls_version, std::string{res.tls_version()});
+  if (!ip.empty()) set(bit::ip, system_tag::ip, std::string{ip});
   tag_cache_entry e{vu,           own,           std::string{s.method}, std::string{s.name},
-                    std::string{s.url}, res.protocol(), res.tls_version(),   res.status(),
+                    std::string{s.url}, res.protocol(), res.tls_version(),   std::string{ip}, res.status(),
                     res.error_code(), expected,  target_.rec->intern(tags)};
   // Bounded: URLs with ids in them would otherwise grow the cache without end.
   constexpr std::size_t max_entries = 256;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <tuple>
 #include <utility>
 
@@ -76,14 +77,21 @@ struct in_flight_guard {
 }  // namespace detail
 
 STAMPEDE_DECL client::client(asio::any_io_executor ex, client_options opts, metrics_target metrics,
-                      std::shared_ptr<dns_cache> dns)
+                      std::shared_ptr<dns_cache> dns, std::shared_ptr<detail::rate_limiter> limiter)
     : executor_{std::move(ex)},
       options_{std::move(opts)},
       metrics_{metrics},
       deadline_{std::make_shared<detail::deadline_watch>(executor_)},
-      dns_{dns ? std::move(dns) : std::make_shared<dns_cache>()} {
+      dns_{dns ? std::move(dns) : std::make_shared<dns_cache>()},
+      limiter_{std::move(limiter)} {
   if (options_.timeout <= std::chrono::nanoseconds{0}) throw usage_error("client_options::timeout must be positive");
   if (options_.max_redirects < 0) throw usage_error("client_options::max_redirects must not be negative");
+  if (options_.max_requests_per_second < 0 || std::isnan(options_.max_requests_per_second)) {
+    throw usage_error("client_options::max_requests_per_second must not be negative (0: no limit)");
+  }
+  if (!limiter_ && options_.max_requests_per_second > 0) {
+    limiter_ = std::make_shared<detail::rate_limiter>(options_.max_requests_per_second);
+  }
 #if STAMPEDE_WITH_TLS
   // Extra roots are checked now, so a bad PEM is a usage error here rather than at a request.
   if (!options_.tls_root_certificates.empty()) tls_context_ = detail::make_tls_context(options_.tls_root_certificates);
@@ -258,7 +266,16 @@ STAMPEDE_DECL task<response> client::request(http::request req) {
   s.expected = s.req.params.expected_statuses ? &*s.req.params.expected_statuses : &options_.expected_statuses;
   s.max_redirects = s.req.params.redirects.value_or(options_.max_redirects);
   s.redirects = 0;
+  // A branch, not a coroutine, when there is no rate limit: perform()'s frame stays as small.
+  if (limiter_) [[unlikely]] return paced(++s.ticket);
   return perform(++s.ticket);
+}
+
+// Once per request, before its first hop and outside its timings, as k6 waits for its
+// limiter before the request starts.
+STAMPEDE_DECL task<response> client::paced(std::uint64_t ticket) {
+  co_await limiter_->acquire(executor_);
+  co_return co_await perform(ticket);
 }
 
 // A new connection for the hop: DNS unless the address is known, TCP, and TLS for https://.
@@ -366,7 +383,10 @@ STAMPEDE_DECL task<response> client::perform(std::uint64_t ticket) {
       break;
     }
     end_hop();
-    if (!next_hop()) co_return std::move(s.res);
+    if (!next_hop()) {
+      if (options_.throw_on_failure && s.res.error()) [[unlikely]] throw_failure();
+      co_return std::move(s.res);
+    }
   }
 }
 

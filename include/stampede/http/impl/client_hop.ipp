@@ -39,6 +39,7 @@ STAMPEDE_DECL void client::begin_hop() {
     head_reusable_ = plain;
     if (plain) head_method_ = s.req.method;
   }
+  if (options_.debug != client_options::debug_level::off) [[unlikely]] debug_request();
   s.times.start = clock::now();
   // One deadline for the whole chain of redirects, as k6's request context has.
   if (s.redirects == 0) {
@@ -222,7 +223,10 @@ STAMPEDE_DECL bool client::wrote(const std::error_code& ec) {
   s.times.wrote = std::chrono::steady_clock::now();
   auto& c = *s.conn;
   const detail::response_parser::limits limits{options_.max_response_header_bytes, options_.max_response_body_bytes};
-  c.parser.start(s.req.method == "HEAD", !s.req.params.discard_body, limits, &s.res.headers_, &s.res.body_);
+  // A full debug dump shows the body even when the request keeps none, as k6's does.
+  const bool keep = !s.req.params.discard_body.value_or(options_.discard_response_bodies) ||
+                    options_.debug == client_options::debug_level::full;
+  c.parser.start(s.req.method == "HEAD", keep, limits, &s.res.headers_, &s.res.body_);
   return true;
 }
 
@@ -298,6 +302,10 @@ STAMPEDE_DECL void client::end_hop() {
     } else {
       s.conn->abort();
     }
+    if (options_.debug != client_options::debug_level::off) [[unlikely]] {
+      debug_response();
+      if (s.req.params.discard_body.value_or(options_.discard_response_bodies)) res.body_.clear();
+    }
   }
   s.conn.reset();
 
@@ -363,4 +371,11 @@ STAMPEDE_DECL bool client::next_hop() {
   return true;
 }
 
+STAMPEDE_DECL void client::throw_failure() {
+  const auto& res = current_.res;
+  throw request_failed{current_.req.method, res.url(), res.error()};
+}
+
 }  // namespace stampede::http
+
+#include <stampede/http/impl/client_debug.ipp>

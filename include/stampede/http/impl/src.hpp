@@ -13,4 +13,5 @@
 #include <stampede/http/impl/headers.ipp>
 #include <stampede/http/impl/request.ipp>
 #include <stampede/http/impl/dns_cache.ipp>
+#include <stampede/http/impl/rate_limiter.ipp>
 #include <stampede/http/impl/client.ipp>
