@@ -4,5 +4,6 @@
 
 #include <stampede/config.hpp>
 
+#include <stampede/cli/config_file.hpp>
 #include <stampede/cli/main.hpp>
 #include <stampede/cli/options.hpp>

@@ -8,6 +8,7 @@
 
 #include <stampede/cli.hpp>
 
+#include <stampede/cli/impl/config_file.ipp>
 #include <stampede/cli/impl/options.ipp>
 #include <stampede/cli/impl/segment_flags.ipp>
 #include <stampede/cli/impl/main.ipp>
