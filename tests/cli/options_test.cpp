@@ -194,7 +194,7 @@ TEST_CASE("a bad duration's error also shows where the duration parser stopped")
 
 TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has the flag") {
   const auto flags = sp::cli_flags();
-  REQUIRE(flags.size() == 30);
+  REQUIRE(flags.size() == 41);
   for (const auto& f : flags) {
     INFO(f.name);
     CHECK(!f.help.empty());
@@ -270,13 +270,16 @@ TEST_CASE("apply_cli refuses execution flags it cannot apply, naming the flags")
   const std::vector<row> rows{
       {"several scenarios", two, {.vus = 3, .duration = 10s},
        "--vus, --duration: these flags replace the executor of a test with one scenario, and this test has 2 "
-       "(\"browse\", \"buy\"); change the scenarios' executors in the test instead"},
+       "(\"browse\", \"buy\"); change the scenarios' executors in the test instead, "
+       "or give it a \"default\" function (load_test::functions) for these flags to run"},
       {"several scenarios, -u alone", two, {.vus = 3},
        "--vus: these flags replace the executor of a test with one scenario, and this test has 2 (\"browse\", "
-       "\"buy\"); change the scenarios' executors in the test instead"},
+       "\"buy\"); change the scenarios' executors in the test instead, "
+       "or give it a \"default\" function (load_test::functions) for these flags to run"},
       {"no scenarios", sp::load_test{}, {.stages = {{1s, 1}}},
        "--stage: these flags replace the executor of a test with one scenario, and this test has 0 (none); "
-       "change the scenarios' executors in the test instead"},
+       "change the scenarios' executors in the test instead, "
+       "or give it a \"default\" function (load_test::functions) for these flags to run"},
       {"-d with -s", one_scenario(sp::constant_vus{}), {.duration = 10s, .stages = {{1s, 1}}},
        "--duration and --stage cannot be used together: the stages' durations make up the test's"},
       {"-i with -s", one_scenario(sp::constant_vus{}), {.iterations = 10, .stages = {{1s, 1}}},

@@ -37,6 +37,15 @@ struct cli_options {
   bool no_color = false;                              ///< `--no-color`
   bool no_thresholds = false;                         ///< `--no-thresholds`
   bool no_summary = false;                            ///< `--no-summary` (k6 1.x's; 2.x: `--summary-mode=disabled`)
+  std::optional<stampede::summary_mode> summary_mode{};       ///< `--summary-mode compact|full|legacy|disabled`
+  std::optional<std::string> config{};                ///< `-c/--config FILE`: k6's JSON options
+  bool discard_response_bodies = false;               ///< `--discard-response-bodies`
+  bool no_vu_connection_reuse = false;                ///< `--no-vu-connection-reuse`
+  bool throw_on_failure = false;                      ///< `-w/--throw`
+  std::optional<http::client_options::debug_level> http_debug{};  ///< `--http-debug[=full]`
+  std::optional<double> rps{};                        ///< `--rps N`
+  std::optional<std::chrono::nanoseconds> min_iteration_duration{};  ///< `--min-iteration-duration`
+  std::optional<std::vector<std::string>> system_tags{};  ///< `--system-tags proto,status,...`
   bool linger = false;                                ///< `-l/--linger`: wait for Ctrl+C after the run
   bool no_setup = false;                              ///< `--no-setup`: `load_test::setup` is not run
   bool no_teardown = false;                           ///< `--no-teardown`: `load_test::teardown` is not run
@@ -65,7 +74,16 @@ struct cli_flag {
   std::string_view value_name{};  ///< `N`, `DURATION`; empty: a switch
   std::string_view k6{};          ///< `--vus`, or empty
   std::string_view help{};
+  /// The value of a flag given without one, as pflag's `NoOptDefVal` (`--http-debug` alone is
+  /// `headers`); such a flag takes its value only after `=`. Empty: the value is required.
+  std::string_view implicit_value{};
 };
+
+/// Answers for an environment variable: its value, or nullopt when it is not set.
+using environment_lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+/// The process environment, as an `environment_lookup`.
+[[nodiscard]] environment_lookup process_environment();
 
 /// Every flag, in the order `--help` lists them.
 [[nodiscard]] std::span<const cli_flag> cli_flags() noexcept;
@@ -82,6 +100,17 @@ struct cli_flag {
 /// ```
 [[nodiscard]] cli_options parse_cli(std::span<const std::string_view> args);
 
+/// The same with k6's environment variables under the flags, in k6's order of precedence
+/// (the environment, then the command line): `K6_VUS`, `K6_DURATION`, `K6_ITERATIONS`,
+/// `K6_STAGES`, `K6_CONFIG`, `K6_OUT`, `K6_NO_THRESHOLDS`, `K6_SUMMARY_MODE`, ... (the table is
+/// in docs/cli.md) each read as its flag. A flag given on the command line wins over its
+/// variable; a list the command line gives (`-s`, `-o`, `--tag`) replaces the variable's; and,
+/// as k6's tiers do, `--duration`, `--iterations` or `--stage` on the command line set aside all
+/// three variables. Booleans are Go's (`1`, `t`, `true`, `0`, `f`, `false`, ...); `K6_NO_COLOR`
+/// is on when set to anything but empty, and `NO_COLOR` when set at all (no-color.org).
+/// Throws `usage_error` naming the variable (`K6_VUS=ten: expected ...`) or the flag at fault.
+[[nodiscard]] cli_options parse_cli(std::span<const std::string_view> args, const environment_lookup& environment);
+
 /// Applies the flags to `test`, as k6 lets command-line options override a script's:
 ///
 /// - `-d` → `constant_vus{vus, duration}`; `-i` → `shared_iterations{vus, iterations}` (with
@@ -91,13 +120,19 @@ struct cli_flag {
 ///   as k6 starts a script's stages from `--vus`); arrival-rate executors have no VU count to
 ///   change, so that is an error.
 /// - Those four flags replace the executor of a test's only scenario, keeping its name,
-///   function, start time, graceful stop, tags and env. With several scenarios they are an
-///   error naming the scenarios: which function would the one scenario run?
+///   function, start time, graceful stop, tags and env. With several scenarios, or none, they
+///   make one scenario "default" that runs the test's `"default"` function, as k6 runs a
+///   script's default function (`-u N` alone: N iterations shared by N VUs); a test without
+///   such a function gets an error naming its scenarios.
+/// - A test with no scenarios and a `"default"` function, given none of those flags, runs it
+///   as k6 runs a script without execution options: one VU, one iteration.
 /// - `-e` merges into `load_test::env` and `--tag` into `load_test::tags` (the flags win);
 ///   `--summary-trend-stats` and `--summary-time-unit` set `load_test::summary`.
 /// - `--no-setup` and `--no-teardown` drop `load_test::setup` and `teardown`;
-///   `--max-redirects`, `--user-agent`, `--insecure-skip-tls-verify` and
-///   `--no-connection-reuse` set `load_test::http` (k6's options of the same names).
+///   `--max-redirects`, `--user-agent`, `--insecure-skip-tls-verify`, `--no-connection-reuse`,
+///   `--no-vu-connection-reuse`, `--discard-response-bodies`, `--throw`, `--http-debug` and
+///   `--rps` set `load_test::http`; `--min-iteration-duration` and `--system-tags` the test's
+///   fields of those names; `--summary-mode` (and `--no-summary`, `disabled`) `load_test::summary`.
 ///
 /// Throws `usage_error` naming the flags at fault.
 void apply_cli(const cli_options& options, load_test& test);
@@ -119,7 +154,7 @@ void apply_cli(const cli_options& options, load_test& test);
 /// other, an index outside the count, a count that disagrees with the sequence, no launcher
 /// variable set.
 [[nodiscard]] execution_tuple execution_part(
-    const cli_options& options, const std::function<std::optional<std::string>(std::string_view)>& environment);
+    const cli_options& options, const environment_lookup& environment);
 
 /// The run options the flags ask for: `--threads`, `--seed`, `--no-thresholds`, `--start-at` and the
 /// execution segment (`execution_part` with the process environment). What the run shows

@@ -3,6 +3,8 @@
 
 #include <stampede/config.hpp>
 
+#include <stampede/cli/config_file.hpp>
+
 #include <stampede/core/error.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/exec/result.hpp>
@@ -140,10 +142,20 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
   try {
     cli_options options;
     try {
-      options = parse_cli(args);
+      options = parse_cli(args, process_environment());
       if (options.help) {
         d::print(out, format_help(program, test));
         return exit_code::ok;
+      }
+      // k6's order: the options file under the test's own options, the environment and the
+      // flags over both (apply_cli, after).
+      if (options.config) {
+        const auto file = read_k6_options(*options.config);
+        for (const auto& warning : apply_k6_options(file, test)) d::print(err, fmt::format("warning: {}\n", warning));
+        if (options.outputs.empty() && file.out) {
+          for (const auto& spec : *file.out) options.outputs.push_back(parse_output_spec(spec));
+        }
+        if (file.linger && !options.linger) options.linger = *file.linger;
       }
       apply_cli(options, test);
     } catch (const usage_error& e) {
@@ -181,7 +193,7 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     summary_printer summary{{.out = out,
                              .err = err,
                              .colors = !options.no_color && out == stdout && summary_colors_for_terminal(),
-                             .summary = !options.no_summary,
+                             .summary = test.summary.mode != summary_mode::disabled,
                              .export_path = options.summary_export}};
     run_options run_opts;
     try {
@@ -271,7 +283,7 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
     std::vector<std::string> files;
     constexpr std::string_view allowed[] = {"out",        "summary-export", "summary-trend-stats", "summary-time-unit",
                                             "no-color",   "no-summary",     "no-thresholds",       "quiet",
-                                            "help"};
+                                            "summary-mode", "help"};
     for (std::size_t i = 0; i < args.size(); ++i) {
       const auto a = args[i];
       if (a.size() < 2 || a.front() != '-') {
@@ -331,6 +343,8 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
     load_test shown = test != nullptr ? *test : load_test{};
     if (options.summary_trend_stats) shown.summary.trend_stats = *options.summary_trend_stats;
     if (options.summary_time_unit) shown.summary.fixed_time_unit = options.summary_time_unit;
+    if (options.summary_mode) shown.summary.mode = *options.summary_mode;
+    if (options.no_summary) shown.summary.mode = summary_mode::disabled;
     if (test == nullptr || options.no_thresholds) r.thresholds.clear();
     r.summary_format = shown.summary;
 
@@ -344,7 +358,7 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
     summary_printer summary{{.out = out,
                              .err = err,
                              .colors = !options.no_color && out == stdout && summary_colors_for_terminal(),
-                             .summary = !options.no_summary,
+                             .summary = shown.summary.mode != summary_mode::disabled,
                              .export_path = options.summary_export}};
     std::vector<run_observer*> observers;
     for (const auto& o : outputs) observers.push_back(o.get());

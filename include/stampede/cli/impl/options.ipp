@@ -27,12 +27,15 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 30> flags{{
+inline constexpr std::array<cli_flag, 41> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
     {"stage", 's', "DURATION:TARGET", "--stage", "ramp to TARGET VUs over DURATION (ramping_vus); repeatable"},
+    {"config", 'c', "FILE", "--config", "apply k6's JSON options file: scenarios, thresholds, HTTP options"},
     {"env", 'e', "KEY=VALUE", "--env", "set an environment variable for vu::env(); repeatable"},
+    {"include-system-env-vars", 0, "", "--include-system-env-vars",
+     "vu::env() also reads the process environment (always on; =false is refused)"},
     {"tag", 0, "NAME=VALUE", "--tag", "add a tag to every sample; repeatable"},
     {"out", 'o', "KIND=ARG", "--out",
      "stream results: json=FILE, csv=FILE, junit=FILE, prometheus=HOST:PORT, result=FILE; repeatable"},
@@ -40,10 +43,12 @@ inline constexpr std::array<cli_flag, 30> flags{{
     {"summary-trend-stats", 0, "STATS", "--summary-trend-stats",
      "trend statistics in the summary: avg,min,med,max,p(90),p(99.9),count"},
     {"summary-time-unit", 0, "UNIT", "--summary-time-unit", "show durations in the summary in s, ms or us"},
-    {"no-summary", 0, "", "--no-summary", "no end-of-test summary and no --summary-export file"},
+    {"summary-mode", 0, "MODE", "--summary-mode", "the end-of-test summary: compact (default), full, legacy or disabled"},
+    {"no-summary", 0, "", "--no-summary", "no end-of-test summary and no --summary-export file (--summary-mode=disabled)"},
     {"linger", 'l', "", "--linger", "after the run, keep serving (--out prometheus) until Ctrl+C"},
     {"quiet", 'q', "", "--quiet", "no live progress"},
     {"no-color", 0, "", "--no-color", "no colours in the summary"},
+    {"no-usage-report", 0, "", "--no-usage-report", "accepted for k6's command lines: stampede sends no usage report"},
     {"no-thresholds", 0, "", "--no-thresholds", "do not evaluate thresholds"},
     {"no-setup", 0, "", "--no-setup", "don't run the test's setup"},
     {"no-teardown", 0, "", "--no-teardown", "don't run the test's teardown"},
@@ -51,6 +56,15 @@ inline constexpr std::array<cli_flag, 30> flags{{
     {"user-agent", 0, "UA", "--user-agent", "user agent for HTTP requests; empty sends none"},
     {"insecure-skip-tls-verify", 0, "", "--insecure-skip-tls-verify", "skip verification of TLS certificates"},
     {"no-connection-reuse", 0, "", "--no-connection-reuse", "disable keep-alive connections"},
+    {"no-vu-connection-reuse", 0, "", "--no-vu-connection-reuse", "don't reuse connections between iterations"},
+    {"discard-response-bodies", 0, "", "--discard-response-bodies", "read HTTP response bodies but keep none"},
+    {"http-debug", 0, "LEVEL", "--http-debug",
+     "log HTTP requests and responses to stderr: headers (alone: --http-debug), or full with bodies", "headers"},
+    {"throw", 'w', "", "--throw", "a request that gets no response throws http::request_failed"},
+    {"rps", 0, "N", "--rps", "at most N requests per second over the whole test"},
+    {"min-iteration-duration", 0, "DURATION", "--min-iteration-duration",
+     "a VU waits out the rest of this after an iteration that ended sooner"},
+    {"system-tags", 0, "TAGS", "--system-tags", "the system tags samples carry: proto,status,method,url,name,..."},
     {"execution-segment", 0, "SEGMENT", "--execution-segment",
      "run this part of the test: 1/4:1/2, 25%:50%, 0.25:0.5 (with several machines)"},
     {"execution-segment-sequence", 0, "SEQUENCE", "--execution-segment-sequence",
@@ -243,6 +257,42 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
     o.max_redirects = *r;
   } else if (n == "user-agent") {
     o.user_agent = std::string{v};
+  } else if (n == "config") {
+    if (v.empty()) expected(f, "a file name", v);
+    o.config = std::string{v};
+  } else if (n == "summary-mode") {
+    try {
+      o.summary_mode = parse_summary_mode(v);
+    } catch (const usage_error& e) {
+      throw usage_error(fmt::format("--{}: {}", f.name, e.what()));
+    }
+  } else if (n == "http-debug") {
+    if (v == "headers") {
+      o.http_debug = http::client_options::debug_level::headers;
+    } else if (v == "full") {
+      o.http_debug = http::client_options::debug_level::full;
+    } else {
+      expected(f, "headers or full (--http-debug alone: headers)", v);
+    }
+  } else if (n == "rps") {
+    const auto r = parse_int<std::int64_t>(v);
+    if (!r || *r < 0 || *r > 1'000'000'000) expected(f, "a whole number of requests per second, 0 (no limit) to 1000000000", v);
+    o.rps = static_cast<double>(*r);
+  } else if (n == "min-iteration-duration") {
+    try {
+      const auto d = parse_duration(v);
+      if (d < std::chrono::nanoseconds{0}) expected(f, "a duration, at least 0, such as 1s or 500ms", v);
+      o.min_iteration_duration = d;
+    } catch (const parse_error& e) {
+      throw usage_error(fmt::format("--{}: expected a duration, such as 1s or 500ms, got \"{}\"\n{}", f.name, v, e.what()));
+    }
+  } else if (n == "system-tags") {
+    std::vector<std::string> names;  // "" is an empty set, as in k6: samples carry no system tags
+    for (const auto part : v.empty() ? decltype(split(v, ',')){} : split(v, ',')) {
+      if (part.empty()) expected(f, "a comma-separated list of tag names", v);
+      names.emplace_back(part);
+    }
+    o.system_tags = std::move(names);
   } else if (n == "execution-segment") {
     try {
       o.segment = execution_segment::parse(v);
@@ -293,6 +343,13 @@ STAMPEDE_DECL void set_switch(cli_options& o, const cli_flag& f, std::optional<s
   if (n == "no-teardown") o.no_teardown = on;
   if (n == "insecure-skip-tls-verify") o.insecure_skip_tls_verify = on;
   if (n == "no-connection-reuse") o.no_connection_reuse = on;
+  if (n == "no-vu-connection-reuse") o.no_vu_connection_reuse = on;
+  if (n == "discard-response-bodies") o.discard_response_bodies = on;
+  if (n == "throw") o.throw_on_failure = on;
+  if (n == "include-system-env-vars" && !on) {
+    throw usage_error("--include-system-env-vars=false: vu::env() always falls back to the process environment "
+                      "(k6's default for k6 run); turning that off is not supported");
+  }
   if (n == "execution-segment-from-env") o.segment_from_env = on;
   if (n == "help") o.help = on;
 }
@@ -337,6 +394,8 @@ STAMPEDE_DECL cli_options parse_cli(std::span<const std::string_view> args) {
       if (eq != std::string_view::npos) inline_value = arg.substr(eq + 1);
       if (f->value_name.empty()) {
         d::set_switch(out, *f, inline_value);
+      } else if (!f->implicit_value.empty()) {
+        d::set_value(out, *f, inline_value.value_or(f->implicit_value));
       } else {
         d::set_value(out, *f, inline_value ? *inline_value : d::take_value(*f, args, i));
       }
@@ -374,6 +433,126 @@ STAMPEDE_DECL cli_options parse_cli(std::span<const std::string_view> args) {
     }
   }
   return out;
+}
+
+namespace detail::cli {
+
+// k6's environment variables that stand for a flag (lib/options.go's envconfig names,
+// internal/cmd/config.go, runtime_options.go, cmd/state/state.go), in k6's spelling.
+struct env_flag {
+  std::string_view variable;
+  std::string_view flag;
+};
+inline constexpr std::array<env_flag, 32> env_flags{{
+    {"K6_VUS", "vus"},
+    {"K6_DURATION", "duration"},
+    {"K6_ITERATIONS", "iterations"},
+    {"K6_STAGES", "stage"},
+    {"K6_CONFIG", "config"},
+    {"K6_OUT", "out"},
+    {"K6_LINGER", "linger"},
+    {"K6_TAGS", "tag"},
+    {"K6_SUMMARY_EXPORT", "summary-export"},
+    {"K6_SUMMARY_TREND_STATS", "summary-trend-stats"},
+    {"K6_SUMMARY_TIME_UNIT", "summary-time-unit"},
+    {"K6_SUMMARY_MODE", "summary-mode"},
+    {"K6_NO_SUMMARY", "no-summary"},
+    {"K6_NO_COLOR", "no-color"},
+    {"NO_COLOR", "no-color"},
+    {"K6_NO_THRESHOLDS", "no-thresholds"},
+    {"K6_NO_SETUP", "no-setup"},
+    {"K6_NO_TEARDOWN", "no-teardown"},
+    {"K6_MAX_REDIRECTS", "max-redirects"},
+    {"K6_USER_AGENT", "user-agent"},
+    {"K6_INSECURE_SKIP_TLS_VERIFY", "insecure-skip-tls-verify"},
+    {"K6_NO_CONNECTION_REUSE", "no-connection-reuse"},
+    {"K6_NO_VU_CONNECTION_REUSE", "no-vu-connection-reuse"},
+    {"K6_DISCARD_RESPONSE_BODIES", "discard-response-bodies"},
+    {"K6_HTTP_DEBUG", "http-debug"},
+    {"K6_THROW", "throw"},
+    {"K6_RPS", "rps"},
+    {"K6_MIN_ITERATION_DURATION", "min-iteration-duration"},
+    {"K6_SYSTEM_TAGS", "system-tags"},
+    {"K6_EXECUTION_SEGMENT", "execution-segment"},
+    {"K6_EXECUTION_SEGMENT_SEQUENCE", "execution-segment-sequence"},
+    {"K6_QUIET", "quiet"},
+}};
+
+// Go's strconv.ParseBool, which k6's envconfig uses.
+STAMPEDE_DECL std::optional<bool> go_bool(std::string_view text) {
+  for (const std::string_view t : {"1", "t", "T", "TRUE", "true", "True"}) {
+    if (text == t) return true;
+  }
+  for (const std::string_view f : {"0", "f", "F", "FALSE", "false", "False"}) {
+    if (text == f) return false;
+  }
+  return std::nullopt;
+}
+
+// The command-line arguments one variable stands for.
+STAMPEDE_DECL std::vector<std::string> env_arguments(const env_flag& e, const cli_flag& f, const std::string& value) {
+  const auto flag = fmt::format("--{}", f.name);
+  if (e.variable == "NO_COLOR") return {flag};  // no-color.org: set at all, even empty
+  if (e.variable == "K6_NO_COLOR") return value.empty() ? std::vector<std::string>{} : std::vector<std::string>{flag};
+  if (f.value_name.empty()) {
+    const auto on = go_bool(value);
+    if (!on) throw usage_error(fmt::format("{}={}: expected true or false (or 1, 0, t, f)", e.variable, value));
+    return {fmt::format("{}={}", flag, *on)};
+  }
+  if (e.variable == "K6_TAGS") {  // envconfig's map: name:value pairs separated by commas
+    std::vector<std::string> out;
+    for (const auto pair : split(value, ',')) {
+      const auto colon = pair.find(':');
+      if (colon == std::string_view::npos || colon == 0) {
+        throw usage_error(fmt::format("{}={}: expected name:value pairs separated by commas", e.variable, value));
+      }
+      out.push_back(fmt::format("{}={}={}", flag, pair.substr(0, colon), pair.substr(colon + 1)));
+    }
+    return out;
+  }
+  return {fmt::format("{}={}", flag, value)};
+}
+
+}  // namespace detail::cli
+
+STAMPEDE_DECL environment_lookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string{name}.c_str());  // NOLINT(concurrency-mt-unsafe): read before the run starts
+    if (value == nullptr) return std::nullopt;
+    return std::string{value};
+  };
+}
+
+STAMPEDE_DECL cli_options parse_cli(std::span<const std::string_view> args, const environment_lookup& environment) {
+  namespace d = detail::cli;
+  const cli_options given = parse_cli(args);
+  const bool execution_given = given.duration || given.iterations || !given.stages.empty();
+  std::vector<std::string> from_environment;
+  for (const auto& e : d::env_flags) {
+    auto value = environment(e.variable);
+    if (!value) continue;
+    const cli_flag& f = *d::find_long(e.flag);
+    // k6's tiers: the command line's list replaces the environment's, and its execution
+    // options set aside the environment's (`K6_DURATION=1m` with `--stage 10s:5` ramps).
+    if ((f.name == "out" && !given.outputs.empty()) || (f.name == "tag" && !given.tags.empty())) continue;
+    if (execution_given && (f.name == "duration" || f.name == "iterations" || f.name == "stage")) continue;
+    auto arguments = d::env_arguments(e, f, *value);
+    std::vector<std::string_view> views(arguments.begin(), arguments.end());
+    try {
+      (void)parse_cli(views);  // alone first, so that a mistake names the variable
+    } catch (const usage_error& error) {
+      std::string_view message = error.what();
+      const auto prefix = fmt::format("--{}: ", f.name);
+      if (message.starts_with(prefix)) message.remove_prefix(prefix.size());
+      throw usage_error(fmt::format("{}={}: {}", e.variable, *value, message));
+    }
+    for (auto& a : arguments) from_environment.push_back(std::move(a));
+  }
+  if (from_environment.empty()) return given;
+  // The variables' flags first: a scalar flag takes its last value, so the command line wins.
+  std::vector<std::string_view> combined(from_environment.begin(), from_environment.end());
+  combined.insert(combined.end(), args.begin(), args.end());
+  return parse_cli(combined);
 }
 
 namespace detail::cli {
@@ -437,12 +616,25 @@ STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
     if (options.duration && !options.stages.empty()) {
       throw usage_error("--duration and --stage cannot be used together: the stages' durations make up the test's");
     }
+    // k6 runs the script's default function in one scenario when the command line's
+    // shortcuts meet several scenarios or none (lib/executor/execution_config_shortcuts.go);
+    // `-u N` alone is then N iterations shared by N VUs.
+    bool made_default = false;
+    if (const auto f = test.functions.find("default"); test.scenarios.size() != 1 && f != test.functions.end()) {
+      test.scenarios = {scenario{.name = "default",
+                                 .exec = f->second,
+                                 .executor = shortcut ? executor{per_vu_iterations{.vus = 1, .iterations = 1}}
+                                                      : executor{shared_iterations{.vus = *options.vus,
+                                                                                   .iterations = *options.vus}}}};
+      made_default = true;
+    }
     if (test.scenarios.size() != 1) {
       std::vector<std::string> names;
       for (const auto& s : test.scenarios) names.push_back("\"" + s.name + "\"");
       throw usage_error(fmt::format(
           "{}: these flags replace the executor of a test with one scenario, and this test has {} ({}); "
-          "change the scenarios' executors in the test instead",
+          "change the scenarios' executors in the test instead, or give it a \"default\" function "
+          "(load_test::functions) for these flags to run",
           d::execution_flags(options), test.scenarios.size(),
           names.empty() ? std::string{"none"} : d::join(names, ", ")));
     }
@@ -464,8 +656,16 @@ STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
       only.executor = ramping_vus{.start_vus = vu_count,
                                   .stages = stage_list{options.stages},
                                   .graceful_ramp_down = ramping_vus{}.graceful_ramp_down};
-    } else {
+    } else if (!made_default) {
       d::set_vus(only, *options.vus);
+    }
+  }
+  // A test of named functions and no scenarios (their execution left to the options file or
+  // the flags) runs as k6 runs a script without execution options: one VU, one iteration.
+  if (test.scenarios.empty()) {
+    if (const auto f = test.functions.find("default"); f != test.functions.end()) {
+      test.scenarios = {
+          scenario{.name = "default", .exec = f->second, .executor = per_vu_iterations{.vus = 1, .iterations = 1}}};
     }
   }
   if (options.no_setup) test.setup = {};
@@ -474,6 +674,15 @@ STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
   if (options.user_agent) test.http.user_agent = *options.user_agent;
   if (options.insecure_skip_tls_verify) test.http.insecure_skip_tls_verify = true;
   if (options.no_connection_reuse) test.http.reuse_connections = false;
+  if (options.no_vu_connection_reuse) test.http.reuse_connections_across_iterations = false;
+  if (options.discard_response_bodies) test.http.discard_response_bodies = true;
+  if (options.throw_on_failure) test.http.throw_on_failure = true;
+  if (options.http_debug) test.http.debug = *options.http_debug;
+  if (options.rps) test.http.max_requests_per_second = *options.rps;
+  if (options.min_iteration_duration) test.min_iteration_duration = *options.min_iteration_duration;
+  if (options.system_tags) test.system_tags = *options.system_tags;
+  if (options.summary_mode) test.summary.mode = *options.summary_mode;
+  if (options.no_summary) test.summary.mode = summary_mode::disabled;
   for (const auto& [key, value] : options.env) test.env.insert_or_assign(key, value);
   for (const auto& t : options.tags) test.tags.set(t.key, t.value);
   if (options.summary_trend_stats) test.summary.trend_stats = *options.summary_trend_stats;
@@ -482,11 +691,7 @@ STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
 
 STAMPEDE_DECL run_options run_options_for(const cli_options& options) {
   run_options out;
-  out.part = execution_part(options, [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string{name}.c_str());  // NOLINT(concurrency-mt-unsafe): before the run starts
-    if (value == nullptr) return std::nullopt;
-    return std::string{value};
-  });
+  out.part = execution_part(options, process_environment());
   out.threads = options.threads.value_or(0);
   out.seed = options.seed;
   out.thresholds = !options.no_thresholds;
@@ -505,7 +710,11 @@ STAMPEDE_DECL std::string format_help(std::string_view program, const load_test&
   std::size_t width = 0;
   for (const auto& f : detail::cli::flags) {
     auto text = f.shorthand != 0 ? fmt::format("-{}, --{}", f.shorthand, f.name) : fmt::format("    --{}", f.name);
-    if (!f.value_name.empty()) text += " " + std::string{f.value_name};
+    if (!f.implicit_value.empty()) {
+      text += "[=" + std::string{f.value_name} + "]";
+    } else if (!f.value_name.empty()) {
+      text += " " + std::string{f.value_name};
+    }
     width = std::max(width, text.size());
     left.push_back(std::move(text));
   }
