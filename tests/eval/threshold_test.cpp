@@ -3,6 +3,7 @@
 #include <stampede/eval/threshold.hpp>
 
 #include <stampede/core/error.hpp>
+#include <stampede/metrics/sink.hpp>
 
 #include "support/catch_compat.hpp"
 
@@ -75,6 +76,7 @@ TEST_CASE("k6's string form is data: parsed when resolved, against the metrics g
   const sp::threshold login{"login_time", "p(95) < 500"};
   CHECK_FALSE(login.resolved());
   CHECK(login.describe() == "login_time p(95) < 500");
+  // k6: metrics/thresholds_test.go, TestThresholdsValidate ("validating unparsed thresholds fails").
   CHECK_THROWS_WITH(login.conditions(),
                     "threshold login_time p(95) < 500: k6's string form is parsed when the run starts; call "
                     "resolve() to read or evaluate it before");
@@ -119,7 +121,7 @@ TEST_CASE("the k6 string form parses into the same threshold as the C++ form") {
       {"http_req_failed", "rate<0.01", sp::http_req_failed.rate() < 0.01},
       {"http_reqs", "count>=100", sp::http_reqs.count() >= 100},
       {"http_reqs", "rate>50.5", sp::http_reqs.rate() > 50.5},
-      {"vus", "value===10", sp::vus.value() == 10},
+      {"vus", "value===10", sp::vus.value() == 10},  // k6: thresholds_parser_test.go, TestScanThresholdExpression (===)
       {"checks", "rate!=0", sp::checks.rate() != 0},
       {"data_received", "count>1000000", sp::data_received.count() > 1000000},
       {"http_reqs{url:\"http://h/?a=1,b=2\"}", "count>0", sp::http_reqs.where("url", "http://h/?a=1,b=2").count() > 0},
@@ -198,6 +200,8 @@ TEST_CASE("a malformed threshold string is a parse error pointing at the offendi
     std::string message;
   };
   const row rows[] = {
+      // k6: metrics/thresholds_parser_test.go, TestParseThresholdAggregationMethod ("parsing
+      // percentile value greater than 100 fails", "parsing empty percentile expression fails").
       {"http_req_duration", "p(101)<200",
        "invalid threshold \"p(101)<200\": a percentile is a number from 0 to 100\n  p(101)<200\n    ^"},
       {"http_req_duration", "p()<200",
@@ -233,6 +237,231 @@ TEST_CASE("a malformed threshold string is a parse error pointing at the offendi
     INFO(r.metric << " / " << r.expression);
     CHECK_THROWS_WITH(sp::threshold::parse(r.metric, r.expression), r.message);
     CHECK_THROWS_AS(sp::threshold::parse(r.metric, r.expression), sp::parse_error);
+  }
+}
+
+namespace {
+
+// The metrics of k6's threshold tests (TestThresholdsValidate's registry), holding plain
+// numbers so that a bound means the same in k6's string and in C++.
+struct k6_test_metrics {
+  sp::counter counter{"test_counter"};
+  sp::rate rate{"test_rate"};
+  sp::gauge gauge{"test_gauge"};
+  sp::trend trend{"test_trend"};
+
+  [[nodiscard]] std::vector<sp::metric_descriptor> known() const {
+    auto out = sp::builtin_metrics();
+    for (const auto& d : {counter.descriptor(), rate.descriptor(), gauge.descriptor(), trend.descriptor()}) {
+      out.push_back(d);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("every aggregation method and operator of k6's expressions parses as k6 parses it (k6: metrics/thresholds_parser_test.go)") {
+  const k6_test_metrics m;
+  const auto known = m.known();
+  struct row {
+    const char* metric;
+    const char* expression;
+    sp::threshold expected;
+  };
+  const row valid[] = {
+      // TestParseThresholdExpression: "valid threshold expression syntax".
+      {"test_counter", "count>20", m.counter.count() > 20},
+      // TestParseThresholdAggregationMethod: each method, and percentiles at both ends.
+      {"test_counter", "count<1", m.counter.count() < 1},
+      {"test_rate", "rate<1", m.rate.rate() < 1},
+      {"test_gauge", "value<1", m.gauge.value() < 1},
+      {"test_trend", "avg<1", m.trend.avg() < 1},
+      {"test_trend", "min<1", m.trend.min() < 1},
+      {"test_trend", "max<1", m.trend.max() < 1},
+      {"test_trend", "med<1", m.trend.med() < 1},
+      {"test_trend", "p(99)<1", m.trend.p(99) < 1},
+      {"test_trend", "p(99.9)<1", m.trend.p(99.9) < 1},
+      {"test_trend", "p(0)<1", m.trend.p(0) < 1},
+      {"test_trend", "p(100)<1", m.trend.p(100) < 1},
+      // TestScanThresholdExpression: each operator, and spaces trimmed around the method and
+      // the value.
+      {"test_trend", "avg<=1", m.trend.avg() <= 1},
+      {"test_trend", "avg<1", m.trend.avg() < 1},
+      {"test_trend", "avg>=1", m.trend.avg() >= 1},
+      {"test_trend", "avg>1", m.trend.avg() > 1},
+      {"test_trend", "avg===1", m.trend.avg() == 1},
+      {"test_trend", "avg==1", m.trend.avg() == 1},
+      {"test_trend", "avg!=1", m.trend.avg() != 1},
+      {"test_trend", "  avg  <=1", m.trend.avg() <= 1},
+      {"test_trend", "avg<=  1  ", m.trend.avg() <= 1},
+  };
+  for (const auto& r : valid) {
+    INFO(r.metric << " " << r.expression);
+    const auto parsed = sp::threshold::parse(r.metric, r.expression, known);
+    REQUIRE(parsed.conditions().size() == 1);
+    CHECK(parsed.conditions() == r.expected.conditions());
+    CHECK(parsed.conditions()[0].expression() == r.expression);
+  }
+
+  struct bad_row {
+    const char* metric;
+    const char* expression;
+  };
+  const bad_row invalid[] = {
+      // TestParseThresholdExpression: an unknown operator, an unknown method, a value that is
+      // not a number.
+      {"test_counter", "count!20"},
+      {"test_counter", "foo>20"},
+      {"test_counter", "count>abc"},
+      // TestParseThresholdAggregationMethod: an unknown method, and percentiles that are
+      // empty, unclosed, not numbers, out of 0..100, NaN or infinite.
+      {"test_trend", "foo<1"},
+      {"test_trend", "p()<1"},
+      {"test_trend", "p(99<1"},
+      {"test_trend", "p(foo)<1"},
+      {"test_trend", "p(-1)<1"},
+      {"test_trend", "p(101)<1"},
+      {"test_trend", "p(NaN)<1"},
+      {"test_trend", "p(+Inf)<1"},
+      // TestScanThresholdExpression: "expression with unknown operator fails".
+      {"test_trend", "avg!1"},
+      // metrics/thresholds_test.go, TestThresholdsParse: "invalid threshold expressions".
+      {"test_rate", "foo&1"},
+  };
+  for (const auto& r : invalid) {
+    INFO(r.metric << " " << r.expression);
+    CHECK_THROWS_AS(sp::threshold::parse(r.metric, r.expression, known), sp::parse_error);
+  }
+}
+
+TEST_CASE("each metric type takes k6's aggregation methods, on the metric and on its tag filters (k6: metrics/thresholds_test.go, TestThresholdsValidate)") {
+  const k6_test_metrics m;
+  const auto known = m.known();
+  struct row {
+    const char* metric;
+    const char* expression;
+    sp::threshold expected;
+  };
+  const row rows[] = {
+      {"test_counter", "count==1", m.counter.count() == 1},
+      {"test_counter", "rate==1", m.counter.rate() == 1},
+      {"test_counter{foo:bar}", "rate==1", m.counter.where("foo", "bar").rate() == 1},
+      {"test_counter{abc:123,easyas:doremi}", "rate==1",
+       m.counter.where("abc", "123").where("easyas", "doremi").rate() == 1},
+      {"test_gauge", "value==1", m.gauge.value() == 1},
+      {"test_rate", "rate==1", m.rate.rate() == 1},
+      {"test_trend", "avg==1", m.trend.avg() == 1},
+      {"test_trend", "min==1", m.trend.min() == 1},
+      {"test_trend", "max==1", m.trend.max() == 1},
+      {"test_trend", "med==1", m.trend.med() == 1},
+      {"test_trend", "p(99)==1", m.trend.p(99) == 1},
+  };
+  for (const auto& r : rows) {
+    INFO(r.metric << " " << r.expression);
+    CHECK(sp::threshold::parse(r.metric, r.expression, known).conditions() == r.expected.conditions());
+  }
+  // "validating thresholds applied to a non existing metric fails".
+  CHECK_THROWS_AS(sp::threshold::parse("non-existing", "rate<1", known), sp::parse_error);
+  CHECK_THROWS_AS(sp::threshold::parse("non_existing", "rate<1", known), sp::parse_error);
+  // k6's TestThresholdsRun also runs p(95)<2000 on a counter's sink (and passes it, the
+  // counter having no p(95) to compare); that threshold is one k6's Validate refuses before the
+  // run, as stampede refuses it when it is parsed.
+  CHECK_THROWS_AS(sp::threshold::parse("test_counter", "p(95)<2000", known), sp::parse_error);
+}
+
+TEST_CASE("k6's evaluation tables: each operator at its edge, counters and trends, several thresholds on a metric (k6: metrics/thresholds_test.go)") {
+  const k6_test_metrics m;
+  const auto known = m.known();
+  const auto parse = [&](const char* metric, const char* expression) {
+    return sp::threshold::parse(metric, expression, known);
+  };
+  const std::map<std::string, std::vector<double>> sinked{{"test_rate rate", {0.0001}}, {"test_trend p(95)", {500}}};
+  struct row {
+    const char* name;
+    sp::threshold threshold;
+    std::map<std::string, std::vector<double>> run;
+    bool passed;
+  };
+  const std::vector<row> rows = {
+      // TestThreshold_runNoTaint (k6's abort grace period plays no part in the comparison).
+      {"> over passing threshold", parse("test_rate", "rate>0.01"), {{"test_rate rate", {1}}}, true},
+      {">= over passing threshold", parse("test_rate", "rate>=0.01"), {{"test_rate rate", {0.01}}}, true},
+      {"<= over passing threshold", parse("test_rate", "rate<=0.01"), {{"test_rate rate", {0.01}}}, true},
+      {"< over passing threshold", parse("test_rate", "rate<0.01"), {{"test_rate rate", {0.00001}}}, true},
+      {"== over passing threshold", parse("test_rate", "rate==0.01"), {{"test_rate rate", {0.01}}}, true},
+      {"=== over passing threshold", parse("test_rate", "rate===0.01"), {{"test_rate rate", {0.01}}}, true},
+      {"!= over passing threshold", parse("test_rate", "rate!=0.01"), {{"test_rate rate", {0.02}}}, true},
+      {"over failing threshold", parse("test_rate", "rate>0.01"), {{"test_rate rate", {0.00001}}}, false},
+      // TestThresholdRun: "true" and "false".
+      {"rate<0.01 true", parse("test_rate", "rate<0.01"), {{"test_rate rate", {0.0001}}}, true},
+      {"rate<0.01 false", parse("test_rate", "rate<0.01"), {{"test_rate rate", {1}}}, false},
+      // TestThresholdsRunAll: a metric's thresholds must all pass (k6 keeps them in a list;
+      // here they are joined with &&), with rate = 0.0001 and p(95) = 500.
+      {"one passing", parse("test_rate", "rate<0.01"), sinked, true},
+      {"one failing", parse("test_trend", "p(95)<200"), sinked, false},
+      {"two passing", parse("test_rate", "rate<0.1") && parse("test_rate", "rate<0.01"), sinked, true},
+      {"two failing", parse("test_trend", "p(95)<200") && parse("test_rate", "rate<0.1"), sinked, false},
+      {"two mixed", parse("test_rate", "rate<0.01") && parse("test_trend", "p(95)<200"), sinked, false},
+  };
+  for (const auto& r : rows) {
+    INFO(r.name);
+    CHECK(r.threshold.evaluate(values(r.run)).passed == r.passed);
+  }
+
+  // TestThreshold_runNoTaint, "valid expression over non-existing sink": k6 passes a threshold
+  // whose aggregation has no value in the sink; stampede passes it under no_samples::pass (k6's
+  // rule while the test runs) and compares 0 under no_samples::zero, because at the end of a
+  // test k6's Thresholds.Run computes every aggregation of the metric's sink, 0 for one without
+  // samples, and stampede follows that rule there.
+  const auto rate_above = parse("test_rate", "rate>0.01");
+  const auto other_sink = values({{"test_trend med", {27.2}}});
+  CHECK(rate_above.evaluate(other_sink, sp::no_samples::pass).passed);
+  CHECK_FALSE(rate_above.evaluate(other_sink, sp::no_samples::zero).passed);
+  // Its "invalid expression operator" (`&`) cannot be built: stampede's comparison is an enum of
+  // the six operators, and the parser refuses `&` (above, "foo&1").
+}
+
+TEST_CASE("thresholds judge the aggregations of stampede's sinks as k6's Thresholds.Run judges its sinks (k6: metrics/thresholds_test.go, TestThresholdsRun)") {
+  const k6_test_metrics m;
+  const auto known = m.known();
+  // The run's aggregations read from one sink over `duration`, as a test's end reads them.
+  const auto from = [](const sp::sink& s, std::chrono::nanoseconds duration) -> sp::aggregate_source {
+    return [&s, duration](const sp::metric_aggregate& a) {
+      const auto v = sp::aggregate(s, a.kind, a.percentile, duration);
+      return v ? std::vector<double>{*v} : std::vector<double>{};
+    };
+  };
+  const auto counter_of = [&](double value) {
+    sp::sink s = sp::make_sink(m.counter.descriptor());
+    std::get<sp::counter_sink>(s).add(value);
+    return s;
+  };
+  const auto trend_of = [&](std::vector<double> samples) {
+    sp::sink s = sp::make_sink(m.trend.descriptor());
+    for (const double x : samples) std::get<sp::trend_sink>(s).add(x);
+    return s;
+  };
+  struct row {
+    const char* name;
+    sp::sink sink;
+    const char* metric;
+    const char* expression;
+    bool passed;
+  };
+  const std::vector<row> rows = {
+      {"thresholds of existing sink", counter_of(1234.5), "test_counter", "count<2000", true},
+      {"existing sink but failing threshold", counter_of(3000), "test_counter", "count<2000", false},
+      // A run of no time has no rate: 0, not +Inf (k6's CounterSink.Rate guards the same way).
+      {"counter rate with zero duration", counter_of(1234.5), "test_counter", "rate<100", true},
+      {"trend with no values, passing med", trend_of({}), "test_trend", "med<39", true},
+      {"trend with no values, non passing med", trend_of({}), "test_trend", "med>39", false},
+      {"trend with values, passing med", trend_of({70, 80, 90}), "test_trend", "med>39", true},
+      {"trend with values, failing med", trend_of({70, 80, 90}), "test_trend", "med<39", false},
+  };
+  for (const auto& r : rows) {
+    INFO(r.name);
+    CHECK(sp::threshold::parse(r.metric, r.expression, known).evaluate(from(r.sink, 0s)).passed == r.passed);
   }
 }
 
@@ -274,7 +503,9 @@ TEST_CASE("evaluation compares each observed value and combines the outcomes") {
 }
 
 TEST_CASE("a condition with no samples compares 0 by default, as k6 judges thresholds at the end of a test") {
-  // k6's internal/metrics/engine: evaluateThresholds(ignoreEmptySinks=false) at the end.
+  // k6's internal/metrics/engine: evaluateThresholds(ignoreEmptySinks=false) at the end; and
+  // k6: metrics/thresholds_test.go, TestThresholdsRun ("Running threshold on trend sink with no
+  // values and non passing med statement fails").
   const auto fast = (sp::http_req_duration.p(95) < 200ms).evaluate(values({}));
   CHECK(fast.passed);
   REQUIRE(fast.conditions.size() == 1);

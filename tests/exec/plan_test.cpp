@@ -10,7 +10,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace sp = stampede;
@@ -165,6 +167,139 @@ TEST_CASE("between the changes next_change reports, the VU count does not change
   }
   CHECK(t == plan.duration());
   CHECK(level == 0);
+}
+
+namespace {
+
+using steps = std::vector<std::pair<nanoseconds, std::int64_t>>;
+
+// A plan as k6's getRawExecutionSteps(et, true) lists it: the count at 0, then each change
+// with the count from then on, the last one the drop to 0 at the end (when the count is not
+// 0 already).
+steps steps_of(const sp::vu_plan& plan) {
+  steps out{{0ns, plan.vus_at(0ns)}};
+  for (auto t = plan.next_change(0ns); t; t = plan.next_change(*t)) {
+    out.emplace_back(*t, plan.vus_at(*t));
+    if (out.size() > 10'000) break;  // a bug would loop forever
+  }
+  return out;
+}
+
+// k6's steps without its zero end (getRawExecutionSteps(et, false)) as stampede's plan has
+// them: a step at the plan's end is dropped (k6 lists the level the last stage reaches at its
+// end; the plan is over at that instant, and its count is 0 there, as k6's zero end puts it),
+// and the drop to 0 at the end is added.
+steps with_zero_end(steps k6, nanoseconds end) {
+  if (!k6.empty() && k6.back().first == end) k6.pop_back();
+  if (k6.empty() || k6.back().second != 0) k6.emplace_back(end, 0);
+  return k6;
+}
+
+sp::execution_tuple tuple(const char* segment, const char* sequence = "") {
+  return sp::execution_tuple{sp::execution_segment::parse(segment), sp::execution_segment_sequence::parse(sequence)};
+}
+
+}  // namespace
+
+TEST_CASE("ramping_vus follows k6's execution plan example step by step") {
+  // k6: lib/executor/ramping_vus_test.go, TestRampingVUsConfigExecutionPlanExample.
+  const sp::ramping_vus e{.start_vus = 4,
+                          .stages = {{2s, 6}, {5s, 1}, {4s, 5}, {4s, 1}, {3s, 4}, {2s, 4}, {0s, 1}, {3s, 1}}};
+  const sp::vu_plan plan{e};
+  const steps k6_zero_end{{0s, 4},  {1s, 5},  {2s, 6},  {3s, 5},  {4s, 4},  {5s, 3},  {6s, 2},
+                          {7s, 1},  {8s, 2},  {9s, 3},  {10s, 4}, {11s, 5}, {12s, 4}, {13s, 3},
+                          {14s, 2}, {15s, 1}, {16s, 2}, {17s, 3}, {18s, 4}, {20s, 1}, {23s, 0}};
+  CHECK(steps_of(plan) == k6_zero_end);
+  CHECK(plan.duration() == 23s);  // k6's GetEndOffset of the raw steps
+  CHECK(plan.max_vus() == 6);
+  // The end of GetExecutionRequirements with gracefulRampDown 30s and each gracefulStop: the
+  // stages plus the graceful stop.
+  CHECK(sp::max_duration(e, 30s) == 53s);
+  CHECK(sp::max_duration(e, 80s) == 103s);
+  CHECK(sp::max_duration(e, 3s) == 26s);
+  CHECK(sp::max_duration(e, 0s) == 23s);
+}
+
+TEST_CASE("ramping_vus follows k6's plans for the whole test and for its parts") {
+  // k6: lib/executor/ramping_vus_test.go, TestRampingVUsExecutionTupleTests.
+  const sp::ramping_vus e{.start_vus = 4,
+                          .stages = {{2s, 6},
+                                     {5s, 1},
+                                     {4s, 5},
+                                     {4s, 1},
+                                     {3s, 4},
+                                     {2s, 4},
+                                     {0s, 1},
+                                     {3s, 1},
+                                     {0s, 5},
+                                     {3s, 5},
+                                     {0s, 0},
+                                     {2s, 2},
+                                     {2s, 0},
+                                     {4s, 4}}};
+  struct row {
+    sp::execution_tuple part;
+    steps k6;  // getRawExecutionSteps(et, false)
+  };
+  const steps thirds_alike{{0s, 1},   {1s, 2},   {4s, 1},   {7s, 0},   {8s, 1},   {11s, 2},  {12s, 1}, {15s, 0},
+                           {16s, 1},  {20s, 0},  {23s, 2},  {26s, 0},  {28s, 1},  {29s, 0},  {32s, 1}};
+  const std::vector<row> rows = {
+      {sp::execution_tuple{},
+       {{0s, 4},  {1s, 5},  {2s, 6},  {3s, 5},  {4s, 4},  {5s, 3},  {6s, 2},  {7s, 1},  {8s, 2},  {9s, 3},
+        {10s, 4}, {11s, 5}, {12s, 4}, {13s, 3}, {14s, 2}, {15s, 1}, {16s, 2}, {17s, 3}, {18s, 4}, {20s, 1},
+        {23s, 5}, {26s, 0}, {27s, 1}, {28s, 2}, {29s, 1}, {30s, 0}, {31s, 1}, {32s, 2}, {33s, 3}, {34s, 4}}},
+      {tuple("0:1/3"), thirds_alike},
+      {tuple("0:1/3", "0,1/3,1"), thirds_alike},
+      {tuple("1/3:2/3"), thirds_alike},
+      {tuple("2/3:1"), thirds_alike},
+      {tuple("0:1/3", "0,1/3,2/3,1"),
+       {{0s, 2}, {5s, 1}, {10s, 2}, {13s, 1}, {18s, 2}, {20s, 1}, {23s, 2}, {26s, 0}, {27s, 1}, {30s, 0}, {31s, 1},
+        {34s, 2}}},
+      {tuple("1/3:2/3", "0,1/3,2/3,1"), thirds_alike},
+      {tuple("2/3:1", "0,1/3,2/3,1"),
+       {{0s, 1}, {2s, 2}, {3s, 1}, {6s, 0}, {9s, 1}, {14s, 0}, {17s, 1}, {20s, 0}, {23s, 1}, {26s, 0}, {33s, 1}}},
+  };
+  for (const auto& r : rows) {
+    INFO(r.part.to_string());
+    const sp::vu_plan plan{e, r.part};
+    CHECK(plan.duration() == 34s);
+    CHECK(steps_of(plan) == with_zero_end(r.k6, 34s));
+  }
+}
+
+TEST_CASE("ramping_vus follows k6's corner cases of getRawExecutionSteps") {
+  // k6: lib/executor/ramping_vus_test.go, TestRampingVUsGetRawExecutionStepsCornerCases ("going
+  // up then down straight away" and "up down up down" are tested above).
+  const sp::stage_list up_down_up_down{{2s, 2}, {2s, 0}, {2s, 2}, {2s, 0}};
+  struct row {
+    const char* name;
+    std::int64_t start_vus;
+    sp::stage_list stages;
+    sp::execution_tuple part;
+    steps k6;  // getRawExecutionSteps(et, false)
+  };
+  const std::vector<row> rows = {
+      {"jump up then go up again", 3, {{2s, 5}}, {}, {{0s, 3}, {1s, 4}, {2s, 5}}},
+      {"up down up down in half", 0, up_down_up_down, tuple("0:1/2"), {{0s, 0}, {1s, 1}, {4s, 0}, {5s, 1}, {8s, 0}}},
+      {"up down up down in the other half", 0, up_down_up_down, tuple("1/2:1"),
+       {{0s, 0}, {2s, 1}, {3s, 0}, {6s, 1}, {7s, 0}}},
+      {"up down up down in with nothing", 0, up_down_up_down, tuple("2/3:1", "0,1/3,2/3,1"), {{0s, 0}}},
+      {"up down up down in with funky sequence", 0, up_down_up_down, tuple("0:1/3", "0,1/3,1/2,2/3,1"),
+       {{0s, 0}, {1s, 1}, {4s, 0}, {5s, 1}, {8s, 0}}},
+      {"strange", 0, {{20s, 20}, {30s, 30}}, tuple("0:0.3", "0,0.3,0.6,0.9,1"),
+       {{0s, 0}, {1s, 1}, {5s, 2}, {8s, 3}, {11s, 4}, {15s, 5}, {18s, 6}, {23s, 7}, {35s, 8}, {44s, 9}}},
+      {"more up and down", 0, {{5s, 5}, {5s, 0}}, {},
+       {{0s, 0}, {1s, 1}, {2s, 2}, {3s, 3}, {4s, 4}, {5s, 5}, {6s, 4}, {7s, 3}, {8s, 2}, {9s, 1}, {10s, 0}}},
+  };
+  for (const auto& r : rows) {
+    INFO(r.name);
+    const sp::vu_plan plan{sp::ramping_vus{.start_vus = r.start_vus, .stages = r.stages}, r.part};
+    CHECK(steps_of(plan) == with_zero_end(r.k6, r.stages.total_duration()));
+  }
+  // "jump up then go up again" reaches 5 VUs at 2s, the end: the plan has 4 until then.
+  const sp::vu_plan jump{sp::ramping_vus{.start_vus = 3, .stages = {{2s, 5}}}};
+  CHECK(jump.vus_at(2s - 1ns) == 4);
+  CHECK(jump.max_vus() == 5);
 }
 
 TEST_CASE("constant_arrival_rate starts iteration i at i·time_unit/rate, the first at 0") {
@@ -337,6 +472,89 @@ TEST_CASE("due_before counts exactly the iterations start_of puts before t") {
     CHECK(plan.due_before(plan.duration()) == i);
     CHECK(plan.due_before(plan.duration() + 1h) == i);
   }
+}
+
+TEST_CASE("arrival-rate plans start k6's number of iterations in each second") {
+  // k6: lib/executor/constant_arrival_rate_test.go, TestConstantArrivalRateRunCorrectRate: 50
+  // iterations/s for 5 s, about 50 in each second (k6 allows ±5) and 250 in all (±2).
+  const sp::arrival_plan constant{sp::constant_arrival_rate{
+      .rate = 50, .time_unit = 1s, .duration = 5s, .pre_allocated_vus = 10, .max_vus = 20}};
+  for (int s = 0; s < 5; ++s) {
+    INFO("second " << s);
+    CHECK(constant.due_before(std::chrono::seconds{s + 1}) - constant.due_before(std::chrono::seconds{s}) == 50);
+  }
+  CHECK(constant.due_before(constant.duration()) == 250);
+
+  // k6: lib/executor/ramping_arrival_rate_test.go, TestRampingArrivalRateRunCorrectRate: from 10/s,
+  // 10/s for 1 s, to 50/s over 1 s, 50/s for 1 s; k6 expects 10 ± 1, 30 ± 2 and 50 ± 3 in the
+  // three seconds. The 10th iteration is due at exactly 1 s, the end of the first stage, so it
+  // counts in the second second.
+  const sp::arrival_plan ramping{sp::ramping_arrival_rate{.start_rate = 10,
+                                                          .time_unit = 1s,
+                                                          .stages = {{1s, 10}, {1s, 50}, {1s, 50}},
+                                                          .pre_allocated_vus = 10,
+                                                          .max_vus = 20}};
+  CHECK(ramping.due_before(1s) == 9);
+  CHECK(ramping.due_before(2s) - ramping.due_before(1s) == 30);
+  CHECK(ramping.due_before(3s) - ramping.due_before(2s) == 50);
+}
+
+TEST_CASE("an iteration due at the very end of a ramping_arrival_rate is left out, where k6's races the end") {
+  // k6: lib/executor/ramping_arrival_rate_test.go, TestRampingArrivalRateRunUnplannedVUs: a stage
+  // of 2 s minus 1 ns to 10/s, "the minus one makes it so only 9 iterations will be started
+  // instead of 10 as the 10th happens to be just at the end and sometimes doesn't get executed".
+  const sp::ramping_arrival_rate short_of_2s{.stages = {{2s - 1ns, 10}}, .pre_allocated_vus = 1, .max_vus = 3};
+  CHECK(sp::arrival_plan{short_of_2s}.due_before(2s) == 9);
+  // k6 does emit the 10th at exactly 2 s for a stage of 2 s, and whether it runs depends on
+  // which wins the race with the end of the scenario; stampede leaves it out, because a plan
+  // must be deterministic (see arrival_plan): 9 as well.
+  auto exactly_2s = short_of_2s;
+  exactly_2s.stages = {{2s, 10}};
+  const sp::arrival_plan plan{exactly_2s};
+  CHECK(plan.due_before(plan.duration()) == 9);
+  CHECK(plan.start_of(9) == std::nullopt);
+}
+
+TEST_CASE("ramping_arrival_rate's start times are within 1 ns of exact arithmetic") {
+  // k6: lib/executor/ramping_arrival_rate_test.go, TestCompareCalImplementation: cal against
+  // calRat (big.Rat) within 1 ns, for every iteration of nine 1 s stages. The reference here
+  // solves each stage's quadratic in long double, in the form without cancellation.
+  const std::vector<std::int64_t> targets{200, 200, 2000, 2000, 300, 300, 1333, 1334, 1334};
+  sp::stage_list stages;
+  for (const auto target : targets) stages = stages >> sp::stage_list{{1s, target}};
+  const sp::arrival_plan plan{sp::ramping_arrival_rate{.start_rate = 0, .stages = stages, .pre_allocated_vus = 1}};
+
+  // The time, in nanoseconds, at which the rate's integral reaches `area`.
+  const auto exact = [&](long double area) {
+    long double from = 0;
+    long double done = 0;
+    for (std::size_t s = 0; s < targets.size(); ++s) {
+      const auto to = static_cast<long double>(targets[s]);
+      const long double stage_area = (from + to) / 2;
+      if (done + stage_area >= area) {
+        const long double rest = area - done;
+        // from·t + (to − from)·t²/2 = rest over a stage of 1 s: t = 2·rest / (from + √(from² + 2·(to − from)·rest)).
+        const long double t = 2 * rest / (from + std::sqrt(from * from + 2 * (to - from) * rest));
+        return (static_cast<long double>(s) + t) * 1e9L;
+      }
+      done += stage_area;
+      from = to;
+    }
+    return std::numeric_limits<long double>::infinity();
+  };
+  std::uint64_t i = 0;
+  std::uint64_t off = 0;
+  for (auto start = plan.start_of(0); start; start = plan.start_of(++i)) {
+    const auto want = exact(static_cast<long double>(i + 1));
+    if (std::abs(static_cast<long double>(start->count()) - want) > 1) {
+      ++off;
+      UNSCOPED_INFO("iteration " << i << " at " << start->count() << "ns, exact " << static_cast<double>(want));
+    }
+  }
+  CHECK(off == 0);
+  // 8334 in all, the last due exactly at the end (9 s) and left out (see arrival_plan).
+  CHECK(i == 8333);
+  CHECK(std::abs(plan.expected_iterations() - 8334.0) < 1e-6);
 }
 
 TEST_CASE("even arrival schedules give the plan's start times in order") {
