@@ -1,4 +1,4 @@
-// stampede's core: units and durations, errors, JSON, the random source, tasks and Asio tokens.
+// stampede's core: units and durations, errors, JSON, the random source, tasks, log lines and Asio tokens.
 // One include for the module; <stampede/stampede.hpp> includes every module.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <stampede/core/error.hpp>
 #include <stampede/core/json.hpp>
 #include <stampede/core/json_string.hpp>
+#include <stampede/core/log.hpp>
 #include <stampede/core/rng.hpp>
 #include <stampede/core/task.hpp>
 #include <stampede/core/timestamp.hpp>

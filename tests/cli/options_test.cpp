@@ -194,7 +194,7 @@ TEST_CASE("a bad duration's error also shows where the duration parser stopped")
 
 TEST_CASE("every flag parse_cli knows has help, and k6's spelling where k6 has the flag") {
   const auto flags = sp::cli_flags();
-  REQUIRE(flags.size() == 41);
+  REQUIRE(flags.size() == 43);
   for (const auto& f : flags) {
     INFO(f.name);
     CHECK(!f.help.empty());

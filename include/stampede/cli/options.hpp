@@ -2,6 +2,7 @@
 // load_test with k6's override rules, and the --help text.
 #pragma once
 
+#include <stampede/core/log.hpp>
 #include <stampede/core/units.hpp>
 #include <stampede/exec/load_test.hpp>
 #include <stampede/exec/segment.hpp>
@@ -10,8 +11,10 @@
 #include <stampede/report/outputs.hpp>
 
 #include <chrono>
-#include <functional>
+#include <cstdio>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +22,32 @@
 #include <vector>
 
 namespace stampede {
+
+/// Where the program's log goes (k6's `--log-output`): the lines of `vu::log` (unless
+/// `--console-output` takes them) and the warnings of the command line, in k6's log format.
+struct log_destination {
+  enum class kind : unsigned char {
+    standard_error,   ///< `stderr` (the default)
+    standard_output,  ///< `stdout`
+    none,             ///< `none`: discarded
+    file,             ///< `file=PATH[,level=LEVEL]`: appended to PATH
+  };
+  kind to = kind::standard_error;
+  std::string path{};                  ///< kind::file's
+  log_level level = log_level::info;  ///< lines below this are dropped (`level=debug` shows vu::log's debug lines)
+
+  friend bool operator==(const log_destination&, const log_destination&) = default;
+};
+
+/// Parses `--log-output`'s value: `stderr`, `stdout`, `none`, `file=PATH` or
+/// `file=PATH,level=debug|info|warning|error`. Throws `usage_error`, also for k6's `loki=...`,
+/// which stampede does not support.
+[[nodiscard]] log_destination parse_log_output(std::string_view text);
+
+/// Opens `to`'s sink: `out` or `err` for `stdout` and `stderr`; a file is created if missing
+/// and appended to. Throws `usage_error`: `cannot open "PATH": reason`.
+[[nodiscard]] std::shared_ptr<log_sink> open_log(const log_destination& to, std::FILE* out = stdout,
+                                                 std::FILE* err = stderr);
 
 /// What the flags on a command line asked for. Empty optionals and lists: the flag was not
 /// given, and the test's own definition stands.
@@ -34,6 +63,8 @@ struct cli_options {
   std::optional<std::vector<std::string>> summary_trend_stats{};  ///< `--summary-trend-stats`
   std::optional<time_unit> summary_time_unit{};       ///< `--summary-time-unit s|ms|us`
   bool quiet = false;                                 ///< `-q/--quiet`: no live progress
+  std::optional<std::string> console_output{};        ///< `--console-output FILE`: where vu::log appends
+  std::optional<log_destination> log_output{};        ///< `--log-output OUTPUT`
   bool no_color = false;                              ///< `--no-color`
   bool no_thresholds = false;                         ///< `--no-thresholds`
   bool no_summary = false;                            ///< `--no-summary` (k6 1.x's; 2.x: `--summary-mode=disabled`)

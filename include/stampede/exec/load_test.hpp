@@ -2,6 +2,7 @@
 // metrics, tags and env — and sp::run_options, how one run of it is carried out.
 #pragma once
 
+#include <stampede/core/log.hpp>
 #include <stampede/core/task.hpp>
 #include <stampede/eval/threshold.hpp>
 #include <stampede/exec/clock.hpp>
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -133,6 +135,9 @@ struct run_options {
   /// What watches the run — live progress, the summary, outputs — called in this order (see
   /// `run_observer`). Not owned: each must outlive the run.
   std::vector<run_observer*> observers{};
+  /// Where `vu::log` writes its lines (k6's console: `--console-output`, `--log-output`),
+  /// shared by every VU. Null: standard error, at level info.
+  std::shared_ptr<log_sink> console{};
   /// The run's clock. Null: the steady clock, one thread per shard. A manual time: the run is
   /// simulated — its shards take turns on the calling thread, and the time moves straight to
   /// the next moment an engine wait ends, where every shard runs what fell due — so every wait

@@ -2,6 +2,7 @@
 // seeded random generator, sleeps, checks, groups, custom metrics and timed Asio operations.
 #pragma once
 
+#include <stampede/core/log.hpp>
 #include <stampede/core/rng.hpp>
 #include <stampede/core/task.hpp>
 #include <stampede/exec/detail/context.hpp>
@@ -117,6 +118,18 @@ class vu {
   /// u.check(res, sp::status_is(200));
   /// ```
   [[nodiscard]] http::client& http();
+
+  /// Writes `message` to the run's console (k6's `console.log`, `console.info`, `.warn`,
+  /// `.error`, `.debug`): one line in k6's log format, `source=console`, to
+  /// `run_options::console` (standard error by default; `--console-output FILE` and
+  /// `--log-output` with `sp::main`). A line below the console's level (`debug`, at k6's
+  /// default level `info`) is not written. Lines of VUs on different threads never interleave.
+  ///
+  /// ```cpp
+  /// u.log("logged in as " + user);              // time="…" level=info msg="logged in as ann" source=console
+  /// u.log("slow response", sp::log_level::warning);
+  /// ```
+  void log(std::string_view message, log_level level = log_level::info) const;
 
   /// Waits `d` (k6's `sleep`). Interrupted by a graceful stop's deadline like any Asio wait.
   [[nodiscard]] task<> sleep(std::chrono::nanoseconds d);

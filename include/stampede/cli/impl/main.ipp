@@ -6,6 +6,7 @@
 #include <stampede/cli/config_file.hpp>
 
 #include <stampede/core/error.hpp>
+#include <stampede/core/log.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
@@ -141,17 +142,31 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
   if (!args.empty() && args.front() == "manifest") return run_manifest(program, args.subspan(1), out, err);
   try {
     cli_options options;
+    // k6's log (--log-output: the CLI's warnings, and vu::log's lines unless --console-output
+    // takes them). Errors that end the program stay on `err` whatever it says.
+    std::shared_ptr<log_sink> log;
+    std::shared_ptr<log_sink> console;
     try {
       options = parse_cli(args, process_environment());
       if (options.help) {
         d::print(out, format_help(program, test));
         return exit_code::ok;
       }
+      // A log file that cannot be opened stops the program before the run, as an output does.
+      const char* opening = "log-output";
+      try {
+        log = open_log(options.log_output.value_or(log_destination{}), out, err);
+        opening = "console-output";
+        console = options.console_output ? log_sink::append_to_file(*options.console_output) : log;
+      } catch (const usage_error& e) {
+        d::print(err, fmt::format("error: --{}: {}\n", opening, e.what()));
+        return exit_code::invalid_config;
+      }
       // k6's order: the options file under the test's own options, the environment and the
       // flags over both (apply_cli, after).
       if (options.config) {
         const auto file = read_k6_options(*options.config);
-        for (const auto& warning : apply_k6_options(file, test)) d::print(err, fmt::format("warning: {}\n", warning));
+        for (const auto& warning : apply_k6_options(file, test)) log->log(log_level::warning, warning);
         if (options.outputs.empty() && file.out) {
           for (const auto& spec : *file.out) options.outputs.push_back(parse_output_spec(spec));
         }
@@ -216,6 +231,7 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
       d::print(err, fmt::format("      start at: {} ({})\n", format_rfc3339(*run_opts.start_at, timestamp_precision::nanoseconds),
                                 wait.count() >= 0 ? "in " + format_go_duration(wait) : format_go_duration(-wait) + " ago: joining late"));
     }
+    run_opts.console = console;
     run_opts.observers = {&progress, &seed};
     for (const auto& o : outputs) run_opts.observers.push_back(o.get());
     run_opts.observers.push_back(&summary);

@@ -27,7 +27,7 @@ namespace stampede {
 namespace detail::cli {
 
 // k6's flags first, in the order `k6 run --help` lists them, then stampede's own.
-inline constexpr std::array<cli_flag, 41> flags{{
+inline constexpr std::array<cli_flag, 43> flags{{
     {"vus", 'u', "N", "--vus", "number of virtual users (changes the VUs of the test's executor)"},
     {"duration", 'd', "DURATION", "--duration", "run N VUs for this long: 30s, 1m30s (constant_vus)"},
     {"iterations", 'i', "N", "--iterations", "run this many iterations shared by the VUs (shared_iterations)"},
@@ -48,6 +48,9 @@ inline constexpr std::array<cli_flag, 41> flags{{
     {"linger", 'l', "", "--linger", "after the run, keep serving (--out prometheus) until Ctrl+C"},
     {"quiet", 'q', "", "--quiet", "no live progress"},
     {"no-color", 0, "", "--no-color", "no colours in the summary"},
+    {"console-output", 0, "FILE", "--console-output", "append the lines of vu::log to FILE instead of the log output"},
+    {"log-output", 0, "OUTPUT", "--log-output",
+     "where the log goes: stderr (default), stdout, none, file=PATH or file=PATH,level=debug"},
     {"no-usage-report", 0, "", "--no-usage-report", "accepted for k6's command lines: stampede sends no usage report"},
     {"no-thresholds", 0, "", "--no-thresholds", "do not evaluate thresholds"},
     {"no-setup", 0, "", "--no-setup", "don't run the test's setup"},
@@ -328,6 +331,15 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
     const auto s = parse_int<std::uint64_t>(v);
     if (!s) expected(f, "a whole number from 0 to 18446744073709551615", v);
     o.seed = *s;
+  } else if (n == "console-output") {
+    if (v.empty()) expected(f, "a file name", v);
+    o.console_output = std::string{v};
+  } else if (n == "log-output") {
+    try {
+      o.log_output = parse_log_output(v);
+    } catch (const usage_error& e) {
+      throw usage_error(fmt::format("--{}: {}", f.name, e.what()));
+    }
   }
 }
 
@@ -443,7 +455,7 @@ struct env_flag {
   std::string_view variable;
   std::string_view flag;
 };
-inline constexpr std::array<env_flag, 32> env_flags{{
+inline constexpr std::array<env_flag, 34> env_flags{{
     {"K6_VUS", "vus"},
     {"K6_DURATION", "duration"},
     {"K6_ITERATIONS", "iterations"},
@@ -476,6 +488,8 @@ inline constexpr std::array<env_flag, 32> env_flags{{
     {"K6_EXECUTION_SEGMENT", "execution-segment"},
     {"K6_EXECUTION_SEGMENT_SEQUENCE", "execution-segment-sequence"},
     {"K6_QUIET", "quiet"},
+    {"K6_CONSOLE_OUTPUT", "console-output"},
+    {"K6_LOG_OUTPUT", "log-output"},
 }};
 
 // Go's strconv.ParseBool, which k6's envconfig uses.
@@ -514,6 +528,49 @@ STAMPEDE_DECL std::vector<std::string> env_arguments(const env_flag& e, const cl
 }
 
 }  // namespace detail::cli
+
+STAMPEDE_DECL log_destination parse_log_output(std::string_view text) {
+  using kind = log_destination::kind;
+  if (text == "stderr") return {};
+  if (text == "stdout") return {.to = kind::standard_output};
+  if (text == "none") return {.to = kind::none};
+  if (text.starts_with("loki")) {
+    throw usage_error(fmt::format("\"{}\": loki is not supported by stampede; use stderr, stdout, none or file=PATH", text));
+  }
+  if (!text.starts_with("file")) {
+    throw usage_error(fmt::format(
+        "expected stderr, stdout, none, file=PATH or file=PATH,level=debug|info|warning|error, got \"{}\"", text));
+  }
+  log_destination out{.to = kind::file};
+  bool have_path = false;
+  for (const auto part : detail::cli::split(text, ',')) {
+    const auto eq = part.find('=');
+    const auto key = part.substr(0, eq);
+    const auto value = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+    if (key == "file") {
+      out.path = std::string{value};
+      have_path = !value.empty();
+    } else if (key == "level" && parse_log_level(value)) {
+      out.level = *parse_log_level(value);
+    } else if (key == "level") {
+      throw usage_error(fmt::format("expected a level of debug, info, warning or error, got \"{}\"", value));
+    } else {
+      throw usage_error(fmt::format("expected file=PATH or file=PATH,level=LEVEL, got \"{}\"", text));
+    }
+  }
+  if (!have_path) throw usage_error(fmt::format("expected file=PATH with a path, got \"{}\"", text));
+  return out;
+}
+
+STAMPEDE_DECL std::shared_ptr<log_sink> open_log(const log_destination& to, std::FILE* out, std::FILE* err) {
+  switch (to.to) {
+    case log_destination::kind::standard_error: return log_sink::to_stream(err, to.level);
+    case log_destination::kind::standard_output: return log_sink::to_stream(out, to.level);
+    case log_destination::kind::none: return log_sink::discard();
+    case log_destination::kind::file: return log_sink::append_to_file(to.path, to.level);
+  }
+  return log_sink::to_stream(err, to.level);
+}
 
 STAMPEDE_DECL environment_lookup process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {

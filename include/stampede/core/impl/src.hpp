@@ -11,3 +11,4 @@
 #include <stampede/core/impl/json.ipp>
 #include <stampede/core/impl/units.ipp>
 #include <stampede/core/impl/timestamp.ipp>
+#include <stampede/core/impl/log.ipp>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stampede/core/error.hpp>
+#include <stampede/core/log.hpp>
 #include <stampede/core/rng.hpp>
 #include <stampede/exec/detail/engine_clock.hpp>
 #include <stampede/exec/detail/lookup_cache.hpp>
@@ -112,6 +113,10 @@ struct run_context {
   system_tag_set system_tags = system_tag_set::k6_default();
   std::shared_ptr<const metric_registry> registry;
   error_log errors;
+  /// Where `vu::log` writes (`run_options::console`, or standard error).
+  std::shared_ptr<log_sink> console = log_sink::standard_error();
+  /// The wall clock a VU's log lines are stamped with: a manual time's when the run is simulated.
+  std::function<std::chrono::system_clock::time_point()> wall_now = [] { return std::chrono::system_clock::now(); };
 
   /// Set by abort_test(): the run stops and exits with k6's code 108, or 104 when the test
   /// itself is wrong (`invalid_test`).

@@ -258,6 +258,8 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   run.min_iteration_duration = test.min_iteration_duration;
   run.system_tags = detail::resolve_system_tags(test.system_tags);
   run.registry = detail::build_registry(test);
+  if (options.console) run.console = options.console;
+  if (options.time != nullptr) run.wall_now = [time = options.time] { return time->wall_now(); };
   run.start = clock::now();
 
   result out;

@@ -118,6 +118,12 @@ STAMPEDE_DECL std::string vu::env(std::string_view key, std::string_view fallbac
   return std::string{fallback};
 }
 
+STAMPEDE_DECL void vu::log(std::string_view message, log_level level) const {
+  auto& console = *shard_->run->console;
+  if (!console.enabled(level)) return;  // no clock read or formatting for a dropped debug line
+  console.log(level, message, "console", shard_->run->wall_now());
+}
+
 STAMPEDE_DECL std::chrono::nanoseconds vu::now() const noexcept { return shard_->run->elapsed(); }
 STAMPEDE_DECL std::chrono::nanoseconds vu::elapsed() const noexcept { return now(); }
 
