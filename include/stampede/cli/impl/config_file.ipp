@@ -253,6 +253,15 @@ STAMPEDE_DECL std::chrono::nanoseconds from_milliseconds(const json_ref& v, doub
 // A duration string as k6's types.ParseExtendedDuration reads it: a number of milliseconds,
 // days before Go's syntax (`1d12h`), or Go's syntax.
 STAMPEDE_DECL std::chrono::nanoseconds duration_text(const json_ref& v, std::string_view text) {
+  // Go's ParseFloat reads inf, infinity and nan (any case, signed) as numbers, and so does
+  // from_chars, but not every fallback parser: say the same whichever this build has.
+  std::string lowered;
+  for (const char c : text.substr(!text.empty() && (text.front() == '+' || text.front() == '-') ? 1 : 0)) {
+    lowered += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  if (lowered == "inf" || lowered == "infinity" || lowered == "nan") {
+    v.fail(fmt::format("invalid duration {}", json_quote(text)));
+  }
   if (auto ms = parse_double(text)) return from_milliseconds(v, *ms);
   const auto go = [&](std::string_view part) {
     try {
