@@ -8,6 +8,7 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/charconv.hpp>
+#include <stampede/core/detail/edit_distance.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/json.hpp>
 #include <stampede/core/json_string.hpp>
@@ -15,6 +16,7 @@
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/engine.hpp>
 #include <stampede/metrics/registry.hpp>
+#include <stampede/metrics/tags.hpp>
 #include <stampede/report/summary.hpp>
 
 #include <fmt/format.h>
@@ -115,27 +117,6 @@ inline constexpr std::array<std::string_view, 28> supported_keys{
 inline constexpr std::array<std::string_view, 6> executor_names{
     "constant-vus", "ramping-vus", "shared-iterations", "per-vu-iterations", "constant-arrival-rate",
     "ramping-arrival-rate"};
-
-// k6's system tags (metrics/system_tag.go).
-inline constexpr std::array<std::string_view, 18> system_tag_names{
-    "proto", "subproto", "status", "method", "url", "name", "group", "check", "error", "error_code",
-    "tls_version", "scenario", "service", "expected_response", "iter", "vu", "ocsp_status", "ip"};
-
-// Levenshtein distance; the keys are short.
-STAMPEDE_DECL std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // The nearest of `known` to `key` if it is close enough to be a typo, else empty. Case is
 // ignored for the distance ("VUs" for "vus"), as it is the usual slip in k6's camelCase keys.
@@ -683,8 +664,9 @@ STAMPEDE_DECL k6_options read(const json_ref& root, std::string_view source) {
       out.system_tags = read_strings(v);
       for (std::size_t j = 0; j < out.system_tags->size(); ++j) {
         const auto& tag = (*out.system_tags)[j];
-        if (std::find(system_tag_names.begin(), system_tag_names.end(), tag) == system_tag_names.end()) {
-          const std::vector<std::string_view> names{system_tag_names.begin(), system_tag_names.end()};
+        if (!system_tag_set::find(tag)) {
+          std::vector<std::string_view> names;
+          for (const auto& [name, bit] : system_tag_set::names()) names.push_back(name);
           const auto hint = nearest(tag, names);
           v[j].fail(fmt::format("unknown system tag {}{}", json_quote(tag),
                                 hint.empty() ? "" : fmt::format("; did you mean {}?", json_quote(hint))));

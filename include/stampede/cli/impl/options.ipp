@@ -4,6 +4,7 @@
 
 #include <stampede/config.hpp>
 
+#include <stampede/core/detail/edit_distance.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/exec/executors.hpp>
@@ -95,22 +96,6 @@ STAMPEDE_DECL const cli_flag* find_short(char c) {
     if (f.shorthand != 0 && f.shorthand == c) return &f;
   }
   return nullptr;
-}
-
-// Levenshtein distance: the flag names are short, so the quadratic table is nothing.
-STAMPEDE_DECL std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 // "; did you mean --vus?" when a known flag is close enough to be the one meant.
