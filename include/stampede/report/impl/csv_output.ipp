@@ -41,7 +41,9 @@ STAMPEDE_DECL void append_go_percent_f(double value, std::string& out) {
   } else if (std::isinf(value)) {
     out += value > 0 ? "+Inf" : "-Inf";
   } else {
-    fmt::format_to(std::back_inserter(out), "{:.6f}", value);
+    // fmt::format, not format_to: fmt 9's format_to compiles fmt's whole formatting engine
+    // into the caller's translation unit; fmt::format calls the one in libfmt.
+    out += fmt::format("{:.6f}", value);
   }
 }
 
