@@ -29,8 +29,8 @@ namespace {
 struct options {
   std::vector<double> replicas{1, 2, 4, 8, 10};
   int vus = 10;
-  std::chrono::nanoseconds duration = 4s;  // each run, warm-up included
-  std::chrono::nanoseconds warmup = 1s;
+  std::chrono::nanoseconds duration = 2500ms;  // each run, warm-up included
+  std::chrono::nanoseconds warmup = 500ms;
   int repetitions = 1;
   std::string format = "text";
   bool quiet = false;
@@ -43,8 +43,8 @@ Scalability Law to the throughput.
 
   --replicas LIST     replica counts to measure (default 1,2,4,8,10)
   --vus N             virtual users in every run (default 10, as the seed)
-  --duration D        length of each run, warm-up included (default 4s)
-  --warmup D          first part of each run left out of the measurement (default 1s)
+  --duration D        length of each run, warm-up included (default 2.5s)
+  --warmup D          first part of each run left out of the measurement (default 500ms)
   --repetitions N     runs per replica count; the table shows their median (default 1)
   --format F          table format: text, markdown, csv or json (default text)
   -q, --quiet         no k6 summary per run
