@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -87,6 +88,79 @@ TEST_CASE("response_parser skips 1xx interim responses") {
     CHECK_FALSE(out.h.contains("x-interim"));
     CHECK_FALSE(out.h.contains("link"));
     CHECK(out.consumed == text.size());
+  }
+}
+
+namespace {
+
+// What a parse ended with, to compare the outcomes of different splits of the same bytes.
+struct outcome {
+  response_parser::state state{};
+  error_kind failure{};
+  int status = 0;
+  bool keep_alive = false;
+  std::string headers;  // "name: value\n" for each field, in order
+  std::string body;
+  std::size_t consumed = 0;
+  friend bool operator==(const outcome&, const outcome&) = default;
+};
+
+// Feeds `text` as the pieces that start at each offset in `cuts` (after 0), then EOF.
+outcome parse_pieces(std::string_view text, const std::vector<std::size_t>& cuts) {
+  response_parser p;
+  parsed out;
+  p.start(false, true, {}, &out.h, &out.body);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i <= cuts.size() && !p.complete() && !p.failed(); ++i) {
+    const std::size_t to = i < cuts.size() ? cuts[i] : text.size();
+    if (to <= at) continue;
+    const auto used = p.feed(text.substr(at, to - at));
+    at += used;
+    if (at < to) break;
+  }
+  if (!p.complete() && !p.failed()) p.finish();
+  outcome o{p.current(), p.failure(), p.status(), p.keep_alive(), {}, std::string{out.body.data(), out.body.size()}, at};
+  for (const auto& [name, value] : out.h) o.headers.append(name).append(": ").append(value).append("\n");
+  return o;
+}
+
+std::string describe(const outcome& o) {
+  return "state " + std::to_string(static_cast<int>(o.state)) + ", failure " + std::to_string(static_cast<int>(o.failure)) +
+         ", status " + std::to_string(o.status) + ", keep-alive " + std::to_string(o.keep_alive) + ", consumed " +
+         std::to_string(o.consumed) + ", headers [" + o.headers + "], body [" + o.body + "]";
+}
+
+// The outcome of feeding `text` whole; checks that every split at one point and 1-byte
+// pieces give the same outcome.
+outcome parse_every_split(std::string_view text) {
+  const outcome whole = parse_pieces(text, {});
+  for (std::size_t cut = 1; cut < text.size(); ++cut) {
+    const auto split = parse_pieces(text, {cut});
+    INFO("split at " << cut << ": " << describe(split) << "; whole: " << describe(whole));
+    CHECK(split == whole);
+  }
+  std::vector<std::size_t> bytes(text.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = i + 1;
+  const auto bytewise = parse_pieces(text, bytes);
+  INFO("1-byte pieces: " << describe(bytewise) << "; whole: " << describe(whole));
+  CHECK(bytewise == whole);
+  return whole;
+}
+
+}  // namespace
+
+TEST_CASE("response_parser rejects a status line without a three-digit code, however it is split") {
+  for (const std::string_view text :
+       {"HTTP/1.1 \r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 099 OK\r\nContent-Length: 0\r\n\r\n"}) {
+    INFO(text);
+    const auto o = parse_every_split(text);
+    CHECK(o.state == response_parser::state::failed);
+    CHECK(o.failure == error_kind::protocol);
+    CHECK(o.status == 0);
+    response_parser p;
+    parse(p, text, 0);
+    CHECK(p.failure_message().find("invalid HTTP response: HPE_INVALID_STATUS") == 0);
   }
 }
 

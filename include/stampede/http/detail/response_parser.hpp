@@ -78,6 +78,7 @@ class response_parser {
   bool keep_body_ = false;
   bool keep_alive_ = false;
   bool too_large_ = false;
+  bool bad_status_ = false;  // the status line has no three-digit code
   bool in_field_ = false;
 };
 
@@ -93,6 +94,13 @@ inline const llhttp_settings_t& response_parser::settings() noexcept {
       return 0;
     };
     out.on_status = [](llhttp_t* p, const char*, std::size_t n) -> int { return self(p).count_header_bytes(n); };
+    out.on_status_complete = [](llhttp_t* p) -> int {
+      // A status code is three digits (RFC 9112 4). llhttp reads up to three and takes none as
+      // 0 ("HTTP/1.1 \r\n"), and 1 or 2 digits as that number; all of them are malformed.
+      if (llhttp_get_status_code(p) >= 100) return 0;
+      self(p).bad_status_ = true;
+      return -1;
+    };
     out.on_header_field = [](llhttp_t* p, const char* at, std::size_t n) -> int {
       auto& me = self(p);
       if (me.count_header_bytes(n) != 0) return -1;
@@ -175,7 +183,7 @@ inline void response_parser::start(bool head, bool keep_body, limits lim, http::
   state_ = state::idle;
   failure_ = error_kind::none;
   status_ = 0;
-  keep_alive_ = too_large_ = in_field_ = false;
+  keep_alive_ = too_large_ = bad_status_ = in_field_ = false;
 }
 
 inline int response_parser::count_header_bytes(std::size_t n) noexcept {
@@ -206,6 +214,8 @@ inline std::size_t response_parser::feed(std::string_view bytes) noexcept {
     fail(error_kind::too_large, header_bytes_ > limits_.max_header_bytes
                                     ? "response headers over " + std::to_string(limits_.max_header_bytes) + " bytes"
                                     : "response body over " + std::to_string(limits_.max_body_bytes) + " bytes");
+  } else if (bad_status_) {
+    fail(error_kind::protocol, "invalid HTTP response: HPE_INVALID_STATUS (no three-digit status code)");
   } else {
     std::string why = "invalid HTTP response: ";
     why += llhttp_errno_name(err);
