@@ -149,6 +149,45 @@ outcome parse_every_split(std::string_view text) {
 
 }  // namespace
 
+TEST_CASE("response_parser reads the final response after a 1xx that llhttp takes as the last") {
+  const std::string final_200 = "HTTP/1.1 200 OK\r\nX-Final: yes\r\nContent-Length: 5\r\n\r\nhello";
+  struct row {
+    std::string text;
+    bool keep_alive;  // of the connection after the final response
+  };
+  const row rows[] = {
+      // A 1xx on HTTP/1.0: the final response decides about the connection (RFC 9112 9.3).
+      {"HTTP/1.0 100 Continue\r\n\r\n" + final_200, true},
+      // Connection: close in a 1xx: the final response is read, then the connection is closed.
+      {"HTTP/1.1 100 Continue\r\nConnection: close\r\n\r\n" + final_200, false},
+      {"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.0 100 Continue\r\n\r\n"
+       "HTTP/1.1 102 Processing\r\nConnection: close\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n" +
+           final_200,
+       false},
+      {"HTTP/1.0 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-Final: yes\r\nConnection: close\r\n"
+       "Content-Length: 5\r\n\r\nhello",
+       false},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    const auto whole = parse_every_split(r.text);
+    CHECK(whole.state == response_parser::state::complete);
+    CHECK(whole.status == 200);
+    CHECK(whole.body == "hello");
+    CHECK(whole.headers.find("X-Final: yes\n") == 0);
+    CHECK(whole.headers.find("Link") == std::string::npos);
+    CHECK(whole.consumed == r.text.size());
+    CHECK(whole.keep_alive == r.keep_alive);
+  }
+}
+
+TEST_CASE("response_parser reports a close after a 1xx as a close before the response") {
+  const auto o = parse_every_split("HTTP/1.1 100 Continue\r\nConnection: close\r\n\r\n");
+  CHECK(o.state == response_parser::state::failed);
+  CHECK(o.failure == error_kind::closed);
+  CHECK(o.status == 0);
+}
+
 TEST_CASE("response_parser rejects a status line without a three-digit code, however it is split") {
   for (const std::string_view text :
        {"HTTP/1.1 \r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n",

@@ -78,7 +78,9 @@ class response_parser {
   bool keep_body_ = false;
   bool keep_alive_ = false;
   bool too_large_ = false;
-  bool bad_status_ = false;  // the status line has no three-digit code
+  bool bad_status_ = false;     // the status line has no three-digit code
+  bool interim_ = false;        // llhttp paused at the end of a 1xx
+  bool interim_close_ = false;  // a 1xx said Connection: close
   bool in_field_ = false;
 };
 
@@ -153,12 +155,18 @@ inline const llhttp_settings_t& response_parser::settings() noexcept {
       auto& me = self(p);
       const int status = llhttp_get_status_code(p);
       if (status >= 100 && status < 200 && status != 101) {
-        // An interim response (100 Continue, 103 Early Hints): the real one follows.
+        // An interim response (100 Continue, 103 Early Hints): the real one follows. llhttp
+        // would take an interim response that is not keep-alive (HTTP/1.0, Connection: close)
+        // as the connection's last and discard the rest, so `feed` pauses here and starts
+        // llhttp afresh. A close in it still ends the connection after the final response: a
+        // client that receives "close" must stop sending requests (RFC 9112 9.6).
+        if ((p->flags & F_CONNECTION_CLOSE) != 0) me.interim_close_ = true;
+        me.interim_ = true;
         me.state_ = state::idle;
         me.status_ = 0;
-        return 0;
+        return HPE_PAUSED;
       }
-      me.keep_alive_ = llhttp_should_keep_alive(p) != 0;
+      me.keep_alive_ = llhttp_should_keep_alive(p) != 0 && !me.interim_close_;
       me.state_ = state::complete;
       return HPE_PAUSED;  // stop right after this response; what follows is not ours
     };
@@ -183,7 +191,7 @@ inline void response_parser::start(bool head, bool keep_body, limits lim, http::
   state_ = state::idle;
   failure_ = error_kind::none;
   status_ = 0;
-  keep_alive_ = too_large_ = bad_status_ = in_field_ = false;
+  keep_alive_ = too_large_ = bad_status_ = interim_ = interim_close_ = in_field_ = false;
 }
 
 inline int response_parser::count_header_bytes(std::size_t n) noexcept {
@@ -205,7 +213,18 @@ inline std::size_t response_parser::feed(std::string_view bytes) noexcept {
   if (state_ == state::complete || state_ == state::failed) return 0;
   if (bytes.empty()) return 0;
   if (state_ == state::idle) state_ = state::in_progress;  // even a byte llhttp rejects counts
-  const auto err = llhttp_execute(&parser_, bytes.data(), bytes.size());
+  const char* at = bytes.data();
+  const char* const end = at + bytes.size();
+  auto err = llhttp_execute(&parser_, at, bytes.size());
+  while (err == HPE_PAUSED && interim_) {
+    // After a 1xx: the final response is parsed as a new message, whatever llhttp concluded
+    // about the connection from the 1xx.
+    interim_ = false;
+    at = llhttp_get_error_pos(&parser_);
+    llhttp_reset(&parser_);
+    if (at == end) return bytes.size();
+    err = llhttp_execute(&parser_, at, static_cast<std::size_t>(end - at));
+  }
   if (err == HPE_OK) return bytes.size();
   if (err == HPE_PAUSED && state_ == state::complete) {
     return static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - bytes.data());
