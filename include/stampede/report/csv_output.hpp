@@ -2,6 +2,7 @@
 // columns and time formats, for spreadsheets and tools that read k6's CSV.
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/report/stream_output.hpp>
 
@@ -45,8 +46,8 @@ class csv_output final : public stream_output {
   [[nodiscard]] static std::string header();
 
  private:
-  void write_header(output_file& file) override;
-  void write_samples(const tick_samples& samples, const sample_tag_tables& tags, output_file& file) override;
+  STAMPEDE_DECL void write_header(output_file& file) override;
+  STAMPEDE_DECL void write_samples(const tick_samples& samples, const sample_tag_tables& tags, output_file& file) override;
 
   csv_time_format time_format_;
   // What repeats from row to row, written once: a metric's name field by id; a tag set's

@@ -3,6 +3,7 @@
 // the run stopped early or a threshold failed) and the summary export (--summary-export).
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/exec/observer.hpp>
 #include <stampede/report/summary.hpp>
 
@@ -38,8 +39,8 @@ class summary_printer final : public run_observer {
   explicit summary_printer(options o) : options_{std::move(o)} {}
 
   /// Keeps the test's summary format (mode, trend statistics, time unit).
-  void on_start(const load_test& test, const execution_tuple& part) override;
-  void on_end(const result& r) override;
+  STAMPEDE_DECL void on_start(const load_test& test, const execution_tuple& part) override;
+  STAMPEDE_DECL void on_end(const result& r) override;
 
  private:
   options options_;

@@ -2,6 +2,7 @@
 // line for line as k6 writes it, for jq, pandas or any tool that reads k6's files.
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/report/stream_output.hpp>
 
@@ -30,8 +31,8 @@ class json_output final : public stream_output {
   explicit json_output(std::string path, options o = {});
 
  private:
-  void prepare(const load_test& test) override;
-  void write_samples(const tick_samples& samples, const sample_tag_tables& tags, output_file& file) override;
+  STAMPEDE_DECL void prepare(const load_test& test) override;
+  STAMPEDE_DECL void write_samples(const tick_samples& samples, const sample_tag_tables& tags, output_file& file) override;
   void write_metric(const metric_registry& registry, metric_id id, std::string& out) const;
 
   std::map<std::string, std::vector<std::string>, std::less<>> thresholds_;  // by metric name, as JSON

@@ -3,6 +3,7 @@
 // a load test as a test suite.
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/exec/observer.hpp>
 #include <stampede/report/stream_output.hpp>
 #include <stampede/report/summary.hpp>
@@ -38,8 +39,8 @@ class junit_output final : public run_observer {
   explicit junit_output(std::string path, std::string suite = "k6 thresholds");
 
   /// Keeps the test's summary format, in which observed values are shown.
-  void on_start(const load_test& test, const execution_tuple& part) override;
-  void on_end(const result& r) override;
+  STAMPEDE_DECL void on_start(const load_test& test, const execution_tuple& part) override;
+  STAMPEDE_DECL void on_end(const result& r) override;
 
  private:
   output_file file_;

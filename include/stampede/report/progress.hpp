@@ -4,6 +4,7 @@
 // writes them to a stream.
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/exec/executors.hpp>
 #include <stampede/exec/observer.hpp>
 
@@ -78,8 +79,8 @@ class progress_printer final : public run_observer {
 
   explicit progress_printer(options o) : options_{std::move(o)} {}
 
-  void on_start(const load_test& test, const execution_tuple& part) override;
-  void on_tick(const snapshot& delta, const run_progress& progress) override;
+  STAMPEDE_DECL void on_start(const load_test& test, const execution_tuple& part) override;
+  STAMPEDE_DECL void on_tick(const snapshot& delta, const run_progress& progress) override;
 
  private:
   void print(const run_progress& progress);

@@ -3,6 +3,7 @@
 // scrape and Grafana to draw while the test runs.
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/exec/load_test.hpp>
 #include <stampede/exec/observer.hpp>
 
@@ -57,12 +58,12 @@ class prometheus_output final : public run_observer {
   explicit prometheus_output(options o);
   prometheus_output(const prometheus_output&) = delete;
   prometheus_output& operator=(const prometheus_output&) = delete;
-  ~prometheus_output() override;
+  STAMPEDE_DECL ~prometheus_output() override;
 
   [[nodiscard]] bool wants_samples() const override { return true; }
-  void on_start(const load_test& test, const execution_tuple& part) override;
-  void on_samples(const std::shared_ptr<const tick_samples>& samples) override;
-  void on_end(const result& r) override;
+  STAMPEDE_DECL void on_start(const load_test& test, const execution_tuple& part) override;
+  STAMPEDE_DECL void on_samples(const std::shared_ptr<const tick_samples>& samples) override;
+  STAMPEDE_DECL void on_end(const result& r) override;
 
   /// The port it listens on (the one chosen for port 0).
   [[nodiscard]] std::uint16_t port() const noexcept;

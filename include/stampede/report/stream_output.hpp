@@ -4,6 +4,7 @@
 // and its summary go on.
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/exec/observer.hpp>
 #include <stampede/metrics/samples.hpp>
 
@@ -81,13 +82,13 @@ class stream_output : public run_observer {
   stream_output(std::string name, std::string path, options o);
   stream_output(const stream_output&) = delete;
   stream_output& operator=(const stream_output&) = delete;
-  ~stream_output() override;
+  STAMPEDE_DECL ~stream_output() override;
 
   [[nodiscard]] bool wants_samples() const final { return true; }
-  void on_start(const load_test& test, const execution_tuple& part) final;
-  void on_samples(const std::shared_ptr<const tick_samples>& samples) final;
-  void on_tick(const snapshot& delta, const run_progress& progress) final;
-  void on_end(const result& r) final;
+  STAMPEDE_DECL void on_start(const load_test& test, const execution_tuple& part) final;
+  STAMPEDE_DECL void on_samples(const std::shared_ptr<const tick_samples>& samples) final;
+  STAMPEDE_DECL void on_tick(const snapshot& delta, const run_progress& progress) final;
+  STAMPEDE_DECL void on_end(const result& r) final;
 
   /// `json (out.json)`: the kind and where it writes.
   [[nodiscard]] std::string description() const;

@@ -65,11 +65,11 @@ namespace catch2 {
 class thresholds_matcher final : public detail::catch2_matcher_base<result> {
  public:
   /// Whether the run ran to its end with every threshold passed (`exit_code()` is 0).
-  bool match(const result& r) const override;
+  inline bool match(const result& r) const override;
   /// `meets all its thresholds`; after a failed match, on a line of its own (Catch2 prints it
   /// after the result's line), followed by the failed thresholds with their observed values
   /// and, if the run stopped early, why. Public so tests and logs can read it.
-  std::string describe() const override;
+  inline std::string describe() const override;
 
  private:
   mutable std::string failure_;  // from the last match(); Catch2 copies matchers with it
@@ -94,8 +94,8 @@ class expectations_matcher final : public detail::catch2_matcher_base<curve> {
  public:
   explicit expectations_matcher(std::vector<expectation> expectations);
 
-  bool match(const curve& c) const override;
-  std::string describe() const override;
+  inline bool match(const curve& c) const override;
+  inline std::string describe() const override;
   /// The report of the last `match`, empty before one.
   [[nodiscard]] const expectations_report& report() const noexcept { return report_; }
 
