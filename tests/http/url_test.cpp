@@ -112,6 +112,30 @@ TEST_CASE("url appends percent-encoded query parameters") {
   CHECK(stampede::http::percent_encode("a b&c") == "a%20b%26c");
 }
 
+TEST_CASE("url appends query parameters after the path, whatever the path and query end with") {
+  const struct {
+    std::string_view given, expected, path;
+  } rows[] = {
+      {"http://h/p", "http://h/p?a=1&b=x%26y", "/p"},
+      {"http://h", "http://h/?a=1&b=x%26y", "/"},
+      {"http://h/p?", "http://h/p?a=1&b=x%26y", "/p"},
+      {"http://h/p?q=1", "http://h/p?q=1&a=1&b=x%26y", "/p"},
+      {"http://h/p?q=1&", "http://h/p?q=1&a=1&b=x%26y", "/p"},
+      {"http://h/p&", "http://h/p&?a=1&b=x%26y", "/p&"},
+      {"http://h/a&b/c&", "http://h/a&b/c&?a=1&b=x%26y", "/a&b/c&"},
+      {"http://h:8080/p&", "http://h:8080/p&?a=1&b=x%26y", "/p&"},
+      {"http://h/p&?", "http://h/p&?a=1&b=x%26y", "/p&"},
+      {"http://h/p&#frag", "http://h/p&?a=1&b=x%26y", "/p&"},
+      {"http://h/p?q=a&b#frag&", "http://h/p?q=a&b&a=1&b=x%26y", "/p"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.given);
+    const auto u = url::parse(std::string{r.given}).with_query({{"a", "1"}, {"b", "x&y"}});
+    CHECK(u.str() == r.expected);
+    CHECK(u.path() == r.path);
+  }
+}
+
 TEST_CASE("url resolves Location references against itself") {
   const auto base = url::parse("http://h:8080/a/b/c?x=1");
   CHECK(base.resolve("http://other/z").str() == "http://other/z");

@@ -172,9 +172,11 @@ STAMPEDE_DECL url url::parse(std::string text, const url& known) {
 STAMPEDE_DECL url url::with_query(const std::vector<query_param>& params) const {
   if (params.empty()) return *this;
   std::string text = text_;
-  // The first parameter opens the query, or joins one that is already there.
-  char sep = query_begin_ == text_.size() ? '?' : '&';
-  if (text.back() == '?' || text.back() == '&') sep = '\0';
+  // The first parameter opens the query, or joins one that is already there. Only a query's
+  // own trailing '?' or '&' makes a separator needless: a path may end in '&' too ("/p&").
+  const bool has_query = query_begin_ != text_.size();
+  char sep = '?';
+  if (has_query) sep = text.back() == '?' || text.back() == '&' ? '\0' : '&';
   for (const auto& p : params) {
     if (sep != '\0') text += sep;
     sep = '&';
