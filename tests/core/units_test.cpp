@@ -2,11 +2,13 @@
 // summaries (shared/seeds/k6-summaries-replica-scaling.txt).
 #include <stampede/core/units.hpp>
 
+#include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 
 #include "support/catch_compat.hpp"
 
 #include <chrono>
+#include <limits>
 #include <string>
 
 namespace sp = stampede;
@@ -81,6 +83,20 @@ TEST_CASE("format_bytes prints k6's base-1000 sizes") {
   CHECK(fmt::format("{:>8}|", sp::byte_count{548'000}) == "  548 kB|");
 }
 
+TEST_CASE("format_bytes takes any double: NaN and infinities by name, past yottabytes a larger number") {
+  const double max = std::numeric_limits<double>::max();
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(sp::format_bytes(std::numeric_limits<double>::quiet_NaN()) == "NaN B");
+  CHECK(sp::format_bytes(inf) == "Infinity B");
+  CHECK(sp::format_bytes(-inf) == "-Infinity B");
+  CHECK(sp::format_bytes(1e24) == "1.0 YB");
+  CHECK(sp::format_bytes(1e27) == "1000 YB");  // the scale stays right past the last unit
+  CHECK(sp::format_bytes(1e300) == "1e+276 YB");
+  CHECK(sp::format_bytes(max) == "1.7976931348623158e+284 YB");
+  CHECK(sp::format_bytes(-1e300) == "-1e+300 B");
+  CHECK(sp::format_bytes(std::numeric_limits<double>::denorm_min()) == "0 B");
+}
+
 TEST_CASE("format_number and format_percent print k6's counters and rates") {
   CHECK(sp::format_number(781.54944) == "781.54944");
   CHECK(sp::format_number(786.681245) == "786.681245");
@@ -91,6 +107,59 @@ TEST_CASE("format_number and format_percent print k6's counters and rates") {
   CHECK(sp::format_percent(0) == "0.00%");
   CHECK(sp::format_percent(0.99876) == "99.87%");  // truncated
   CHECK(sp::format_percent(1) == "100.00%");
+}
+
+TEST_CASE("format_number prints every double whole: huge ones in exponent form as toFixed, tiny ones as 0") {
+  struct row {
+    double value;
+    const char* text;
+  };
+  const double max = std::numeric_limits<double>::max();
+  const double denormal = std::numeric_limits<double>::denorm_min();
+  const row rows[] = {
+      {1e70, "1e+70"},
+      {1e300, "1e+300"},
+      {-1e300, "-1e+300"},
+      {max, "1.7976931348623157e+308"},
+      {-max, "-1.7976931348623157e+308"},
+      {1.25e30, "1.25e+30"},  // the zero ends an exponent, not a fraction: kept
+      {1e21, "1e+21"},        // toFixed's limit
+      {999e18, "999000000000000000000"},
+      {denormal, "0"},
+      {-denormal, "0"},
+      {std::numeric_limits<double>::min(), "0"},
+      {std::numeric_limits<double>::quiet_NaN(), "NaN"},
+      {std::numeric_limits<double>::infinity(), "Infinity"},
+      {-std::numeric_limits<double>::infinity(), "-Infinity"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.text);
+    CHECK(sp::format_number(r.value) == r.text);
+  }
+  for (const double v : {1e70, 1e300, -1e300, max, -max, 1.25e30}) {
+    INFO(v);
+    CHECK(sp::parse_double(sp::format_number(v)) == v);  // every digit the double needs
+  }
+}
+
+TEST_CASE("format_duration prints every double: huge ones in exponent form, NaN and infinities by name") {
+  const double max = std::numeric_limits<double>::max();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(sp::format_duration(1e70) == "2.7777777777777778e+57h48m58s");
+  CHECK(sp::format_duration(1e300) == "2.777777777777778e+287h32m21s");
+  CHECK(sp::format_duration(max) == "4.993592041284211e+295h28m53s");
+  CHECK(sp::format_duration(-1e300) == "-1e+300ns");
+  CHECK(sp::format_duration(-max) == "-1.7976931348623157e+308ns");  // not -Infinity: ×1e6 would overflow
+  CHECK(sp::format_duration(std::numeric_limits<double>::denorm_min()) == "0s");  // 0 once in milliseconds
+  CHECK(sp::format_duration(nan) == "NaN");
+  CHECK(sp::format_duration(inf) == "Infinity");
+  CHECK(sp::format_duration(-inf) == "-Infinity");
+  CHECK(sp::format_duration(1e300, sp::time_unit::ms) == "1e+294ms");
+  CHECK(sp::format_duration(nan, sp::time_unit::s) == "NaNs");
+  CHECK(sp::format_duration(inf, sp::time_unit::us) == "Infinityµs");
+  CHECK(sp::format_percent(nan) == "NaN%");
+  CHECK(sp::format_percent(-inf) == "-Infinity%");
 }
 
 TEST_CASE("format_go_duration writes Go's form and parse_duration reads it back exactly") {

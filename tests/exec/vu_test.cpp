@@ -5,12 +5,15 @@
 #include "support/manual_shard.hpp"
 
 #include <stampede/eval/check.hpp>
+#include <stampede/report/summary.hpp>
 
 #include <asio/co_spawn.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <exception>
+#include <limits>
 #include <string>
 
 namespace sp = stampede;
@@ -183,4 +186,40 @@ TEST_CASE("a VU's checks and records carry its tags, set_tag's and its group's")
   CHECK_THROWS_WITH(u.record(sp::counter{"unknown"}, 1),
                     "metric unknown is recorded but not registered with the test; list it in load_test::metrics");
   CHECK_THROWS_WITH(u.check(1, "", [](int) { return true; }), Catch::Matchers::Contains("a check needs a name"));
+}
+
+TEST_CASE("recording NaN or an infinity keeps it as k6 does, trends refuse it, and the summary prints it by name") {
+  const sp::counter bytes_out{"bytes_out", sp::value_type::data};
+  const sp::gauge queue{"queue"};
+  const sp::rate hit{"hit"};
+  const sp::trend size{"size", sp::value_type::data};
+  sp::testing::manual_shard shard{sp::load_test{
+      .scenarios = {{.name = "shop", .exec = no_iteration, .executor = sp::per_vu_iterations{}}},
+      .metrics = {bytes_out, queue, hit, size}}};
+  sp::vu u{shard.context(), shard.scenario(0), 1};
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  u.record(bytes_out, 100);
+  u.record(bytes_out, nan);
+  u.record(queue, -inf);
+  u.record(hit, nan);  // not 0: counted as a hit, as k6's rate counts any non-zero value
+  u.record(size, inf);
+  u.record(size, nan);
+  u.record(size, 5);
+
+  const auto s = shard.rec().take(1s);
+  const auto& counted = std::get<sp::counter_sink>(*s.find(bytes_out.descriptor()));
+  CHECK(std::isnan(counted.sum));
+  CHECK(counted.samples == 2);
+  CHECK(std::get<sp::gauge_sink>(*s.find(queue.descriptor())).value == -inf);
+  CHECK(std::get<sp::rate_sink>(*s.find(hit.descriptor())).nonzero == 1);
+  const auto& trend = std::get<sp::trend_sink>(*s.find(size.descriptor()));
+  CHECK(trend.rejected == 2);
+  CHECK(trend.samples.count() == 1);
+
+  sp::summary_options options;
+  options.mode = sp::summary_mode::legacy;
+  const auto text = sp::format_summary(s, {}, options);
+  CHECK_THAT(text, Catch::Matchers::Contains("     bytes_out...: NaN B     NaN B/s\n"));
+  CHECK_THAT(text, Catch::Matchers::Contains("     queue.......: -Infinity min=-Infinity max=-Infinity\n"));
 }

@@ -1,6 +1,7 @@
 // Tests of the legacy text summary: k6 0.x's layout line for line where the seed's k6 run pins it,
 // golden files for whole summaries, and the edge cases (no samples, colours, bad options).
 #include <stampede/report/summary.hpp>
+#include <stampede/report/summary_export.hpp>
 
 #include <stampede/core/error.hpp>
 #include <stampede/eval/check.hpp>
@@ -10,7 +11,9 @@
 #include "support/golden.hpp"
 #include "report/seed_like_run.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -103,6 +106,17 @@ TEST_CASE("a run with no samples still prints every metric, empty ones marked") 
   CHECK(lines.size() == sp::builtin_metrics().size());  // checks has no per-check series
   CHECK(std::find(lines.begin(), lines.end(), "     http_req_duration..........: [no data]") != lines.end());
   CHECK(std::find(lines.begin(), lines.end(), "     http_reqs..................: 0   0/s") != lines.end());
+}
+
+TEST_CASE("a data metric whose sum is NaN or infinite prints by name in the summary and null in the export") {
+  sp::snapshot s{0s, 2s};
+  s.add(sp::data_sent.descriptor(), sp::counter_sink{.sum = std::numeric_limits<double>::quiet_NaN(), .samples = 1});
+  s.add(sp::data_received.descriptor(), sp::counter_sink{.sum = std::numeric_limits<double>::infinity(), .samples = 1});
+  const auto text = sp::format_summary(s, {}, legacy());
+  CHECK_THAT(text, Catch::Matchers::Contains("     data_received...: Infinity B Infinity B/s\n"));
+  CHECK_THAT(text, Catch::Matchers::Contains("     data_sent.......: NaN B      NaN B/s\n"));
+  const auto json = sp::format_summary_export(s, {});
+  CHECK_THAT(json, Catch::Matchers::Contains(R"("data_received":{"count":null,"rate":null},"data_sent":{"count":null,"rate":null})"));
 }
 
 TEST_CASE("a sub-metric's threshold lists its parent too, though neither got samples (k6 issues 2518, 2520)") {

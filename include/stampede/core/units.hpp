@@ -17,7 +17,7 @@ enum class time_unit : std::uint8_t { s, ms, us };
 /// A duration as k6's summary prints it: `0s`, `759ns`, `4.42µs`, `12.6ms`, `781.38ms`,
 /// `2.4s`, `1m30s`, `1h2m3s`. Digits are truncated to two decimals, not rounded, as k6 does
 /// (so a p95 never reads better than it was). Fractional nanoseconds are accepted because
-/// averages have them.
+/// averages have them. NaN and the infinities print as `NaN`, `Infinity` and `-Infinity`.
 [[nodiscard]] std::string format_duration(double nanoseconds);
 [[nodiscard]] inline std::string format_duration(std::chrono::nanoseconds d) {
   return format_duration(static_cast<double>(d.count()));
@@ -25,9 +25,14 @@ enum class time_unit : std::uint8_t { s, ms, us };
 /// A duration in one unit with two decimals: `12.60ms`, `0.01s`, `4420.00µs`.
 [[nodiscard]] std::string format_duration(double nanoseconds, time_unit unit);
 
-/// A byte count as k6 prints it, base 1000: `7 B`, `548 kB`, `4.8 MB`, `1.3 GB`.
+/// A byte count as k6 prints it, base 1000: `7 B`, `548 kB`, `4.8 MB`, `1.3 GB`; past
+/// yottabytes the number grows (`1.8e+284 YB`). NaN and the infinities: `NaN B`, `Infinity B`.
 [[nodiscard]] std::string format_bytes(double bytes);
 /// A plain number as k6 prints it: up to six decimals, no trailing zeros (`781.54944`, `10`).
+/// Every formatter here takes any double and prints numbers as JavaScript's toFixed in k6's
+/// summary does: magnitudes from 1e21 in exponent form with every digit needed to read the
+/// double back (`1e+70`, `-1.7976931348623157e+308`), NaN as `NaN` and the infinities as
+/// `Infinity` and `-Infinity`.
 [[nodiscard]] std::string format_number(double value);
 /// A share from 0 to 1 as k6 prints a rate: truncated to two decimals, `0.00%`, `99.87%`.
 [[nodiscard]] std::string format_percent(double share);

@@ -5,6 +5,7 @@
 
 #include <stampede/config.hpp>
 
+#include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 
 #include <array>
@@ -16,18 +17,35 @@ namespace stampede {
 
 namespace detail {
 
+// printf's "%.*f": every digit, however long (a double's integer part has up to 309).
+STAMPEDE_DECL std::string printf_fixed(double value, int precision) {
+  const int length = std::snprintf(nullptr, 0, "%.*f", precision, value);
+  if (length <= 0) return {};
+  std::string text(static_cast<std::size_t>(length) + 1, '\0');
+  std::snprintf(text.data(), text.size(), "%.*f", precision, value);
+  text.pop_back();  // the terminating NUL snprintf wrote
+  return text;
+}
+
+// JavaScript's String(value) where toFixed hands over to it: NaN, the infinities, and
+// magnitudes of 1e21 or more, in exponent form (1e+70, 1.7976931348623157e+308), which is
+// how Go's JSON encoder writes them too.
+STAMPEDE_DECL std::string js_to_string_beyond_fixed(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  return format_go_float(value);
+}
+
 // JavaScript's value.toFixed(precision), 0 to 20 digits: the nearest decimal with that many
 // digits and, of two equally near, the one farther from zero (0.125 to two digits is 0.13),
 // where printf picks the even one (0.12). Only a double whose exact value ends in 5 right
 // after the kept digits is such a tie; 40 more digits of its exact expansion (which glibc
-// prints) tell it from its neighbours for any value whose rounding could tie.
+// prints) tell it from its neighbours for any value whose rounding could tie. NaN, the
+// infinities and magnitudes from 1e21 read as toFixed gives them: `NaN`, `Infinity`, `1e+21`.
 STAMPEDE_DECL std::string js_to_fixed(double value, int precision) {
-  char text[400];
-  std::snprintf(text, sizeof text, "%.*f", precision, value);
-  if (!std::isfinite(value) || std::fabs(value) >= 1e21) return text;  // toFixed gives toString() there
-  char exact[400];
-  std::snprintf(exact, sizeof exact, "%.*f", precision + 40, value);
-  std::string digits{exact};
+  if (!std::isfinite(value) || std::fabs(value) >= 1e21) return js_to_string_beyond_fixed(value);
+  std::string text = printf_fixed(value, precision);
+  std::string digits = printf_fixed(value, precision + 40);
   const auto cut = digits.size() - 40;  // just after the kept digits
   if (digits[cut] != '5' || digits.find_first_not_of('0', cut + 1) != std::string::npos) return text;
   // An exact tie: keep the digits and round the magnitude up.
@@ -52,7 +70,8 @@ STAMPEDE_DECL std::string js_to_fixed(double value, int precision) {
 // JavaScript's parseFloat(value.toFixed(precision)).toString() for ordinary magnitudes.
 STAMPEDE_DECL std::string fixed_no_trailing_zeros(double value, int precision) {
   std::string out = js_to_fixed(value, precision);
-  if (out.find('.') != std::string::npos) {
+  // Zeros end the exponent of 1.25e+30, not a fraction.
+  if (out.find('.') != std::string::npos && out.find('e') == std::string::npos) {
     while (out.back() == '0') out.pop_back();
     if (out.back() == '.') out.pop_back();
   }
@@ -69,9 +88,15 @@ STAMPEDE_DECL std::string fixed_no_trailing_zeros_trunc(double value, int precis
 }  // namespace detail
 
 STAMPEDE_DECL std::string format_duration(double nanoseconds) {
+  // k6 would print NaN as NaNhNaNmNaNs; the value alone says it better.
+  if (!std::isfinite(nanoseconds)) return detail::js_to_string_beyond_fixed(nanoseconds);
   const double dur = nanoseconds / 1e6;  // k6 keeps time in milliseconds
   if (dur == 0) return "0s";
-  if (dur < 0.001) return detail::fixed_no_trailing_zeros(std::trunc(dur * 1000000), 0) + "ns";
+  if (dur < 0.001) {
+    // Back from milliseconds as k6 does, unless that overflows (below -DBL_MAX / 1e6 ns).
+    const double ns = std::isinf(dur * 1000000) ? nanoseconds : dur * 1000000;
+    return detail::fixed_no_trailing_zeros(std::trunc(ns), 0) + "ns";
+  }
   if (dur < 1) return detail::fixed_no_trailing_zeros_trunc(dur * 1000, 2) + "µs";
   if (dur < 1000) return detail::fixed_no_trailing_zeros_trunc(dur, 2) + "ms";
 
@@ -96,10 +121,13 @@ STAMPEDE_DECL std::string format_duration(double nanoseconds, time_unit unit) {
 
 STAMPEDE_DECL std::string format_bytes(double bytes) {
   static constexpr std::array<const char*, 9> units{"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
-  if (bytes < 10) return detail::fixed_no_trailing_zeros(bytes, 6) + " B";
-  const auto e = static_cast<std::size_t>(std::floor(std::log(bytes) / std::log(1000.0)));
+  // NaN and +Infinity have no magnitude to pick a unit by (k6 prints "NaN undefined").
+  if (bytes < 10 || !std::isfinite(bytes)) return detail::fixed_no_trailing_zeros(bytes, 6) + " B";
+  // From 10 to DBL_MAX the exponent is 0 to 102; past yottabytes the number grows instead
+  // (k6 names no unit there).
+  const auto e = std::min(static_cast<std::size_t>(std::floor(std::log(bytes) / std::log(1000.0))), units.size() - 1);
   const double val = std::floor(bytes / std::pow(1000.0, static_cast<double>(e)) * 10 + 0.5) / 10;
-  return detail::js_to_fixed(val, val < 10 ? 1 : 0) + " " + units[std::min(e, units.size() - 1)];
+  return detail::js_to_fixed(val, val < 10 ? 1 : 0) + " " + units[e];
 }
 
 STAMPEDE_DECL std::string format_number(double value) { return detail::fixed_no_trailing_zeros(value, 6); }
