@@ -293,3 +293,46 @@ TEST_CASE("an empty snapshot round-trips") {
   const sp::snapshot span{3s, 4s};
   CHECK(sp::snapshot_from_json(sp::to_json(span)) == span);
 }
+
+TEST_CASE("a span that does not run forward from 0 within 2^62 ns is refused, so its length cannot overflow") {
+  const auto document = [](const std::string& start, const std::string& end) {
+    return R"({"format": "stampede-snapshot", "version": 1, "start_ns": )" + start + R"(, "end_ns": )" + end +
+           R"(, "entries": []})";
+  };
+  struct row {
+    std::string start, end, message;
+  };
+  const std::vector<row> rows{
+      {"-9223372036854775808", "9223372036854775807", "start_ns: expected 0 to 2^62 (4611686018427387904), got -9223372036854775808"},
+      {"0", "9223372036854775807", "end_ns: expected start_ns (0) to 2^62 (4611686018427387904), got 9223372036854775807"},
+      {"5", "4", "end_ns: expected start_ns (5) to 2^62 (4611686018427387904), got 4"},
+      {"4611686018427387905", "4611686018427387906", "start_ns: expected 0 to 2^62"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.start << " … " << r.end);
+    CHECK_THAT(usage_message(document(r.start, r.end)), Catch::Matchers::StartsWith(r.message));
+  }
+  const auto longest = sp::snapshot_from_json(document("0", "4611686018427387904"));
+  CHECK(longest.duration() == sp::max_file_time);
+}
+
+TEST_CASE("a trend's histogram settings from a file are bounded by the default histogram's size before anything is allocated") {
+  const auto entry = [](const std::string& settings) {
+    return R"({"format": "stampede-snapshot", "version": 1, "start_ns": 0, "end_ns": 1,
+               "entries": [{"metric": {"name": "t", "type": "trend", "contains": "time", "tags": {}},
+                            "data": {"rejected": 0, )" +
+           settings + R"(, "min": 0, "max": 0, "sum": "0", "clamped_count": 0, "buckets": []}}]})";
+  };
+  // Up to 49 MB of counts for 210 bytes of JSON, were it accepted.
+  CHECK_THAT(usage_message(entry(R"("lowest": 1, "highest": 9223372036854775807, "significant_digits": 5)")),
+             Catch::Matchers::StartsWith("entries[0].data: the histogram settings (lowest 1, highest 9223372036854775807, "
+                                         "5 significant digits) would take up to "));
+  CHECK_THAT(usage_message(entry(R"("lowest": 1, "highest": 3600000000000, "significant_digits": 4)")),
+             Catch::Matchers::Contains("may take no more than the default histogram's"));
+  CHECK_THAT(usage_message(entry(R"("lowest": 0, "highest": 3600000000000, "significant_digits": 3)")),
+             Catch::Matchers::Equals("entries[0].data: histogram_config: lowest must be at least 1, got 0"));
+  // What stampede writes, and smaller histograms, still read.
+  const auto s = sp::snapshot_from_json(entry(R"("lowest": 1, "highest": 3600000000000, "significant_digits": 3)"));
+  CHECK(std::get<sp::trend_sink>(s.entries().at(0).data).samples.config() == sp::histogram_config{});
+  CHECK_NOTHROW(sp::snapshot_from_json(entry(R"("lowest": 1000, "highest": 60000000000, "significant_digits": 2)")));
+}

@@ -64,6 +64,15 @@ bool same_samples(const sp::snapshot& a, const sp::snapshot& b) {
 }
 
 // The text of a valid result file with one change, for the refusal table.
+// `text` with the first number after `"key": ` replaced by `number`.
+std::string with_number(std::string text, const std::string& key, const std::string& number) {
+  const auto at = text.find("\"" + key + "\": ");
+  REQUIRE(at != std::string::npos);
+  const auto from = at + key.size() + 4;
+  const auto end = text.find_first_not_of("-0123456789", from);
+  return text.replace(from, end - from, number);
+}
+
 std::string edited(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   REQUIRE(at != std::string::npos);
@@ -166,6 +175,11 @@ TEST_CASE("a result file that is not one, or was cut short or edited, is refused
       {edited(valid, "\"exit_code\": 0", "\"exit_code\": 300"), "exit_code: an exit code is 0 to 255, got 300"},
       {edited(valid, "\"seed\": ", "\"seeds\": 1, \"seed\": "), "seeds"},
       {edited(valid, "\"count\": ", "\"count\": -"), "metrics.entries"},
+      // Times a merge adds up: each at most 2^62 ns, so that no sum overflows.
+      {with_number(valid, "duration_ns", "9223372036854775807"), "duration_ns: must be at most 2^62 (4611686018427387904)"},
+      {with_number(valid, "start_skew_ns", "4611686018427387905"), "start_skew_ns: must be at most 2^62"},
+      {with_number(valid, "started_at_unix_ns", "-9223372036854775808"), "started_at_unix_ns: must not be negative"},
+      {with_number(valid, "end_ns", "9223372036854775807"), "metrics.end_ns: expected start_ns (0) to 2^62"},
   };
   for (const auto& r : rows) {
     INFO(r.message);

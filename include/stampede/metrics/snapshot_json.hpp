@@ -5,10 +5,16 @@
 #include <stampede/core/json.hpp>
 #include <stampede/metrics/snapshot.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace stampede {
+
+/// The latest time a snapshot or result file may state, in nanoseconds (2^62, about 146
+/// years): twice it still fits in `std::chrono::nanoseconds`, so a reader may add two.
+inline constexpr std::chrono::nanoseconds max_file_time{std::int64_t{1} << 62};
 
 /// The snapshot as a JSON document that `snapshot_from_json` reads back equal (`==`):
 /// histograms as their sparse state (config, non-empty buckets, exact min, max and clamped
@@ -32,7 +38,12 @@ namespace stampede {
 /// else wrong: another format or version, a missing key, a value of the wrong type or out
 /// of range, an unknown metric type, an invalid metric name, a repeated entry, or a
 /// histogram state that `histogram::restore` refuses
-/// (`entries[3].data: histogram::restore: min (9) is above max (5)`).
+/// (`entries[3].data: histogram::restore: min (9) is above max (5)`). The file is untrusted:
+/// the span must run forward from 0 and end by `max_file_time` (`0 ≤ start_ns ≤ end_ns ≤
+/// 2^62`), so that its length and sums of such times fit in 64-bit nanoseconds; and a trend's
+/// histogram settings must need no more memory than the default's
+/// (`histogram::memory_bytes(histogram_config{})`, which is what stampede writes), checked
+/// before anything is allocated.
 [[nodiscard]] snapshot snapshot_from_json(std::string_view json);
 /// The same for a snapshot inside a larger document (a result file's), with errors named by
 /// their path in it.

@@ -78,7 +78,10 @@ struct result_document {
 
 /// Reads a result file. Throws `parse_error` for text that is not JSON and `usage_error`
 /// naming the JSON path of anything else wrong (`intervals[2].entries[0].data: …`): another
-/// format or version, a missing or unknown key, a value of the wrong type or out of range.
+/// format or version, a missing or unknown key, a value of the wrong type or out of range
+/// (times and lengths are nanoseconds from 0 to `max_file_time`, in metrics/snapshot_json.hpp,
+/// so that a merge's sums of them fit in 64 bits), and what `snapshot_from_json` refuses in
+/// its snapshots.
 [[nodiscard]] result_document result_document_from_json(std::string_view json);
 
 /// Writes the result file when the run ends, interrupted or not: to a temporary file beside

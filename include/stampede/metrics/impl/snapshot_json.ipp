@@ -171,6 +171,22 @@ STAMPEDE_DECL trend_sink read_snapshot_trend(const json_ref& ref, value_type con
   const auto digits = digits_ref.as_int64();
   if (digits < 1 || digits > 5) digits_ref.fail("expected an integer from 1 to 5, got " + std::to_string(digits));
   state.config.significant_digits = static_cast<int>(digits);
+  // The settings come from the file: bound what they may cost before building anything.
+  // memory_bytes computes the layout only, and refuses a config no histogram could have.
+  std::size_t most = 0;
+  try {
+    most = histogram::memory_bytes(state.config);
+  } catch (const std::invalid_argument& e) {
+    ref.fail(e.what());
+  }
+  if (most > histogram::memory_bytes(histogram_config{})) {
+    ref.fail("the histogram settings (lowest " + std::to_string(state.config.lowest) + ", highest " +
+             std::to_string(state.config.highest) + ", " + std::to_string(digits) +
+             " significant digits) would take up to " + std::to_string(most) +
+             " bytes; a snapshot's trends may take no more than the default histogram's " +
+             std::to_string(histogram::memory_bytes(histogram_config{})) +
+             " (lowest 1, highest 3600000000000, 3 significant digits)");
+  }
   state.min = ref["min"].as_uint64();
   state.max = ref["max"].as_uint64();
   state.sum = read_uint128(ref["sum"]);
@@ -271,8 +287,20 @@ STAMPEDE_DECL snapshot snapshot_from_json(const json_ref& root) {
   }
   root.expect_only({"format", "version", "start_ns", "end_ns", "entries"});
 
-  snapshot s{std::chrono::nanoseconds{root["start_ns"].as_int64()},
-             std::chrono::nanoseconds{root["end_ns"].as_int64()}};
+  // The span must run forward from 0 and stay short enough that its length, and a reader's
+  // sums of such times, fit in 64-bit nanoseconds.
+  const auto start_ref = root["start_ns"];
+  const auto end_ref = root["end_ns"];
+  const auto start = start_ref.as_int64();
+  const auto end = end_ref.as_int64();
+  if (start < 0 || start > max_file_time.count()) {
+    start_ref.fail("expected 0 to 2^62 (" + std::to_string(max_file_time.count()) + "), got " + std::to_string(start));
+  }
+  if (end < start || end > max_file_time.count()) {
+    end_ref.fail("expected start_ns (" + std::to_string(start) + ") to 2^62 (" +
+                 std::to_string(max_file_time.count()) + "), got " + std::to_string(end));
+  }
+  snapshot s{std::chrono::nanoseconds{start}, std::chrono::nanoseconds{end}};
   const auto entries = root["entries"];
   const auto count = entries.array_size();
   for (std::size_t i = 0; i < count; ++i) {

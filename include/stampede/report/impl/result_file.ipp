@@ -181,9 +181,13 @@ STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
   root.expect_only({"format", "version", "test", "segment", "sequence", "started_at", "started_at_unix_ns",
                     "duration_ns", "start_skew_ns", "seed", "status", "exit_code", "message", "shards", "generator_cpu_ns",
                     "thresholds", "scenarios", "errors", "metrics", "intervals"});
+  // Times and lengths: a merge adds and subtracts them, which must not overflow.
   const auto non_negative = [](const json_ref& ref) {
     const auto v = ref.as_int64();
     if (v < 0) ref.fail("must not be negative, got " + std::to_string(v));
+    if (v > max_file_time.count()) {
+      ref.fail("must be at most 2^62 (" + std::to_string(max_file_time.count()) + "), got " + std::to_string(v));
+    }
     return std::chrono::nanoseconds{v};
   };
 
@@ -210,7 +214,7 @@ STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
   (void)root["started_at"].as_string();  // for people; the nanoseconds are what is read
   doc.started_at = std::chrono::system_clock::time_point{
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::nanoseconds{root["started_at_unix_ns"].as_int64()})};
+          non_negative(root["started_at_unix_ns"]))};
   doc.duration = non_negative(root["duration_ns"]);
   doc.start_skew = non_negative(root["start_skew_ns"]);
   doc.seed = root["seed"].as_uint64();
