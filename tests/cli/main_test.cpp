@@ -112,6 +112,15 @@ TEST_CASE("a flag apply_cli refuses exits 104 naming the flags") {
   CHECK(contains(r.err, "run 'todos --help'"));
 }
 
+TEST_CASE("a duration whose sums would overflow exits 104 naming the flag") {
+  const auto r = run_main({"--stage", "1281023h:1,1281023h:1"}, quick_test());
+  CHECK(r.code == 104);
+  CHECK(r.err.find("error: --stage: the stages up to \"1281023h:1\" last longer than 876000h0m0s") == 0);
+  const auto d = run_main({"-d", "876000h"}, quick_test());
+  CHECK(d.code == 104);
+  CHECK(d.err.find("error: --duration: scenario \"quick\" would end past 876000h0m0s") == 0);
+}
+
 TEST_CASE("an invalid test exits 104 with validate's message") {
   auto test = quick_test();
   test.scenarios[0].executor = sp::constant_vus{.vus = 1, .duration = 0s};

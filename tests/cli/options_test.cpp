@@ -136,6 +136,16 @@ TEST_CASE("parse_cli names the flag and what it expected for every bad input") {
       {{"-d", "0s"}, "--duration: expected a duration greater than 0, such as 30s, 1m30s or 500ms, got \"0s\""},
       {{"--duration="}, "--duration: expected a duration greater than 0, such as 30s, 1m30s or 500ms, got \"\""},
       {{"--iterations", "0"}, "--iterations: expected a whole number of iterations, at least 1, got \"0\""},
+      // Each duration within max_test_duration (100 years), and a stage list's total too, so
+      // that the test's sums of durations cannot overflow 64-bit nanoseconds.
+      {{"--duration", "2562047h"},
+       "--duration: expected a duration of at most 876000h0m0s (the longest test stampede runs), got \"2562047h\""},
+      {{"-s", "1281023h:1,1281023h:1"},
+       "--stage: the stages up to \"1281023h:1\" last longer than 876000h0m0s, the longest test stampede runs"},
+      {{"-s", "500000h:1", "-s", "400000h:0"},
+       "--stage: the stages up to \"400000h:0\" last longer than 876000h0m0s, the longest test stampede runs"},
+      {{"--min-iteration-duration", "2562047h"},
+       "--min-iteration-duration: expected a duration from 0 to 876000h0m0s, such as 1s or 500ms, got \"2562047h\""},
       {{"--stage", "30s"}, "--stage: expected DURATION:TARGET, such as 30s:100, got \"30s\""},
       {{"--stage", "30s:"}, "--stage: expected DURATION:TARGET, such as 30s:100 (the target a whole number of VUs, at least 0), got \"30s:\""},
       {{"-s", "30s:-1"}, "--stage: expected DURATION:TARGET, such as 30s:100 (the target a whole number of VUs, at least 0), got \"30s:-1\""},
@@ -286,6 +296,15 @@ TEST_CASE("apply_cli refuses execution flags it cannot apply, naming the flags")
        "--iterations and --stage cannot be used together: one sets a number of iterations, the other a ramp of VUs"},
       {"fewer iterations than VUs", one_scenario(sp::constant_vus{}), {.vus = 5, .iterations = 2},
        "--iterations (2) must be at least --vus (5): each VU needs an iteration"},
+      {"a duration that ends past max_test_duration with the graceful stop", one_scenario(sp::constant_vus{}),
+       {.duration = sp::max_test_duration},
+       "--duration: scenario \"only\" would end past 876000h0m0s (the longest test stampede runs): start time 0s + "
+       "876000h0m0s + graceful stop 30s"},
+      {"stages that end past max_test_duration with the start time",
+       sp::load_test{.scenarios = {{.name = "only", .exec = nothing, .start_time = 500'000h}}},
+       {.stages = {{400'000h, 1}}},
+       "--stage: scenario \"only\" would end past 876000h0m0s (the longest test stampede runs): start time "
+       "500000h0m0s + 400000h0m0s + graceful stop 30s"},
       {"-u on an arrival rate", one_scenario(sp::ramping_arrival_rate{.stages = {{1s, 1}}, .pre_allocated_vus = 1}),
        {.vus = 5},
        "--vus: scenario \"only\" uses ramping-arrival-rate, which starts iterations at a rate and has no VU count "

@@ -7,6 +7,7 @@
 #include "support/catch_compat.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -160,6 +161,37 @@ TEST_CASE("validate names the scenario, the field, the bad value and what was ex
     CHECK_THROWS_AS(sp::validate(r.e, "checkout"), sp::usage_error);
     CHECK_THROWS_WITH(sp::validate(r.e, "checkout"), "scenario \"checkout\": " + r.message);
   }
+}
+
+TEST_CASE("validate refuses durations and stage totals past max_test_duration, so no sum of them overflows") {
+  using std::chrono::nanoseconds;
+  const auto huge = nanoseconds{std::numeric_limits<std::int64_t>::max()};
+  const auto half = nanoseconds{std::numeric_limits<std::int64_t>::max() / 2 + 1};
+  struct row {
+    sp::executor e;
+    std::string message;
+  };
+  const std::vector<row> rows = {
+      {sp::constant_vus{.duration = huge},
+       "constant_vus.duration must be at most 876000h0m0s (max_test_duration) (got 2562047h47m16.854775807s)"},
+      {sp::ramping_vus{.stages = {{half, 1}, {half, 1}}},
+       "ramping_vus.stages[0].duration must be at most 876000h0m0s (max_test_duration) (got 1281023h53m38.427387904s)"},
+      {sp::ramping_vus{.stages = {{sp::max_test_duration, 1}, {1ns, 1}}},
+       "ramping_vus.stages must last at most 876000h0m0s in all (max_test_duration) (got 876000h0m0.000000001s by stages[1])"},
+      {sp::ramping_arrival_rate{.stages = {{600'000h, 1}, {300'000h, 1}}, .pre_allocated_vus = 1},
+       "ramping_arrival_rate.stages must last at most 876000h0m0s in all (max_test_duration) (got 900000h0m0s by stages[1])"},
+      {sp::ramping_vus{.stages = {{1s, 1}}, .graceful_ramp_down = huge},
+       "ramping_vus.graceful_ramp_down must be at most 876000h0m0s (max_test_duration) (got 2562047h47m16.854775807s)"},
+      {sp::shared_iterations{.max_duration = huge},
+       "shared_iterations.max_duration must be at most 876000h0m0s (max_test_duration) (got 2562047h47m16.854775807s)"},
+      {sp::constant_arrival_rate{.rate = 1, .time_unit = huge, .duration = 1s, .pre_allocated_vus = 1},
+       "constant_arrival_rate.time_unit must be at most 876000h0m0s (max_test_duration) (got 2562047h47m16.854775807s)"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.message);
+    CHECK_THROWS_WITH(sp::validate(r.e, "long"), "scenario \"long\": " + r.message);
+  }
+  CHECK_NOTHROW(sp::validate(sp::ramping_vus{.stages = {{sp::max_test_duration - 1s, 1}, {1s, 0}}}, "long"));
 }
 
 TEST_CASE("validate accepts the edge values k6 accepts") {

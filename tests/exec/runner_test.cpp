@@ -11,6 +11,8 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -278,6 +280,31 @@ TEST_CASE("constant_arrival_rate starts iterations at their intended times and d
   CHECK(dropped == 20);
   CHECK(r.duration == 520ms);  // the arrival at 470 ms ends at 520 ms
   CHECK(trend_count(r, sp::iteration_start_delay.descriptor()) == done);
+}
+
+TEST_CASE("validation refuses a scenario whose start time, duration and graceful stop add up past max_test_duration") {
+  using std::chrono::nanoseconds;
+  const auto huge = nanoseconds{std::numeric_limits<std::int64_t>::max()};
+  const auto test_with = [](sp::executor e, nanoseconds start_time, nanoseconds graceful_stop) {
+    return sp::load_test{.scenarios = {{.name = "long", .exec = empty_iteration, .executor = std::move(e),
+                                        .start_time = start_time, .graceful_stop = graceful_stop}}};
+  };
+  // Each alone within bounds, together past them (and past 2^63 ns without the check).
+  CHECK_THROWS_WITH(sp::validate(test_with(sp::constant_vus{.duration = sp::max_test_duration}, 0s, 30s)),
+                    "scenario \"long\": start_time (0s) + the executor's duration (876000h0m0s) + graceful_stop (30s) "
+                    "must be at most 876000h0m0s (max_test_duration)");
+  CHECK_THROWS_WITH(
+      sp::validate(test_with(sp::constant_vus{.duration = sp::max_test_duration}, sp::max_test_duration, sp::max_test_duration)),
+      Catch::Matchers::StartsWith("scenario \"long\": start_time (876000h0m0s) + the executor's duration"));
+  CHECK_THROWS_WITH(sp::validate(test_with(sp::constant_vus{.duration = 1s}, huge, 0s)),
+                    "scenario \"long\": start_time must be at most 876000h0m0s (max_test_duration), got 2562047h47m16.854775807s");
+  CHECK_THROWS_WITH(sp::validate(test_with(sp::constant_vus{.duration = 1s}, 0s, huge)),
+                    "scenario \"long\": graceful_stop must be at most 876000h0m0s (max_test_duration), got 2562047h47m16.854775807s");
+  CHECK_NOTHROW(sp::validate(test_with(sp::constant_vus{.duration = sp::max_test_duration - 40s}, 10s, 30s)));
+  auto slow_setup = test_with(sp::constant_vus{.duration = 1s}, 0s, 0s);
+  slow_setup.setup_timeout = huge;
+  CHECK_THROWS_WITH(sp::validate(slow_setup), "load_test::setup_timeout must be at most 876000h0m0s (max_test_duration), got "
+                                              "2562047h47m16.854775807s");
 }
 
 TEST_CASE("validation names the scenario and the field") {

@@ -105,6 +105,12 @@ static_assert(executor_options<ramping_arrival_rate>);
 /// k6's executor type name: `constant-vus`, `ramping-arrival-rate`, ...
 [[nodiscard]] std::string_view executor_name(const executor& e) noexcept;
 
+/// The longest a scenario may last from the test's start: its start time, its executor's
+/// duration (a stage list's total) and its graceful stop together, and any one of them. A
+/// hundred years is past any test, and lengths this short still add up, or add to a clock's
+/// time, within `std::chrono::nanoseconds` (about 292 years).
+inline constexpr std::chrono::nanoseconds max_test_duration = std::chrono::hours{876'000};
+
 /// Throws `usage_error` naming the scenario and the field, with the bad value and what was
 /// expected: `scenario "checkout": constant_vus.duration must be greater than 0 (got 0s)`.
 ///
@@ -113,7 +119,9 @@ static_assert(executor_options<ramping_arrival_rate>);
 /// `shared_iterations.iterations` at least `vus` (k6 rejects fewer iterations than VUs too);
 /// durations greater than 0 (k6 wants at least 1s; in-process tests run shorter);
 /// `time_unit` greater than 0; rates finite, and for `constant_arrival_rate` greater than 0;
-/// stages present, with durations and targets not negative; `pre_allocated_vus` at least 1
+/// stages present, with durations and targets not negative; no duration, `time_unit`,
+/// `graceful_ramp_down` or total of a stage list past `max_test_duration` (k6 would overflow
+/// Go's durations there); `pre_allocated_vus` at least 1
 /// (k6 accepts 0 but then has no VU to start an iteration on); `max_vus` 0 or at least
 /// `pre_allocated_vus`; no VU count above 100,000,000 (k6's limit for `ramping_vus`, applied
 /// to every VU count).

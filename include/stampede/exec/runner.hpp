@@ -14,7 +14,8 @@ namespace stampede {
 
 /// Throws `usage_error` naming the scenario and field if `test` cannot run: no scenarios,
 /// duplicate or empty names, no `exec`, an executor's bad option (see `validate(executor)`),
-/// a negative start time or graceful stop, a threshold on a metric the test does not have.
+/// a negative start time or graceful stop, a scenario that would end past `max_test_duration`
+/// (start time + duration + graceful stop), a threshold on a metric the test does not have.
 void validate(const load_test& test);
 
 /// Runs `test` and returns what happened. Validates first (throws `usage_error` before any VU

@@ -136,6 +136,10 @@ STAMPEDE_DECL std::chrono::nanoseconds positive_duration(const cli_flag& f, std:
   try {
     const auto d = parse_duration(text);
     if (d <= std::chrono::nanoseconds{0}) expected(f, what, text);
+    if (d > max_test_duration) {
+      expected(f, "a duration of at most " + format_go_duration(max_test_duration) + " (the longest test stampede runs)",
+               text);
+    }
     return d;
   } catch (const parse_error& e) {
     throw usage_error(fmt::format("--{}: expected {}, got \"{}\"\n{}", f.name, what, text, e.what()));
@@ -205,7 +209,19 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
   } else if (n == "iterations") {
     o.iterations = at_least_one(f, v, "iterations");
   } else if (n == "stage") {
-    for (const auto part : split(v, ',')) o.stages.push_back(parse_stage(f, part));
+    for (const auto part : split(v, ',')) {
+      o.stages.push_back(parse_stage(f, part));
+      // The total so far is within max_test_duration, so adding one more stage (a valid
+      // duration, below 2^63 ns) is checked before it is summed.
+      std::chrono::nanoseconds total{0};
+      for (const auto& s : o.stages) {
+        if (s.duration > max_test_duration - total) {
+          throw usage_error(fmt::format("--{}: the stages up to \"{}\" last longer than {}, the longest test stampede runs",
+                                        f.name, part, format_go_duration(max_test_duration)));
+        }
+        total += s.duration;
+      }
+    }
   } else if (n == "env") {
     auto [key, value] = key_value(f, v);
     o.env.insert_or_assign(std::move(key), std::move(value));
@@ -269,7 +285,9 @@ STAMPEDE_DECL void set_value(cli_options& o, const cli_flag& f, std::string_view
   } else if (n == "min-iteration-duration") {
     try {
       const auto d = parse_duration(v);
-      if (d < std::chrono::nanoseconds{0}) expected(f, "a duration, at least 0, such as 1s or 500ms", v);
+      if (d < std::chrono::nanoseconds{0} || d > max_test_duration) {
+        expected(f, "a duration from 0 to " + format_go_duration(max_test_duration) + ", such as 1s or 500ms", v);
+      }
       o.min_iteration_duration = d;
     } catch (const parse_error& e) {
       throw usage_error(fmt::format("--{}: expected a duration, such as 1s or 500ms, got \"{}\"\n{}", f.name, v, e.what()));
@@ -700,6 +718,21 @@ STAMPEDE_DECL void apply_cli(const cli_options& options, load_test& test) {
                                   .graceful_ramp_down = ramping_vus{}.graceful_ramp_down};
     } else if (!made_default) {
       d::set_vus(only, *options.vus);
+    }
+    // The flags' durations are each within max_test_duration; with the scenario's start time
+    // and graceful stop the test must end within it too (validate would refuse it later,
+    // without naming the flag).
+    if (shortcut) {
+      const auto regular = regular_duration(only.executor);
+      if (only.start_time > max_test_duration || only.graceful_stop > max_test_duration ||
+          only.start_time + regular > max_test_duration ||
+          only.start_time + regular + only.graceful_stop > max_test_duration) {
+        throw usage_error(fmt::format(
+            "{}: scenario \"{}\" would end past {} (the longest test stampede runs): start time {} + {} + graceful "
+            "stop {}",
+            d::execution_flags(options), only.name, format_go_duration(max_test_duration),
+            format_go_duration(only.start_time), format_go_duration(regular), format_go_duration(only.graceful_stop)));
+      }
     }
   }
   // A test of named functions and no scenarios (their execution left to the options file or

@@ -58,10 +58,18 @@ class executor_checker {
     if (d <= std::chrono::nanoseconds::zero()) {
       fail(field, "be greater than 0", format_go_duration(d));
     }
+    not_too_long(field, d);
   }
 
   void not_negative(std::string_view field, std::chrono::nanoseconds d) const {
     if (d < std::chrono::nanoseconds::zero()) fail(field, "be at least 0", format_go_duration(d));
+    not_too_long(field, d);
+  }
+
+  void not_too_long(std::string_view field, std::chrono::nanoseconds d) const {
+    if (d > max_test_duration) {
+      fail(field, "be at most " + format_go_duration(max_test_duration) + " (max_test_duration)", format_go_duration(d));
+    }
   }
 
   /// A rate: finite, and greater than 0 (`strict`) or at least 0.
@@ -77,10 +85,17 @@ class executor_checker {
   /// VU limit) when `vu_targets`, rates otherwise.
   void stages(const stage_list& list, bool vu_targets) const {
     if (list.empty()) fail("stages", "have at least one stage", "none");
+    std::chrono::nanoseconds total{0};
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto& s = list.stages()[i];
       const auto name = fmt::format("stages[{}]", i);
       not_negative(name + ".duration", s.duration);
+      // Each term and each partial total is at most max_test_duration: the sum cannot overflow.
+      total += s.duration;
+      if (total > max_test_duration) {
+        fail("stages", "last at most " + format_go_duration(max_test_duration) + " in all (max_test_duration)",
+             fmt::format("{} by stages[{}]", format_go_duration(total), i));
+      }
       if (!s.target) continue;
       if (vu_targets) {
         vus(name + ".target", *s.target, 0);

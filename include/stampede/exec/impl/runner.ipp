@@ -28,6 +28,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <utility>
 
 namespace stampede {
 
@@ -50,11 +51,36 @@ STAMPEDE_DECL void validate(const load_test& test) {
                         format_go_duration(-s.graceful_stop) + ")");
     }
     validate(s.executor, s.name);
+    // Each term is at most max_test_duration now (the executor's checked above, the start time
+    // and graceful stop here), so the partial sums cannot overflow.
+    const auto too_long = [&](std::string_view field, std::chrono::nanoseconds d) {
+      if (d > max_test_duration) {
+        throw usage_error("scenario \"" + s.name + "\": " + std::string{field} + " must be at most " +
+                          format_go_duration(max_test_duration) + " (max_test_duration), got " + format_go_duration(d));
+      }
+    };
+    too_long("start_time", s.start_time);
+    too_long("graceful_stop", s.graceful_stop);
+    const auto regular = regular_duration(s.executor);
+    if (s.start_time + regular > max_test_duration ||
+        s.start_time + regular + s.graceful_stop > max_test_duration) {
+      throw usage_error("scenario \"" + s.name + "\": start_time (" + format_go_duration(s.start_time) +
+                        ") + the executor's duration (" + format_go_duration(regular) + ") + graceful_stop (" +
+                        format_go_duration(s.graceful_stop) + ") must be at most " +
+                        format_go_duration(max_test_duration) + " (max_test_duration)");
+    }
   }
   if (test.setup_timeout <= std::chrono::nanoseconds{0}) throw usage_error("load_test::setup_timeout must be greater than 0");
   if (test.teardown_timeout <= std::chrono::nanoseconds{0}) throw usage_error("load_test::teardown_timeout must be greater than 0");
   if (test.min_iteration_duration < std::chrono::nanoseconds{0}) {
     throw usage_error("load_test::min_iteration_duration must not be negative");
+  }
+  for (const auto& [field, d] : {std::pair{"setup_timeout", test.setup_timeout}, std::pair{"teardown_timeout", test.teardown_timeout},
+                                 std::pair{"min_iteration_duration", test.min_iteration_duration}}) {
+    if (d > max_test_duration) {
+      throw usage_error("load_test::" + std::string{field} + " must be at most " + format_go_duration(max_test_duration) +
+                        " (max_test_duration), got " + format_go_duration(d));
+    }
   }
   if (!(test.http.max_requests_per_second >= 0) || !std::isfinite(test.http.max_requests_per_second)) {
     throw usage_error("load_test::http.max_requests_per_second must be a positive number or 0 (no limit)");
