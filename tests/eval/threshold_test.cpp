@@ -577,3 +577,50 @@ TEST_CASE("a threshold outlives the metrics and thresholds it was made from") {
   CHECK(combined.describe() == "http_reqs count>1 && temporary_counter count>5");
   CHECK(combined.evaluate(values({{"http_reqs count", {2}}, {"temporary_counter count", {6}}})).passed);
 }
+
+TEST_CASE("a threshold printed by stampede parses back to the same condition, whatever its bound and tag text") {
+  const double max = std::numeric_limits<double>::max();
+  const double denormal = std::numeric_limits<double>::denorm_min();
+  const std::vector<sp::threshold> table = {
+      sp::http_req_failed.rate() < 0.00001,      // %g wrote 1e-05
+      sp::http_reqs.count() < 2.3e15,           // %g wrote 2.3e+15
+      sp::http_reqs.count() >= 0.1 + 0.2,       // 15 digits lost the last bit: 0.30000000000000004
+      sp::http_reqs.count() < 1e300,
+      sp::http_reqs.count() < max,
+      sp::vus.value() > -max,
+      sp::vus.value() != -denormal,
+      sp::vus.value() == 123456789012345678.0,
+      sp::http_req_duration.p(99.9) < 1ns,       // 0.000001 ms
+      sp::http_req_duration.avg() <= std::chrono::nanoseconds{987654321987654321},
+      sp::http_req_duration.max() < std::chrono::hours{2'000'000},
+  };
+  for (const auto& t : table) {
+    const auto conditions = t.conditions();
+    const auto& c = conditions.at(0);
+    auto expression = c.expression();
+    INFO(expression);
+    CHECK(expression.find("e-") == std::string::npos);
+    CHECK(expression.find("e+") == std::string::npos);
+    // A time bound shows its unit, which k6's text leaves out (k6 reads milliseconds).
+    if (expression.ends_with("ms")) expression.resize(expression.size() - 2);
+    const auto parsed = sp::threshold::parse(c.aggregate.metric.display_name(), expression);
+    CHECK(parsed.conditions() == t.conditions());
+  }
+
+  // Every character a tag value can escape, and the edges bare text would lose.
+  std::string every_byte;
+  for (int c = 1; c < 0x80; ++c) every_byte += static_cast<char>(c);
+  const std::vector<std::string> values = {
+      "\b", "\f", "\n\r\t", "a\"b", "back\\slash", "x\\b", "{a:b,c}", " edge ", "'quoted'", "\"both\"", "", "\x7f",
+      "\xE2\x9C\x93", every_byte,
+  };
+  for (const auto& v : values) {
+    INFO(v);
+    const auto sub = sp::http_reqs.where("name", v).where(v.empty() ? "k" : v, "x");
+    const auto t = sub.count() < 10;
+    const auto conditions = t.conditions();
+    const auto& c = conditions.at(0);
+    const auto parsed = sp::threshold::parse(c.aggregate.metric.display_name(), c.expression());
+    CHECK(parsed.conditions() == t.conditions());
+  }
+}

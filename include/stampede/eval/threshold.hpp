@@ -39,7 +39,10 @@ struct threshold_condition {
   /// The expression as shown in summaries: as written for k6's string form (`p(95)<200`,
   /// where k6 reads a time bound in milliseconds); for a condition built in C++, k6's form
   /// with the unit of a time bound (`p(95)<200ms`) and ` over 10s` / ` after 30s` when the
-  /// aggregation has a window or a warm-up.
+  /// aggregation has a window or a warm-up. Numbers are written as k6's grammar reads them,
+  /// in plain decimals with every digit needed to read the bound back (`rate<0.00001`,
+  /// `count<2300000000000000`, never `1e-05`), so that `threshold::parse` of the metric's
+  /// `display_name()` and this text, without a time bound's `ms`, gives the same condition.
   [[nodiscard]] std::string expression() const;
 
   /// Equal when they compare the same aggregation with the same bound, however written.

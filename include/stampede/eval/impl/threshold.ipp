@@ -30,11 +30,45 @@ constexpr std::string_view to_string(comparison op) noexcept {
 
 namespace detail {
 
-// "%g" with enough digits to read back the same double, without trailing zeros.
+// A number as k6's threshold grammar reads it (digits, a point and digits, a leading minus;
+// no exponent): the shortest digits that read back the same double, laid out in full
+// (1e-05 as 0.00001, 2.3e+15 as 2300000000000000). NaN and the infinities, which no bound
+// is after parsing, come out as Go spells them.
 STAMPEDE_DECL std::string shortest_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.15g", value);
-  return text;
+  std::string text = format_go_float(value);  // plain from 1e-6 to 1e21, else d.ddde±x
+  const auto e = text.find('e');
+  if (!std::isfinite(value) || e == std::string::npos) return text;
+  const bool negative = text.front() == '-';
+  std::string digits;
+  for (const char c : text.substr(negative ? 1 : 0, e - (negative ? 1 : 0))) {
+    if (c != '.') digits += c;
+  }
+  // The mantissa is d.ddd: the point goes `exponent` places right of its first digit.
+  const int point = 1 + std::stoi(text.substr(e + 1));
+  std::string out = negative ? "-" : "";
+  if (point <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-point), '0');
+    out += digits;
+  } else if (static_cast<std::size_t>(point) >= digits.size()) {
+    out += digits;
+    out.append(static_cast<std::size_t>(point) - digits.size(), '0');
+  } else {
+    out += digits.substr(0, static_cast<std::size_t>(point));
+    out += '.';
+    out += digits.substr(static_cast<std::size_t>(point));
+  }
+  return out;
+}
+
+// A time bound in nanoseconds as the milliseconds k6 writes: of the doubles nearest
+// bound / 1e6, one that the parser's `ms × 1e6` takes back to the bound where there is one.
+STAMPEDE_DECL std::string milliseconds_number(double nanoseconds) {
+  const double ms = nanoseconds / 1e6;
+  for (const double candidate : {ms, std::nextafter(ms, -HUGE_VAL), std::nextafter(ms, HUGE_VAL)}) {
+    if (candidate * 1e6 == nanoseconds) return shortest_number(candidate);
+  }
+  return shortest_number(ms);
 }
 
 // Time bounds and values are recorded in nanoseconds; k6 writes them in milliseconds.
@@ -66,7 +100,7 @@ STAMPEDE_DECL std::string threshold_condition::expression() const {
   const bool ms = detail::in_milliseconds(aggregate);
   std::string out = aggregate.aggregation_name();
   out += to_string(op);
-  out += detail::shortest_number(ms ? bound / 1e6 : bound);
+  out += ms ? detail::milliseconds_number(bound) : detail::shortest_number(bound);
   if (ms) out += "ms";
   if (aggregate.window.count() != 0) out += " over " + detail::seconds_text(aggregate.window);
   if (aggregate.warm_up.count() != 0) out += " after " + detail::seconds_text(aggregate.warm_up);
@@ -116,7 +150,7 @@ STAMPEDE_DECL threshold detail::make_threshold(const metric_aggregate& a, compar
   }
   if (problem.empty()) return threshold{threshold_condition{a, op, value}};
   auto written = a.metric.display_name() + " " + a.aggregation_name() + std::string{to_string(op)} +
-                 (is_duration ? shortest_number(value / 1e6) + "ms" : shortest_number(value));
+                 (is_duration ? milliseconds_number(value) + "ms" : shortest_number(value));
   auto message = "threshold on " + a.metric.display_name() + " " + a.aggregation_name() + ": " + std::string{problem};
   return threshold{node::pending(node::kind::mistake, std::move(written), std::move(message))};
 }

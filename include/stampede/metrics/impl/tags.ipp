@@ -23,7 +23,10 @@ STAMPEDE_DECL auto find_tag(const std::vector<tag>& tags, std::string_view key) 
 
 // Characters that would end or confuse a bare key or value inside `{k:v,...}`.
 STAMPEDE_DECL bool needs_quotes(std::string_view text) {
-  if (text.empty() || text.front() == ' ' || text.back() == ' ') return true;
+  // Bare text loses edge spaces and, as k6 reads it, edge quotes of either kind.
+  if (text.empty() || text.front() == ' ' || text.back() == ' ' || text.front() == '\'' || text.back() == '\'') {
+    return true;
+  }
   return std::any_of(text.begin(), text.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
     return u < 0x20 || u == 0x7f || c == '"' || c == '\\' || c == ',' || c == ':' || c == '{' ||
@@ -80,7 +83,20 @@ STAMPEDE_DECL tag_filter tag_filter::and_where(std::string key, std::string valu
 }
 
 STAMPEDE_DECL std::string quote_tag_text(std::string_view text) {
-  return detail::needs_quotes(text) ? json_quote(text) : std::string{text};
+  if (!detail::needs_quotes(text)) return std::string{text};
+  // JSON's escapes but \b and \f, which the threshold parser does not read: \u0008, \u000c.
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '\b') {
+      out += "\\u0008";
+    } else if (c == '\f') {
+      out += "\\u000c";
+    } else {
+      const auto quoted = json_quote(std::string_view{&c, 1});
+      out.append(quoted, 1, quoted.size() - 2);
+    }
+  }
+  return out + '"';
 }
 
 STAMPEDE_DECL std::string to_string(const tag_set& tags) {
