@@ -4,6 +4,7 @@
 // document. Result files come from other machines: reading one validates every field.
 #pragma once
 
+#include <stampede/config.hpp>
 #include <stampede/exec/load_test.hpp>
 #include <stampede/exec/observer.hpp>
 #include <stampede/exec/result.hpp>
@@ -99,9 +100,9 @@ class result_output final : public run_observer {
  public:
   explicit result_output(std::string path, std::size_t max_intervals = 1200, std::FILE* stream = stdout);
 
-  void on_start(const load_test& test, const execution_tuple& part) override;
-  void on_tick(const snapshot& delta, const run_progress& progress) override;
-  void on_end(const result& r) override;
+  STAMPEDE_DECL void on_start(const load_test& test, const execution_tuple& part) override;
+  STAMPEDE_DECL void on_tick(const snapshot& delta, const run_progress& progress) override;
+  STAMPEDE_DECL void on_end(const result& r) override;
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   /// Whether the last run's document was written.
