@@ -1,9 +1,11 @@
-// Tests of http::cookie_jar: domains, paths, Secure, Expires and Max-Age, cookie dates.
+// Tests of http::cookie_jar: domains, paths, Secure, Expires and Max-Age, cookie dates, limits and eviction.
 #include <stampede/http/cookie_jar.hpp>
 
 #include "support/catch_compat.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -159,4 +161,110 @@ TEST_CASE("cookie_jar forgets expired cookies when it stores another") {
   jar.store(a, "other=1", now + 2s);
   CHECK(jar.size() == 2);  // long and other
   CHECK(jar.cookie_header(a, now + 2s) == "long=1; other=1");
+}
+
+namespace {
+std::string numbered(std::string_view prefix, std::size_t i) { return std::string{prefix} + std::to_string(i); }
+}  // namespace
+
+TEST_CASE("cookie_jar ignores a cookie over 4096 bytes of name and value, and attributes over 1024 bytes") {
+  cookie_jar jar;
+  const auto a = url::parse("http://a.test/app/login");
+  const cookie_jar::clock::time_point now = oct_21_2015;
+  jar.store(a, "n=" + std::string(4095, 'v') + "; Path=/", now);  // 4096 bytes: kept
+  CHECK(jar.get(a, "n", now) == std::string(4095, 'v'));
+  jar.store(a, "n=" + std::string(4096, 'w') + "; Path=/", now);  // 4097 bytes: ignored, n stays
+  CHECK(jar.get(a, "n", now) == std::string(4095, 'v'));
+  jar.store(a, std::string(4097, 'k') + "=", now);
+  CHECK(jar.size() == 1);
+  // A Path of 1025 bytes is ignored, so the default path (/app) applies; 1024 bytes are kept.
+  jar.store(a, "p=1; Path=/" + std::string(1024, 'x'), now);
+  CHECK(jar.get(url::parse("http://a.test/app/x"), "p", now) == "1");
+  jar.store(a, "q=1; Path=/" + std::string(1023, 'x'), now);
+  CHECK_FALSE(jar.get(url::parse("http://a.test/app/x"), "q", now));
+  CHECK(jar.get(url::parse("http://a.test/" + std::string(1023, 'x')), "q", now) == "1");
+}
+
+TEST_CASE("cookie_jar keeps 50 cookies per domain and evicts the one stored or sent least recently") {
+  cookie_jar jar;
+  const auto a = url::parse("http://a.test/");
+  const cookie_jar::clock::time_point now = oct_21_2015;
+  REQUIRE(cookie_jar::max_cookies_per_domain == 50);
+  jar.store(url::parse("http://b.test/"), "other=1", now);
+  jar.store(a, "c0=0; Path=/keep", now);
+  for (std::size_t i = 1; i < 50; ++i) jar.store(a, numbered("c", i) + "=1; Path=/", now);
+  REQUIRE(jar.size() == 51);
+  CHECK(jar.cookie_header(url::parse("http://a.test/keep"), now).starts_with("c0=0; c1=1"));  // uses all 50
+  CHECK(jar.cookie_header(url::parse("http://a.test/keep"), now).starts_with("c0=0; c1=1"));
+  // Sending to / uses c1 ... c49 but not c0, which is now the least recently used.
+  CHECK(jar.cookie_header(a, now).starts_with("c1=1; c2=1"));
+  jar.store(a, "c50=1; Path=/", now);
+  CHECK(jar.size() == 51);
+  CHECK_FALSE(jar.get(url::parse("http://a.test/keep"), "c0", now));
+  // Storing again counts as a use: c1 is replaced, so c2 goes next.
+  jar.store(a, "c1=2; Path=/", now);
+  jar.store(a, "c51=1; Path=/", now);
+  CHECK(jar.get(a, "c1", now) == "2");
+  CHECK_FALSE(jar.get(a, "c2", now));
+  CHECK(jar.get(a, "c3", now) == "1");
+  CHECK(jar.get(a, "c51", now) == "1");
+  CHECK(jar.size() == 51);
+  CHECK(jar.get(url::parse("http://b.test/"), "other", now) == "1");  // another domain is untouched
+  // The cookies are sent in the order they were stored; a replaced one counts as stored anew.
+  const auto header = jar.cookie_header(a, now);
+  CHECK(header.starts_with("c3=1; c4=1"));
+  CHECK(header.ends_with("c49=1; c50=1; c1=2; c51=1"));
+}
+
+TEST_CASE("cookie_jar evicts expired cookies before the least recently used") {
+  cookie_jar jar;
+  const auto a = url::parse("http://a.test/");
+  const cookie_jar::clock::time_point now = oct_21_2015;
+  for (std::size_t i = 0; i < 50; ++i) jar.store(a, numbered("c", i) + (i == 30 ? "=1; Max-Age=10" : "=1"), now);
+  jar.store(a, "late=1", now + 20s);
+  CHECK(jar.size() == 50);
+  CHECK(jar.get(a, "c0", now + 20s) == "1");
+  CHECK_FALSE(jar.get(a, "c30", now));  // gone for good, not only hidden by its expiry
+}
+
+TEST_CASE("cookie_jar keeps 3000 cookies in all and evicts the one stored or sent least recently") {
+  cookie_jar jar;
+  const cookie_jar::clock::time_point now = oct_21_2015;
+  REQUIRE(cookie_jar::max_cookies == 3000);
+  const auto host = [](std::size_t d) { return url::parse(numbered("http://d", d) + ".test/"); };
+  for (std::size_t d = 0; d < 60; ++d) {
+    for (std::size_t i = 0; i < 50; ++i) jar.store(host(d), numbered("c", i) + "=1", now);
+  }
+  REQUIRE(jar.size() == 3000);
+  CHECK_FALSE(jar.cookie_header(host(0), now).empty());  // d0's cookies are used: d1's c0 is the oldest
+  jar.store(host(60), "new=1", now);
+  CHECK(jar.size() == 3000);
+  CHECK(jar.get(host(0), "c0", now) == "1");
+  CHECK_FALSE(jar.get(host(1), "c0", now));
+  CHECK(jar.get(host(1), "c1", now) == "1");
+  CHECK(jar.get(host(60), "new", now) == "1");
+  jar.store(host(60), "newer=1", now);
+  CHECK_FALSE(jar.get(host(1), "c1", now));
+  CHECK(jar.size() == 3000);
+}
+
+TEST_CASE("cookie_jar keeps the Cookie header bounded after a response with 45,000 Set-Cookie fields") {
+  cookie_jar jar;
+  const auto a = url::parse("http://www.a.test/");
+  const cookie_jar::clock::time_point now = oct_21_2015;
+  for (std::size_t i = 0; i < 45'000; ++i) jar.store(a, numbered("k", i) + "=" + numbered("v", i), now);
+  CHECK(jar.size() == 50);
+  std::string want;
+  for (std::size_t i = 45'000 - 50; i < 45'000; ++i) want += numbered("k", i) + "=" + numbered("v", i) + "; ";
+  want.resize(want.size() - 2);
+  CHECK(jar.cookie_header(a, now) == want);
+  // A host may set cookies for itself and each parent domain: 50 for each, no more.
+  for (std::size_t i = 0; i < 45'000; ++i) {
+    const char* domain[] = {"", "; Domain=a.test", "; Domain=test"};
+    jar.store(a, numbered("k", i) + "=1" + domain[i % 3], now);
+  }
+  CHECK(jar.size() == 150);
+  const auto header = jar.cookie_header(a, now);
+  CHECK(std::count(header.begin(), header.end(), '=') == 150);
+  CHECK(header.size() < 150 * 16);
 }

@@ -135,10 +135,13 @@ STAMPEDE_DECL void cookie_jar::store(const url& from, std::string_view set_cooki
   const auto pair = set_cookie.substr(0, semicolon);
   const auto eq = pair.find('=');
   if (eq == std::string_view::npos) return;
+  const auto name = detail::trim_ows(pair.substr(0, eq));
+  const auto value = detail::trim_ows(pair.substr(eq + 1));
+  // RFC 6265bis 5.6 (and Chromium): a name and value over 4096 bytes ignore the whole cookie.
+  if (name.empty() || name.size() + value.size() > max_name_value_bytes) return;
   cookie c;
-  c.name = detail::trim_ows(pair.substr(0, eq));
-  c.value = detail::trim_ows(pair.substr(eq + 1));
-  if (c.name.empty()) return;
+  c.name = name;
+  c.value = value;
   c.domain = detail::lower_ascii(from.host());
   // Default path (RFC 6265 5.1.4): the request path up to its last '/'.
   const auto p = from.path();
@@ -152,6 +155,7 @@ STAMPEDE_DECL void cookie_jar::store(const url& from, std::string_view set_cooki
     const auto aeq = attr.find('=');
     const auto key = detail::trim_ows(attr.substr(0, aeq));
     const auto val = aeq == std::string_view::npos ? std::string_view{} : detail::trim_ows(attr.substr(aeq + 1));
+    if (val.size() > max_attribute_value_bytes) continue;  // RFC 6265bis 5.6: ignored
     if (detail::iequals_ascii(key, "domain") && !val.empty()) {
       auto d = val.front() == '.' ? val.substr(1) : val;
       if (!detail::domain_matches(from.host(), d)) return;  // a cookie for someone else
@@ -181,11 +185,98 @@ STAMPEDE_DECL void cookie_jar::store(const url& from, std::string_view set_cooki
     }
   }
   c.expires = max_age ? max_age : expires;
-  std::erase_if(cookies_, [&](const cookie& old) {
-    return (old.name == c.name && old.domain == c.domain && old.path == c.path) || (old.expires && *old.expires <= now);
-  });
-  // A cookie that is already expired only deletes the one it replaces (RFC 6265 5.3, step 11).
-  if (!c.expires || *c.expires > now) cookies_.push_back(std::move(c));
+  forget_expired(now);
+
+  const bool live = !c.expires || *c.expires > now;
+  auto slot = by_domain_.find(std::string_view{c.domain});
+  if (slot == by_domain_.end()) {
+    if (!live) return;
+    slot = by_domain_.try_emplace(c.domain).first;
+  }
+  auto& cookies = slot->second;
+  const auto same = std::find_if(cookies.begin(), cookies.end(),
+                                 [&](const cookie& old) { return old.name == c.name && old.path == c.path; });
+  if (same != cookies.end()) {
+    // The new cookie takes the old one's place, but is sent after the cookies stored before it.
+    // One that is already expired only deletes the old one (RFC 6265 5.3, step 11).
+    if (!live) {
+      erase_at(slot, static_cast<std::size_t>(same - cookies.begin()));
+      return;
+    }
+    c.stored = ++stores_;
+    c.last_use = ++uses_;
+    if (c.expires) next_expiry_ = std::min(next_expiry_, *c.expires);
+    *same = std::move(c);
+    return;
+  }
+  if (!live) return;
+  c.stored = ++stores_;
+  c.last_use = ++uses_;
+  if (c.expires) next_expiry_ = std::min(next_expiry_, *c.expires);
+  cookies.push_back(std::move(c));
+  ++size_;
+  // Expired cookies are gone already; then the domain over its limit, then the jar (5.3).
+  if (cookies.size() > max_cookies_per_domain) {
+    evict_least_recently_used(slot);
+  } else if (size_ > max_cookies) {
+    evict_least_recently_used(by_domain_.end());
+  }
+}
+
+STAMPEDE_DECL void cookie_jar::forget_expired(clock::time_point now) {
+  if (now < next_expiry_) return;
+  next_expiry_ = clock::time_point::max();
+  for (auto it = by_domain_.begin(); it != by_domain_.end();) {
+    auto& cookies = it->second;
+    size_ -= static_cast<std::size_t>(
+        std::erase_if(cookies, [&](const cookie& c) { return c.expires && *c.expires <= now; }));
+    for (const auto& c : cookies) {
+      if (c.expires) next_expiry_ = std::min(next_expiry_, *c.expires);
+    }
+    it = cookies.empty() ? by_domain_.erase(it) : std::next(it);
+  }
+}
+
+STAMPEDE_DECL void cookie_jar::evict_least_recently_used(domain_map::iterator among) {
+  auto from = among;
+  std::size_t victim = 0;
+  std::uint64_t oldest = std::numeric_limits<std::uint64_t>::max();
+  const auto look = [&](domain_map::iterator slot) {
+    for (std::size_t i = 0; i < slot->second.size(); ++i) {
+      if (slot->second[i].last_use < oldest) {
+        oldest = slot->second[i].last_use;
+        from = slot;
+        victim = i;
+      }
+    }
+  };
+  if (among != by_domain_.end()) {
+    look(among);
+  } else {
+    for (auto slot = by_domain_.begin(); slot != by_domain_.end(); ++slot) look(slot);
+  }
+  if (from != by_domain_.end()) erase_at(from, victim);
+}
+
+STAMPEDE_DECL void cookie_jar::erase_at(domain_map::iterator slot, std::size_t i) {
+  auto& cookies = slot->second;
+  if (i + 1 != cookies.size()) cookies[i] = std::move(cookies.back());  // their order is not kept
+  cookies.pop_back();
+  --size_;
+  if (cookies.empty()) by_domain_.erase(slot);
+}
+
+template <typename Map, typename F>
+void cookie_jar::for_each_candidate(Map& jar, std::string_view host, F&& f) {
+  // RFC 6265 5.1.3: the host itself, and each domain that the host ends with after a '.'.
+  while (true) {
+    if (const auto slot = jar.find(host); slot != jar.end()) {
+      for (auto& c : slot->second) f(c);
+    }
+    const auto dot = host.find('.');
+    if (dot == std::string_view::npos) return;
+    host.remove_prefix(dot + 1);
+  }
 }
 
 STAMPEDE_DECL bool cookie_jar::matches(const cookie& c, const url& to, clock::time_point now) noexcept {
@@ -197,22 +288,36 @@ STAMPEDE_DECL bool cookie_jar::matches(const cookie& c, const url& to, clock::ti
   return detail::path_matches(to.path(), c.path);
 }
 
-STAMPEDE_DECL bool cookie_jar::append_cookie_header(const url& to, std::string& out, clock::time_point now) const {
+STAMPEDE_DECL bool cookie_jar::append_cookie_header(const url& to, std::string& out, clock::time_point now) {
+  if (by_domain_.empty()) return false;
+  host_.assign(to.host());
+  for (auto& ch : host_) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  to_send_.clear();
+  for_each_candidate(by_domain_, host_, [&](cookie& c) {
+    if (matches(c, to, now)) to_send_.push_back(&c);
+  });
+  std::sort(to_send_.begin(), to_send_.end(), [](const cookie* a, const cookie* b) { return a->stored < b->stored; });
   bool any = false;
-  for (const auto& c : cookies_) {
-    if (!matches(c, to, now)) continue;
+  for (auto* c : to_send_) {
+    // RFC 6265 5.4, step 3: sending is an access. Of the cookies sent together, the one stored
+    // first counts as used first, so it is also evicted first.
+    c->last_use = ++uses_;
     if (any) out += "; ";
-    out.append(c.name).append("=").append(c.value);
+    out.append(c->name).append("=").append(c->value);
     any = true;
   }
   return any;
 }
 
 STAMPEDE_DECL std::optional<std::string> cookie_jar::get(const url& to, std::string_view name, clock::time_point now) const {
-  for (const auto& c : cookies_) {
-    if (c.name == name && matches(c, to, now)) return c.value;
-  }
-  return std::nullopt;
+  const cookie* first = nullptr;  // the first stored, as the Cookie header lists it
+  for_each_candidate(by_domain_, detail::lower_ascii(to.host()), [&](const cookie& c) {
+    if (c.name == name && matches(c, to, now) && (!first || c.stored < first->stored)) first = &c;
+  });
+  if (!first) return std::nullopt;
+  return first->value;
 }
 
 }  // namespace stampede::http
