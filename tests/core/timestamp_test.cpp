@@ -67,3 +67,17 @@ TEST_CASE("parse_timestamp reads RFC 3339 with any offset, and Unix seconds") {
                                                     "\": expected RFC 3339 (2026-12-06T19:30:00Z) or Unix seconds");
   }
 }
+
+TEST_CASE("parse_timestamp refuses RFC 3339 times that 64-bit nanoseconds from 1970 cannot hold") {
+  // Found by tests/fuzz/duration.cpp: the year 1013 overflowed the conversion to nanoseconds.
+  using namespace std::chrono;
+  const auto at = [](std::int64_t s) { return system_clock::time_point{duration_cast<system_clock::duration>(seconds{s})}; };
+  CHECK(sp::parse_timestamp("1700-01-01T00:00:00Z") == at(-8520336000));
+  CHECK(sp::parse_timestamp("2200-01-01T00:00:00Z") == at(7258118400));
+  for (const auto* far : {"1013-12-06T20:30:00.5+01:00", "0000-01-01T00:00:00Z", "1677-09-21T00:12:43Z",
+                          "2262-04-11T23:47:17Z", "9999-12-31T23:59:60-23:59"}) {
+    INFO(far);
+    CHECK_THROWS_WITH(sp::parse_timestamp(far), std::string{"invalid time \""} + far +
+                                                    "\": expected RFC 3339 (2026-12-06T19:30:00Z) or Unix seconds");
+  }
+}

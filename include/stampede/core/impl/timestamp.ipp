@@ -125,6 +125,9 @@ STAMPEDE_DECL std::chrono::system_clock::time_point parse_timestamp(std::string_
   if (!date.ok() || hour > 23 || minute > 59 || second > 60) return fail();  // 60: a leap second, read as the next
   const auto since_epoch = sys_days{date}.time_since_epoch() + hours{hour} + minutes{minute} + seconds{second} -
                            minutes{offset_minutes};
+  // Within the Unix seconds' bound either side of 1970 (the years 1684 to 2255): 64-bit
+  // nanoseconds, which the time is converted to, reach only 292 years from 1970.
+  if (since_epoch < -seconds{9'000'000'000} || since_epoch > seconds{9'000'000'000}) return fail();
   return to_time_point(duration_cast<nanoseconds>(since_epoch) + nanoseconds{fraction});
 }
 
