@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -623,4 +624,15 @@ TEST_CASE("a segmented index walks a part's elements forth and back and jumps to
       CHECK(at.scaled == st.scaled);
     }
   }
+}
+
+TEST_CASE("a fraction of -2^63, which has no negation in 64 bits, is refused as an overflow") {
+  // Found by tests/fuzz/segment.cpp: std::gcd negated it (undefined behaviour).
+  const std::string overflow = "an execution segment's arithmetic overflowed 64 bits: use fractions with smaller denominators";
+  constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
+  CHECK_THROWS_WITH(sp::fraction::parse("-9223372036854775808"), overflow);
+  CHECK_THROWS_WITH(sp::fraction::parse("-9223372036854775808/3"), overflow);
+  CHECK_THROWS_WITH(sp::fraction(lowest, 2), overflow);
+  CHECK(sp::fraction::parse("-9223372036854775807") == sp::fraction(lowest + 1));
+  CHECK(sp::fraction(lowest + 1, -1) == sp::fraction(std::numeric_limits<std::int64_t>::max()));
 }

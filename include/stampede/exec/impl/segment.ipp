@@ -111,6 +111,8 @@ STAMPEDE_DECL std::optional<fraction> decimal(std::string_view text) {
 
 STAMPEDE_DECL fraction::fraction(std::int64_t numerator, std::int64_t denominator) {
   if (denominator == 0) throw usage_error("a fraction's denominator must not be 0");
+  // -2^63 has no negation in 64 bits, which std::gcd takes (and a negative denominator needs).
+  if (numerator == std::numeric_limits<std::int64_t>::min()) detail::segment::overflow();
   if (denominator < 0) {
     numerator = detail::segment::mul(numerator, -1);
     denominator = detail::segment::mul(denominator, -1);
