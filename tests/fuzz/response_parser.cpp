@@ -78,19 +78,9 @@ bool same_failure(sp::http::error_kind a, sp::http::error_kind b) {
   return a == b || (rejected(a) && rejected(b));
 }
 
-// Known difference, left to the parser's owner: after a 1xx, blank lines in the same piece
-// leave the parser idle, in a piece of their own in progress (`feed` marks any byte as a
-// start, the 1xx handler resets that mid-piece). Both are "no final response yet"; only the
-// wording of a later close differs. So unfinished states compare equal here.
-bool same_state(response_parser::state a, response_parser::state b) {
-  using state = response_parser::state;
-  const auto unfinished = [](state s) { return s == state::idle || s == state::in_progress; };
-  return a == b || (unfinished(a) && unfinished(b));
-}
-
 bool same(const outcome& a, const outcome& b) {
   const bool parts_same = a.state != response_parser::state::complete || (a.headers == b.headers && a.body == b.body);
-  return same_state(a.state, b.state) && a.status == b.status && parts_same && same_failure(a.failure, b.failure) &&
+  return a.state == b.state && a.status == b.status && parts_same && same_failure(a.failure, b.failure) &&
          a.keep_alive == b.keep_alive && a.consumed == b.consumed;
 }
 

@@ -188,6 +188,21 @@ TEST_CASE("response_parser reports a close after a 1xx as a close before the res
   CHECK(o.status == 0);
 }
 
+TEST_CASE("response_parser takes bytes after a 1xx as the final response begun, however they are split") {
+  // Found by tests/fuzz/response_parser.cpp: blank lines in the 1xx's own piece left the
+  // parser idle, in a piece of their own in progress (so a close read differently).
+  const std::string text = "HTTP/1.1 100 Continue\r\n\r\n\r\n";
+  for (std::size_t cut = 1; cut <= text.size(); ++cut) {
+    INFO("first piece: " << cut << " bytes");
+    response_parser p;
+    parsed out;
+    p.start(false, true, {}, &out.h, &out.body);
+    CHECK(p.feed(std::string_view{text}.substr(0, cut)) == cut);
+    if (cut < text.size()) CHECK(p.feed(std::string_view{text}.substr(cut)) == text.size() - cut);
+    CHECK(p.current() == response_parser::state::in_progress);
+  }
+}
+
 TEST_CASE("response_parser rejects a status line without a three-digit code, however it is split") {
   for (const std::string_view text :
        {"HTTP/1.1 \r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n",

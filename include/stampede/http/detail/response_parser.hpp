@@ -223,6 +223,8 @@ inline std::size_t response_parser::feed(std::string_view bytes) noexcept {
     at = llhttp_get_error_pos(&parser_);
     llhttp_reset(&parser_);
     if (at == end) return bytes.size();
+    state_ = state::in_progress;  // bytes after the 1xx count as the final response's start,
+                                  // as they would in a piece of their own
     err = llhttp_execute(&parser_, at, static_cast<std::size_t>(end - at));
   }
   if (err == HPE_OK) return bytes.size();
