@@ -1,9 +1,11 @@
 // The testbed server on 127.0.0.1, driven by a raw Asio client written here: routes, statuses,
-// bodies, errors, keep-alive, pipelining, limits, timeouts and stopping under load.
+// bodies, errors, keep-alive, pipelining, limits, timeouts and stopping under load; and a route's
+// header fields as stampede's own client reads them (a redirect, a cookie).
 #include <stampede/testbed/server.hpp>
 
 #include <stampede/core/asio.hpp>
 #include <stampede/core/error.hpp>
+#include <stampede/http/client.hpp>
 
 #include "support/catch_compat.hpp"
 
@@ -23,6 +25,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -474,4 +477,34 @@ TEST_CASE("testbed server throws usage_error for bad options and system_error wh
   CHECK_THROWS_AS(tb::server({.port = first.port()}), std::system_error);
   tb::server local{{.host = "localhost"}};
   CHECK(local.url().starts_with("http://127.0.0.1:"));
+}
+
+TEST_CASE("testbed server's route headers redirect stampede's client and set a cookie it sends back") {
+  tb::server srv{{.routes = {{.path = "/old",
+                              .status = 302,
+                              .headers = {{"Location", "/new"}, {"Set-Cookie", "session=abc; Path=/"}}},
+                             {.path = "/new", .body = "new"},
+                             {.path = "/again", .body = "again"}}}};
+  asio::io_context io;
+  std::vector<std::string> requests;  // the client's request dumps, in order
+  stampede::http::client_options options{.debug = stampede::http::client_options::debug_level::headers};
+  options.debug_output = [&requests](std::string_view dump) {
+    if (dump.starts_with("Request:")) requests.emplace_back(dump);
+  };
+  stampede::http::client client{io.get_executor(), std::move(options)};
+  const auto base = srv.url();
+  const auto visit = [&]() -> asio::awaitable<std::vector<int>> {
+    auto first = co_await client.get(base + "old");
+    auto second = co_await client.get(base + "again");
+    co_return std::vector<int>{first.status(), first.url() == base + "new" ? 1 : 0, second.status()};
+  };
+  const auto statuses = run(io, visit());
+  CHECK(statuses == std::vector<int>{200, 1, 200});  // the 302 was followed to /new
+  CHECK(srv.stats().count(302) == 1);
+  CHECK(srv.stats().count(200) == 2);
+  REQUIRE(requests.size() == 3);  // /old, /new, /again
+  CHECK(requests[0].find("Cookie:") == std::string::npos);
+  CHECK(requests[1].find("GET /new HTTP/1.1") != std::string::npos);
+  CHECK(requests[1].find("\nCookie: session=abc\n") != std::string::npos);  // set by the 302 itself
+  CHECK(requests[2].find("\nCookie: session=abc\n") != std::string::npos);
 }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tb = stampede::testbed;
@@ -81,6 +82,41 @@ TEST_CASE("route::validate refuses what the server could not serve") {
     CHECK_THROWS_AS(r.validate(), stampede::usage_error);
   }
   CHECK_NOTHROW(tb::route{.method = "*", .path = "/x", .status = 204, .error_rate = 1}.validate());
+}
+
+TEST_CASE("route::validate refuses header fields that are not tokens, inject lines or reframe the answer") {
+  struct row {
+    std::string name;
+    std::string value;
+    const char* problem;  // the usage_error's text after the route and the field
+  };
+  const row rows[] = {
+      {"", "x", "the name must be a token"},
+      {"Set Cookie", "a=1", "the name must be a token"},
+      {"Location:", "/x", "the name must be a token"},
+      {"X-Bad\r\nX-Injected", "1", "the name must be a token"},
+      {"Location", "/x\r\nX-Injected: 1", "the value must not hold CR, LF or NUL"},
+      {"Location", "/x\n", "the value must not hold CR, LF or NUL"},
+      {"Location", std::string{"/x\0y", 4}, "the value must not hold CR, LF or NUL"},
+      {"content-length", "5", "the server writes this field itself"},
+      {"Transfer-Encoding", "chunked", "the server writes this field itself"},
+      {"CONNECTION", "close", "the server writes this field itself"},
+      {"Content-Type", "text/html", "the server writes this field itself; set content_type"},
+  };
+  for (const auto& r : rows) {
+    INFO(r.name << ": " << r.value);
+    const tb::route bad{.path = "/h", .headers = {{"X-Fine", "1"}, {r.name, r.value}}};
+    CHECK_THROWS_AS(bad.validate(), stampede::usage_error);
+    CHECK_THROWS_WITH(bad.validate(), Catch::Contains("route GET /h: headers[1] (\"" + r.name + "\"): " + r.problem));
+  }
+  CHECK_NOTHROW(tb::route{.path = "/h",
+                          .status = 302,
+                          .headers = {{"Location", "/next?a=1"},
+                                      {"Set-Cookie", "a=1; Path=/"},
+                                      {"Set-Cookie", "b=2"},
+                                      {"x-!#$%&'*+-.^_`|~", ""},
+                                      {"Cache-Control", "no-store\tprivate"}}}
+                    .validate());
 }
 
 TEST_CASE("parse_builtin reads /status/{code}, /bytes/{n} and /delay/{ms}") {
@@ -154,6 +190,27 @@ TEST_CASE("plan_response answers routes first, then built-ins, then 405 or 404")
   CHECK(tb::detail::plan_response(no_builtins.routes, no_builtins, request("GET", "/status/503"), rng).status == 404);
 }
 
+TEST_CASE("plan_response carries a route's header fields on its own answers, not on its errors") {
+  const tb::server_options options{
+      .routes = {{.path = "/moved", .status = 302, .headers = {{"Location", "/new"}, {"Set-Cookie", "a=1"}}},
+                 {.path = "/failing", .error_rate = 1, .headers = {{"Set-Cookie", "a=1"}}},
+                 {.path = "/plain"}}};
+  std::mt19937_64 rng{1};
+  auto plan = [&](const char* target) {
+    return tb::detail::plan_response(options.routes, options, request("GET", target), rng);
+  };
+  const auto moved = plan("/moved");
+  CHECK(moved.status == 302);
+  REQUIRE(moved.headers != nullptr);
+  CHECK(*moved.headers == options.routes[0].headers);
+  const auto failing = plan("/failing");
+  CHECK(failing.status == 500);
+  CHECK(failing.headers == nullptr);
+  CHECK(plan("/plain").headers == nullptr);
+  CHECK(plan("/status/302").headers == nullptr);
+  CHECK(plan("/nowhere").headers == nullptr);
+}
+
 TEST_CASE("plan_response answers error_rate's share with error_status, reproducibly per seed") {
   const tb::server_options options{.routes = {{.path = "/", .body = "ok", .error_rate = 0.25, .error_status = 503}}};
   const auto errors = [&](std::uint64_t seed) {
@@ -171,7 +228,7 @@ TEST_CASE("plan_response answers error_rate's share with error_status, reproduci
   CHECK(share == Approx(0.25).margin(0.03));  // 4000 draws: σ of the share is 0.007
 }
 
-TEST_CASE("response_head writes the status line, length and connection handling") {
+TEST_CASE("response_head writes the status line, length, extra fields and connection handling") {
   using tb::detail::response_head;
   CHECK(response_head(200, "text/plain", 2, true, false) ==
         "HTTP/1.1 200 OK\r\nServer: stampede-testbed\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n");
@@ -180,5 +237,13 @@ TEST_CASE("response_head writes the status line, length and connection handling"
         "Connection: close\r\n\r\n");
   CHECK(response_head(200, "a/b", 0, true, true).find("Connection: keep-alive\r\n") != std::string::npos);
   CHECK(response_head(204, "a/b", 0, true, false) == "HTTP/1.1 204 No Content\r\nServer: stampede-testbed\r\n\r\n");
+  const std::vector<std::pair<std::string, std::string>> extra{{"Location", "/new"}, {"Set-Cookie", "a=1"},
+                                                               {"Set-Cookie", "b=2"}};
+  CHECK(response_head(302, "text/plain", 0, false, false, &extra) ==
+        "HTTP/1.1 302 Found\r\nServer: stampede-testbed\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n"
+        "Location: /new\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nConnection: close\r\n\r\n");
+  CHECK(response_head(304, "a/b", 0, true, false, &extra) ==
+        "HTTP/1.1 304 Not Modified\r\nServer: stampede-testbed\r\nLocation: /new\r\nSet-Cookie: a=1\r\n"
+        "Set-Cookie: b=2\r\n\r\n");
   CHECK(tb::detail::generated_block().size() == 16 * 1024);
 }

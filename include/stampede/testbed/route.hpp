@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace stampede::testbed {
@@ -16,6 +17,8 @@ namespace stampede::testbed {
 /// ```cpp
 /// route{.path = "/api/todos", .body_bytes = 2048, .latency = service_time::exponential(5ms),
 ///       .error_rate = 0.01}
+/// route{.path = "/old", .status = 302, .headers = {{"Location", "/api/todos"}}}
+/// route{.path = "/login", .headers = {{"Set-Cookie", "session=abc; Path=/"}}}
 /// ```
 struct route {
   std::string method = "GET";  ///< exact, case-sensitive; "*" matches any method; GET also answers HEAD
@@ -28,6 +31,11 @@ struct route {
   double error_rate = 0;   ///< this share of requests is answered with `error_status` (seeded)
   int error_status = 500;
   bool replicated = true;  ///< served through the server's replica model, if it has one
+  /// Header fields added to the route's answers (`Location`, `Set-Cookie`, ...), in this
+  /// order, repeated names included; not to the `error_status` answers. The server writes
+  /// `Content-Type`, `Content-Length`, `Transfer-Encoding` and `Connection` itself, so those
+  /// names are refused.
+  std::vector<std::pair<std::string, std::string>> headers{};
 
   /// Throws `usage_error` naming the field that is wrong.
   void validate() const;

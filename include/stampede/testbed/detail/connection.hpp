@@ -163,7 +163,7 @@ inline void disarm_idle(connection& c) {
 inline task<bool> write_response(server_state* state, connection* conn, response_plan plan, bool keep_alive,
                                  bool http10) {
   const auto length = plan.generated_bytes > 0 ? plan.generated_bytes : plan.body.size();
-  const auto head = response_head(plan.status, plan.content_type, length, keep_alive, http10);
+  const auto head = response_head(plan.status, plan.content_type, length, keep_alive, http10, plan.headers);
   std::size_t body_left = plan.head ? 0 : length;
   state->stats.responded(plan.status, head.size() + body_left);
   std::string_view first = plan.generated_bytes > 0 ? generated_block() : plan.body;

@@ -14,6 +14,8 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace stampede::testbed::detail {
 
@@ -61,6 +63,8 @@ struct response_plan {
   bool head = false;               ///< headers only (HEAD, or a bodiless status)
   bool replicated = false;         ///< hold a replica slot first
   std::chrono::nanoseconds latency{0};  ///< then wait this long
+  /// The route's extra header fields, or none (built-ins, errors, 404s).
+  const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
 };
 
 /// Decides the answer to `request`: the matching route, else a built-in, else 404 (or 405).
@@ -83,6 +87,7 @@ struct response_plan {
       plan.status = r.status;
       plan.body = r.body;
       plan.generated_bytes = r.body_bytes;
+      if (!r.headers.empty()) plan.headers = &r.headers;
     }
   } else if (const auto builtin = options.builtin_routes ? parse_builtin(target_path(request.target)) : std::nullopt;
              builtin && match.result == route_match::outcome::not_found) {
@@ -119,11 +124,13 @@ struct response_plan {
   return plan;
 }
 
-/// The status line and headers of a response whose body has `content_length` bytes.
+/// The status line and headers of a response whose body has `content_length` bytes, with
+/// `extra` fields (a route's `headers`, validated) after the server's own.
 /// `Connection: close` when the connection ends after it; `keep-alive` for HTTP/1.0 clients
 /// that asked for it (HTTP/1.1 keeps alive without saying).
 [[nodiscard]] inline std::string response_head(int status, std::string_view content_type, std::size_t content_length,
-                                               bool keep_alive, bool http10) {
+                                               bool keep_alive, bool http10,
+                                               const std::vector<std::pair<std::string, std::string>>* extra) {
   std::string out;
   out.reserve(160);
   out.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reason_phrase(status));
@@ -132,6 +139,9 @@ struct response_plan {
     out.append("\r\nContent-Type: ").append(content_type);
     out.append("\r\nContent-Length: ").append(std::to_string(content_length));
   }
+  if (extra != nullptr) {
+    for (const auto& [name, value] : *extra) out.append("\r\n").append(name).append(": ").append(value);
+  }
   if (!keep_alive) {
     out.append("\r\nConnection: close");
   } else if (http10) {
@@ -139,6 +149,12 @@ struct response_plan {
   }
   out.append("\r\n\r\n");
   return out;
+}
+
+/// The same without extra fields.
+[[nodiscard]] inline std::string response_head(int status, std::string_view content_type, std::size_t content_length,
+                                               bool keep_alive, bool http10) {
+  return response_head(status, content_type, content_length, keep_alive, http10, nullptr);
 }
 
 /// 16 KiB of printable text that generated bodies repeat: `/bytes/{n}` and `body_bytes` cost

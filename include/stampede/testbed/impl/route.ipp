@@ -5,10 +5,26 @@
 
 #include <stampede/core/error.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
+#include <string_view>
 
 namespace stampede::testbed {
+
+namespace detail {
+// RFC 9110's token: a field name is one.
+constexpr bool field_name_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view{"!#$%&'*+-.^_`|~"}.find(c) != std::string_view::npos;
+}
+constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr bool same_field_name(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+}  // namespace detail
 
 STAMPEDE_DECL void route::validate() const {
   const auto where = "route " + method + " " + path + ": ";
@@ -31,6 +47,25 @@ STAMPEDE_DECL void route::validate() const {
   }
   if (content_type.find_first_of("\r\n") != std::string::npos) {
     throw usage_error(where + "content_type must not hold line breaks");
+  }
+  // The server writes these itself (`content_type` sets the type): a second length, or a close
+  // the connection does not know of, would change what the client reads as the answer.
+  constexpr std::array<std::string_view, 4> framing{"Content-Type", "Content-Length", "Transfer-Encoding", "Connection"};
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const std::string& name = headers[i].first;
+    const std::string& value = headers[i].second;
+    const auto field = where + "headers[" + std::to_string(i) + "] (\"" + name + "\"): ";
+    if (name.empty() || !std::all_of(name.begin(), name.end(), detail::field_name_char)) {
+      throw usage_error(field + "the name must be a token: letters, digits and !#$%&'*+-.^_`|~");
+    }
+    if (value.find_first_of(std::string_view{"\r\n\0", 3}) != std::string::npos) {
+      throw usage_error(field + "the value must not hold CR, LF or NUL");
+    }
+    const auto reframes = [&name](std::string_view f) { return detail::same_field_name(name, f); };
+    if (std::any_of(framing.begin(), framing.end(), reframes)) {
+      throw usage_error(field + "the server writes this field itself" +
+                        (detail::same_field_name(name, "Content-Type") ? std::string{"; set content_type"} : std::string{}));
+    }
   }
 }
 
