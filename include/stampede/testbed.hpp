@@ -1,9 +1,11 @@
-// stampede's testbed: the in-process HTTP server with service times, errors and replicas.
+// stampede's testbed: the in-process HTTP server with service times, errors and replicas, and
+// the impairing proxy that puts a bad network in front of it.
 // One include for the module; <stampede/stampede.hpp> includes every module.
 #pragma once
 
 #include <stampede/config.hpp>
 
+#include <stampede/testbed/proxy.hpp>
 #include <stampede/testbed/replica_model.hpp>
 #include <stampede/testbed/route.hpp>
 #include <stampede/testbed/server.hpp>

@@ -13,4 +13,5 @@
 #include <stampede/testbed/impl/route.ipp>
 #include <stampede/testbed/impl/server_options.ipp>
 #include <stampede/testbed/impl/server.ipp>
+#include <stampede/testbed/impl/proxy.ipp>
 #include <stampede/testbed/impl/slot_scheduler.ipp>
