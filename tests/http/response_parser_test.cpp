@@ -203,6 +203,33 @@ TEST_CASE("response_parser takes bytes after a 1xx as the final response begun, 
   }
 }
 
+TEST_CASE("response_parser bounds a storm of 1xx responses by count and by header bytes together") {
+  std::string interim;
+  for (int i = 0; i < response_parser::max_interim_responses; ++i) interim += "HTTP/1.1 100 \r\n\r\n";
+  response_parser p;
+  auto out = parse(p, interim + std::string{simple}, 0);
+  REQUIRE(p.complete());  // as many as allowed, then the final response
+  CHECK(out.body == "hello");
+
+  const auto storm = interim + "HTTP/1.1 100 \r\n\r\n" + std::string{simple};
+  for (std::size_t step : {std::size_t{0}, std::size_t{3}}) {
+    out = parse(p, storm, step);
+    REQUIRE(p.failed());
+    CHECK(p.failure() == error_kind::protocol);
+    CHECK(p.failure_message() == "invalid HTTP response: more than 100 interim (1xx) responses");
+  }
+
+  // Each part is under the limit; the 1xx and the final response together are over it.
+  const response_parser::limits lim{.max_header_bytes = 60};
+  const std::string header_30 = "X-Pad: " + std::string(25, 'a') + "\r\n";
+  parse(p, "HTTP/1.1 200 OK\r\n" + header_30 + "Content-Length: 0\r\n\r\n", 0, false, lim);
+  CHECK(p.complete());
+  parse(p, "HTTP/1.1 103 Early Hints\r\n" + header_30 + "\r\nHTTP/1.1 200 OK\r\n" + header_30 + "Content-Length: 0\r\n\r\n",
+        0, false, lim);
+  REQUIRE(p.failed());
+  CHECK(p.failure() == error_kind::too_large);
+}
+
 TEST_CASE("response_parser rejects a status line without a three-digit code, however it is split") {
   for (const std::string_view text :
        {"HTTP/1.1 \r\nContent-Length: 0\r\n\r\n", "HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n",

@@ -23,6 +23,8 @@ namespace stampede::http::detail {
 class response_parser {
  public:
   enum class state { idle, in_progress, complete, failed };
+  /// Interim (1xx) responses accepted before one final response.
+  static constexpr int max_interim_responses = 100;
   struct limits {
     std::size_t max_header_bytes = std::size_t{1} << 20;  ///< status line + header names and values
     std::size_t max_body_bytes = std::size_t{64} << 20;
@@ -74,11 +76,13 @@ class response_parser {
   state state_ = state::idle;
   error_kind failure_ = error_kind::none;
   int status_ = 0;
+  int interim_count_ = 0;
   bool head_ = false;
   bool keep_body_ = false;
   bool keep_alive_ = false;
   bool too_large_ = false;
   bool bad_status_ = false;     // the status line has no three-digit code
+  bool too_many_interim_ = false;
   bool interim_ = false;        // llhttp paused at the end of a 1xx
   bool interim_close_ = false;  // a 1xx said Connection: close
   bool in_field_ = false;
@@ -91,7 +95,8 @@ inline const llhttp_settings_t& response_parser::settings() noexcept {
     out.on_message_begin = [](llhttp_t* p) -> int {
       auto& me = self(p);
       me.state_ = state::in_progress;
-      me.header_bytes_ = 0;
+      // header_bytes_ is not reset: as Go's transport (k6's), the limit holds for the final
+      // response and the 1xx before it together, so a server cannot send them forever.
       if (me.headers_) me.headers_->clear();  // also drops a skipped 1xx's fields
       return 0;
     };
@@ -161,6 +166,13 @@ inline const llhttp_settings_t& response_parser::settings() noexcept {
         // llhttp afresh. A close in it still ends the connection after the final response: a
         // client that receives "close" must stop sending requests (RFC 9112 9.6).
         if ((p->flags & F_CONNECTION_CLOSE) != 0) me.interim_close_ = true;
+        // A 1xx may have no reason and no fields, which the byte limit does not count:
+        // more than max_interim_responses of them fail the request (as Python's and Ruby's
+        // clients, which allow 100).
+        if (++me.interim_count_ > max_interim_responses) {
+          me.too_many_interim_ = true;
+          return -1;
+        }
         me.interim_ = true;
         me.state_ = state::idle;
         me.status_ = 0;
@@ -190,8 +202,8 @@ inline void response_parser::start(bool head, bool keep_body, limits lim, http::
   message_.clear();
   state_ = state::idle;
   failure_ = error_kind::none;
-  status_ = 0;
-  keep_alive_ = too_large_ = bad_status_ = interim_ = interim_close_ = in_field_ = false;
+  status_ = interim_count_ = 0;
+  keep_alive_ = too_large_ = bad_status_ = too_many_interim_ = interim_ = interim_close_ = in_field_ = false;
 }
 
 inline int response_parser::count_header_bytes(std::size_t n) noexcept {
@@ -235,6 +247,9 @@ inline std::size_t response_parser::feed(std::string_view bytes) noexcept {
     fail(error_kind::too_large, header_bytes_ > limits_.max_header_bytes
                                     ? "response headers over " + std::to_string(limits_.max_header_bytes) + " bytes"
                                     : "response body over " + std::to_string(limits_.max_body_bytes) + " bytes");
+  } else if (too_many_interim_) {
+    fail(error_kind::protocol, "invalid HTTP response: more than " + std::to_string(max_interim_responses) +
+                                   " interim (1xx) responses");
   } else if (bad_status_) {
     fail(error_kind::protocol, "invalid HTTP response: HPE_INVALID_STATUS (no three-digit status code)");
   } else {
