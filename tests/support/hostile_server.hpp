@@ -35,6 +35,7 @@ enum class misbehaviour {
   close_before_response,       ///< read the request, then close
   close_mid_response,          ///< send half a response, then close
   reset,                       ///< read the request, then reset (SO_LINGER 0)
+  reset_after_headers,         ///< send a response's head, then reset
   garbage_status_line,         ///< "HTTP/1.1 2x0 OK"
   endless_header,              ///< one header value that never ends
   oversized_header,            ///< a complete response with a 2 MiB header
@@ -45,6 +46,9 @@ enum class misbehaviour {
   invalid_chunk_size,          ///< a chunk size that is not hex
   endless_chunked_body,        ///< chunks forever
   one_byte_per_second,         ///< a valid response, one byte a second
+  oversized_body,              ///< a complete response with an 8 MiB body
+  informational_storm,         ///< "100 Continue" responses until the client goes
+  never_read,                  ///< accept, then never read the request: the client's write stalls
   unsolicited_response,        ///< a 408 and a close as soon as the connection opens
   binary_junk,                 ///< bytes that are not HTTP
 };
@@ -172,6 +176,13 @@ class hostile_server {
         if (ec) co_return;
       }
     }
+    if (m == misbehaviour::never_read) {
+      // Hold the connection unread until the client gives up: its socket buffers fill and
+      // its write stalls. (Nothing to read with: the server's stop drops the wait.)
+      asio::steady_timer hold{s.get_executor(), std::chrono::minutes{10}};
+      co_await hold.async_wait(nothrow);
+      co_return;
+    }
     for (bool drop_next = false;;) {
       auto req = co_await read_request(s, in);
       if (!req) co_return;
@@ -203,6 +214,14 @@ class hostile_server {
         s.close(ignored);
         co_return;
       case misbehaviour::reset:
+        s.set_option(asio::socket_base::linger(true, 0), ignored);
+        s.close(ignored);
+        co_return;
+      case misbehaviour::reset_after_headers:
+        if (!co_await send(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")) co_return;
+        // The client reads the head before the reset arrives, so the reset comes mid-body.
+        timer.expires_after(std::chrono::milliseconds{50});
+        co_await timer.async_wait(nothrow);
         s.set_option(asio::socket_base::linger(true, 0), ignored);
         s.close(ignored);
         co_return;
@@ -244,6 +263,15 @@ class hostile_server {
         }
         break;
       }
+      case misbehaviour::oversized_body:
+        co_await send(s, "HTTP/1.1 200 OK\r\nContent-Length: 8388608\r\n\r\n" + std::string(8u << 20, 'x'));
+        break;
+      case misbehaviour::informational_storm: {
+        std::string storm;
+        for (int i = 0; i < 1000; ++i) storm += "HTTP/1.1 100 Continue\r\n\r\n";
+        while (co_await send(s, storm)) {}
+        co_return;
+      }
       case misbehaviour::binary_junk: {
         std::string junk(512, '\0');
         for (std::size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>((i * 131 + 7) & 0xFF);
@@ -251,6 +279,7 @@ class hostile_server {
         break;
       }
       case misbehaviour::unsolicited_response:
+      case misbehaviour::never_read:
       case misbehaviour::none: break;
     }
     // Keep the connection open until the client closes it, so the client's own limits or
