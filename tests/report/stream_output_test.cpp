@@ -99,9 +99,11 @@ struct stream_counts {
   }
 };
 
+// An output's failure is among the run's output errors, not its iteration errors.
 bool has_error(const sp::result& r, std::string_view part) {
-  return std::any_of(r.errors.begin(), r.errors.end(),
-                     [&](const sp::iteration_error& e) { return e.message.find(part) != std::string::npos; });
+  return r.errors.empty() && std::any_of(r.output_errors.begin(), r.output_errors.end(), [&](const std::string& e) {
+           return e.find(part) != std::string::npos;
+         });
 }
 
 }  // namespace

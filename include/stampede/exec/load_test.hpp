@@ -92,9 +92,11 @@ struct load_test {
   std::optional<std::vector<std::string>> system_tags{};
 };
 
-/// Requests a stop from another thread or a signal handler: the first request stops the test
-/// gracefully (no new iterations; running ones get their scenario's `graceful_stop`), the
-/// second at once. Both still produce a result with what was gathered.
+/// Requests a stop from another thread or a signal handler, as k6 takes Ctrl+C: the first
+/// request interrupts setup (then neither the scenarios nor teardown run) or stops the
+/// scenarios gracefully (no new iterations; running ones get their scenario's `graceful_stop`),
+/// and lets teardown run to its end; the second stops at once, teardown included. Either way
+/// the run is `interrupted` and still produces a result with what was gathered.
 class run_control {
  public:
   /// Async-signal-safe: one lock-free atomic increment.

@@ -82,6 +82,10 @@ struct result {
   std::vector<threshold_result> thresholds;  ///< in the order of `load_test::thresholds`
   std::vector<scenario_outcome> scenarios;
   std::vector<iteration_error> errors;
+  /// Observers (outputs, the summary's export) that failed — a full disk, a closed pipe — and
+  /// were detached, with why; the run went on without them. k6 logs these and keeps its exit
+  /// code; so does `exit_code()`.
+  std::vector<std::string> output_errors;
   run_status status = run_status::finished;
   std::string message;  ///< why it stopped early (abort reason, setup error), if it did
   std::uint64_t seed = 0;
@@ -137,7 +141,7 @@ struct result {
     return thresholds_passed() ? exit_code::ok : exit_code::thresholds_failed;
   }
 
-  /// The end-of-test summary in k6's layout, then iteration errors and, when the run stopped
+  /// The end-of-test summary in k6's layout, then iteration errors, output errors and, when the run stopped
   /// early, why.
   [[nodiscard]] std::string summary() const { return summary(summary_format); }
   [[nodiscard]] std::string summary(const summary_options& options) const;

@@ -259,8 +259,10 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
       }
     }
     // The summary says why the run stopped; a mistake in the test is also an error, as a bad
-    // flag is.
+    // flag is. An output that failed (a full disk) is said on stderr too, for runs without a
+    // summary, as k6 logs it; like k6, it leaves the exit code alone.
     if (outcome->status == run_status::invalid_test) d::print(err, fmt::format("error: {}\n", outcome->message));
+    for (const auto& failure : outcome->output_errors) d::print(err, fmt::format("error: {}\n", failure));
     // A part of a test that wrote its result file has done its job: the verdict is the
     // merge's, over every part (a launcher must not retry a part for a failed threshold).
     const auto code = outcome->exit_code();

@@ -21,6 +21,10 @@ STAMPEDE_DECL std::string result::summary(const summary_options& options) const 
       }
     }
   }
+  if (!output_errors.empty()) {
+    out += fmt::format("\n     output errors: {}\n", output_errors.size());
+    for (const auto& e : output_errors) out += fmt::format("       {}\n", e);
+  }
   if (status != run_status::finished) {
     out += fmt::format("\n     run {}{}{}\n", to_string(status), message.empty() ? "" : ": ", message);
   }

@@ -177,39 +177,62 @@ STAMPEDE_DECL engine_ids find_engine_ids(const metric_registry& r) {
           id(iteration_latency), id(group_duration), id(checks)};
 }
 
+// How a setup or teardown hook ended.
+struct hook_outcome {
+  std::optional<std::string> error;  // the hook failed, aborted or ran out of time
+  bool stopped = false;              // cut short by a stop request
+};
+
 // Runs a setup or teardown hook on shard 0 from the calling thread, the pool's threads
-// stopped, bounded by `timeout`. Returns an error message, or nothing on success.
+// stopped, bounded by `timeout`, and cut short once `control` has had `stop_at` stop requests:
+// as k6, one interrupts setup, and teardown runs on until a second.
 template <typename Hook>
-std::optional<std::string> run_hook(shard_pool& pool, scenario_context& sc, std::string_view what,
-                                    std::chrono::nanoseconds timeout, Hook hook) {
+hook_outcome run_hook(shard_pool& pool, scenario_context& sc, std::string_view what, std::chrono::nanoseconds timeout,
+                      const run_control* control, int stop_at, Hook hook) {
   auto& io = *pool[0].io;
   vu u{pool[0].ctx, sc, 0};
   asio::cancellation_signal interrupt;
-  std::optional<std::string> error;
+  hook_outcome out;
   bool done = false;
   io.restart();
   asio::co_spawn(io, hook(u),
                  asio::bind_cancellation_slot(interrupt.slot(), [&](const std::exception_ptr& e) {
                    done = true;
                    io.stop();  // the VU's HTTP client keeps a deadline armed: the work never runs out
-                   if (!e) return;
+                   if (!e || out.stopped) return;
                    try {
                      std::rethrow_exception(e);
                    } catch (const test_abort& a) {
-                     error = fmt::format("{} aborted the test: {}", what, a.reason);
+                     out.error = fmt::format("{} aborted the test: {}", what, a.reason);
                    } catch (const std::exception& ex) {
-                     error = fmt::format("{} failed: {}", what, ex.what());
+                     out.error = fmt::format("{} failed: {}", what, ex.what());
                    } catch (...) {
-                     error = fmt::format("{} failed with an exception that is not a std::exception", what);
+                     out.error = fmt::format("{} failed with an exception that is not a std::exception", what);
                    }
                  }));
-  if (!pool.run_alone(0, done, timeout)) {
+  // In slices, to look at stop requests between them (a signal handler only counts them).
+  const auto stop_wanted = [&] { return control != nullptr && control->stop_requests() >= stop_at; };
+  constexpr std::chrono::nanoseconds slice = std::chrono::milliseconds{20};
+  auto left = timeout;
+  while (!done && !stop_wanted() && left > std::chrono::nanoseconds{0}) {
+    const auto step = std::min(left, slice);
+    const auto began = std::chrono::steady_clock::now();
+    if (pool.run_alone(0, done, step)) break;
+    if (!pool.simulated()) {
+      // An io_context without work returns at once: wait out the slice rather than spin.
+      const auto spent = std::chrono::steady_clock::now() - began;
+      if (spent < step) std::this_thread::sleep_for(step - spent);
+    }
+    left -= step;
+  }
+  if (!done) {
+    out.stopped = stop_wanted();
     interrupt.emit(asio::cancellation_type::terminal);
     pool.run_alone(0, done, std::chrono::seconds{5});
-    error = fmt::format("{} did not finish within {}", what, format_go_duration(timeout));
+    if (!out.stopped) out.error = fmt::format("{} did not finish within {}", what, format_go_duration(timeout));
   }
   pool.poll(0);  // let anything the hook left behind finish or fail now, not during the run
-  return error;
+  return out;
 }
 
 // The VUs of every scenario now. `active` is read before `shards_ending`: see
@@ -227,11 +250,12 @@ STAMPEDE_DECL vu_census count_vus(const std::vector<std::unique_ptr<scenario_con
   return c;
 }
 
-// The run's observers. One that throws is detached for the rest of the run and reported
-// among its errors: an output that fails must not lose the run.
+// The run's observers. One that throws is detached for the rest of the run and its failure
+// written into the result's `output_errors` at once, so that the observers after it at the
+// end (the summary) see it: an output that fails must not lose the run.
 class observer_list {
  public:
-  observer_list(const std::vector<run_observer*>& observers, error_log& errors) : errors_{errors} {
+  observer_list(const std::vector<run_observer*>& observers, std::vector<std::string>& failures) : failures_{failures} {
     for (auto* o : observers) {
       if (o != nullptr) observers_.push_back(o);
     }
@@ -249,10 +273,10 @@ class observer_list {
       try {
         fn(*o);
       } catch (const std::exception& e) {
-        errors_.add("", fmt::format("an observer failed in {} and was detached: {}", call, e.what()));
+        failures_.push_back(fmt::format("an observer failed in {} and was detached: {}", call, e.what()));
         o = nullptr;
       } catch (...) {
-        errors_.add("", fmt::format("an observer failed in {} and was detached", call));
+        failures_.push_back(fmt::format("an observer failed in {} and was detached", call));
         o = nullptr;
       }
     }
@@ -260,7 +284,7 @@ class observer_list {
 
  private:
   std::vector<run_observer*> observers_;
-  error_log& errors_;
+  std::vector<std::string>& failures_;
 };
 
 }  // namespace detail
@@ -315,7 +339,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   detail::shard_pool pool{run, threads, options.time, options.time_step};
   for (std::size_t i = 0; i < pool.size(); ++i) pool[i].ctx.ids = detail::find_engine_ids(*run.registry);
 
-  detail::observer_list observers{options.observers, run.errors};
+  detail::observer_list observers{options.observers, out.output_errors};
   const bool stream_samples = observers.want_samples();
   const auto wall_now = [&options] {
     return options.time != nullptr ? options.time->wall_now() : system_clock::now();
@@ -332,17 +356,23 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
 
   // --- setup ------------------------------------------------------------------------------
   detail::scenario_context hooks;
+  bool setup_interrupted = false;
   hooks.name = "setup";
   hooks.tags = test.tags;
   hooks.first_vu_id = next_vu;
   hooks.first_vu_id_in_test = next_vu_in_test;
   if (test.setup) {
     auto setup_fn = test.setup;
-    const auto error = detail::run_hook(pool, hooks, "setup", test.setup_timeout,
+    const auto setup = detail::run_hook(pool, hooks, "setup", test.setup_timeout, options.control, 1,
                                         [&run, setup_fn](vu& u) -> task<> { run.setup_data = co_await setup_fn(u); });
-    if (error) {
+    if (setup.stopped) {
+      // k6: a stop request interrupts setup, and then neither the scenarios nor teardown run.
+      out.status = run_status::interrupted;
+      out.message = "stopped on request during setup; the scenarios and teardown did not run";
+      setup_interrupted = true;
+    } else if (setup.error) {
       out.status = run_status::setup_failed;
-      out.message = *error;
+      out.message = *setup.error;
     }
     if (stream_samples) {
       pending_blocks.push_back(pool[0].ctx.rec.take_samples(0));
@@ -530,15 +560,27 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   }
 
   // --- teardown ------------------------------------------------------------------------------
-  if (test.teardown && out.status != run_status::setup_failed && !hard_stop) {
+  if (test.teardown && out.status != run_status::setup_failed && !setup_interrupted && !hard_stop) {
     auto teardown_fn = test.teardown;
     hooks.name = "teardown";
-    const auto error = detail::run_hook(pool, hooks, "teardown", test.teardown_timeout,
-                                        [teardown_fn](vu& u) -> task<> { co_await teardown_fn(u); });
-    if (error && out.status == run_status::finished) {
+    // As k6, teardown is not interrupted by the first stop request, only by a second.
+    const auto teardown = detail::run_hook(pool, hooks, "teardown", test.teardown_timeout, options.control, 2,
+                                           [teardown_fn](vu& u) -> task<> { co_await teardown_fn(u); });
+    if (teardown.stopped) {
+      out.status = run_status::interrupted;
+      out.message = "stopped at once on a second request, during teardown";
+    } else if (teardown.error && out.status == run_status::finished) {
       out.status = run_status::teardown_failed;
-      out.message = *error;
+      out.message = *teardown.error;
     }
+  }
+  // A stop request that came during teardown (or after the scenarios' last look) still makes
+  // the run an interrupted one, as in k6.
+  const int stop_requests = options.control != nullptr ? options.control->stop_requests() : 0;
+  if (stop_requests > 0 && out.status == run_status::finished) {
+    out.status = run_status::interrupted;
+    out.message = test.teardown ? "stopped on request after the scenarios ended; teardown ran to its end"
+                                : "stopped on request after the scenarios ended";
   }
 
   // --- the end -------------------------------------------------------------------------------
@@ -557,17 +599,12 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   const auto progress = progress_at(end, true);
   hand_over_samples();
   observers.notify("on_tick", [&](run_observer& o) { o.on_tick(last, progress); });
-  const auto collect_errors = [&] {
-    out.errors.clear();
-    run.errors.for_each([&](const std::string& scenario, const std::string& message, std::uint64_t count) {
-      out.errors.push_back({scenario, message, count});
-    });
-  };
-  collect_errors();
+  run.errors.for_each([&](const std::string& scenario, const std::string& message, std::uint64_t count) {
+    out.errors.push_back({scenario, message, count});
+  });
   out.metrics = ticker.take_total();
   out.series = ticker.take_series();
   observers.notify("on_end", [&](run_observer& o) { o.on_end(out); });
-  collect_errors();  // failures of on_end itself reach the result, after the observers that saw it
   return out;
 }
 
