@@ -90,6 +90,15 @@ class child {
     return true;
   }
 
+  // The same for stdout.
+  bool wait_for_stdout(std::string_view text, std::chrono::milliseconds limit) {
+    const auto deadline = clock_type::now() + limit;
+    while (out_.find(text) == std::string::npos) {
+      if (!read_some(deadline)) return false;
+    }
+    return true;
+  }
+
   void signal(int number) const { REQUIRE(kill(pid_, number) == 0); }
 
   // Reads until both pipes close and the child exits; its exit code, or -1 after `limit`.
