@@ -6,6 +6,8 @@
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/recorder.hpp>
 #include <stampede/metrics/registry.hpp>
+#include <stampede/testbed/proxy.hpp>
+#include <stampede/testbed/server.hpp>
 
 #include "support/catch_compat.hpp"
 #include "support/hostile_server.hpp"
@@ -209,6 +211,46 @@ TEST_CASE("fault matrix: a server that stalls past the timeout") {
                  .post_bytes = std::size_t{32} << 20,
                  .at_least = timeout};
   });
+}
+
+TEST_CASE("fault matrix: a bad network between the client and the testbed (testbed::proxy)") {
+  namespace tb = stampede::testbed;
+  struct network_fault {
+    std::string_view name;
+    tb::impairment upstream;
+    tb::impairment downstream;
+    http::error_kind kind;
+    int k6_code;
+    clock_type::duration at_least{};
+  };
+  using k = http::error_kind;
+  const network_fault cases[] = {
+      {"a link that stops forwarding responses", {}, {.stall = true}, k::timeout, 1050, timeout},
+      {"a link that stops forwarding requests", {.stall = true}, {}, k::timeout, 1050, timeout},
+      {"latency past the timeout", {}, {.latency = 2 * timeout}, k::timeout, 1050, timeout},
+      {"a reset while the response is delayed", {}, {.latency = 300ms, .reset_after = 50ms}, k::reset, 1220},
+      {"a link that closes after 20 bytes of the response", {}, {.limit_bytes = 20}, k::closed, 1000},
+  };
+  for (const auto& c : cases) {
+    const auto make = [&c] {
+      struct network {
+        tb::server server;
+        tb::proxy proxy;
+        explicit network(const network_fault& f)
+            : proxy{{.upstream_port = server.port(), .upstream = f.upstream, .downstream = f.downstream}} {}
+      };
+      return std::make_unique<network>(c);
+    };
+    check_fault(make, [&c](auto& n) {
+      return fault{.name = c.name,
+                   .url = n.proxy.url("/"),
+                   .good_url = n.server.url("/"),
+                   .kind = c.kind,
+                   .k6_codes = {c.k6_code},
+                   .options = {.timeout = timeout},
+                   .at_least = c.at_least};
+    });
+  }
 }
 
 TEST_CASE("fault matrix: a name that does not resolve") {
