@@ -23,7 +23,8 @@ struct client_options {
   int max_redirects = 10;
   /// Statuses that count as success unless a request says otherwise (k6's 200–399).
   http::expected_statuses expected_statuses{};
-  /// Limit on a response's status line and header names and values; more is `too_large`.
+  /// Limit on a response's status line and header names and values, with those of any 1xx
+  /// responses before it (as Go's transport counts them); more is `too_large`.
   std::size_t max_response_header_bytes = std::size_t{1} << 20;
   /// Limit on a response body (after de-chunking), kept or discarded; more is `too_large`.
   std::size_t max_response_body_bytes = std::size_t{64} << 20;
