@@ -52,3 +52,19 @@ TEST_CASE("format_go_float writes numbers as Go's encoding/json does") {
   CHECK(stampede::format_go_float(std::numeric_limits<double>::quiet_NaN()) == "NaN");
   CHECK(stampede::format_go_float(-std::numeric_limits<double>::infinity()) == "-Inf");
 }
+
+TEST_CASE("format_plain_float writes the shortest digits without an exponent, however large or small") {
+  CHECK(stampede::format_plain_float(0) == "0");
+  CHECK(stampede::format_plain_float(-0.0) == "-0");
+  CHECK(stampede::format_plain_float(12.345) == "12.345");
+  CHECK(stampede::format_plain_float(1e-5) == "0.00001");
+  CHECK(stampede::format_plain_float(-1.5e-7) == "-0.00000015");
+  CHECK(stampede::format_plain_float(2.3e15) == "2300000000000000");
+  CHECK(stampede::format_plain_float(1.25e22) == "12500000000000000000000");
+  CHECK(stampede::format_plain_float(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(stampede::format_plain_float(std::numeric_limits<double>::infinity()) == "+Inf");
+  // Every double it writes reads back the same.
+  for (const double v : {1e-300, 4.9e-324, 1.7976931348623157e308, 123.456e-20, 6.02214076e23}) {
+    CHECK(stampede::parse_double(stampede::format_plain_float(v)) == v);
+  }
+}

@@ -65,6 +65,65 @@ namespace stampede {
   return fixed.size() <= scientific.size() && parse_double(fixed) == value ? fixed : scientific;
 }
 
+namespace detail {
+
+/// A finite, positive double's shortest round-trip digits (no leading or trailing zeros) and
+/// the decimal exponent of the first: `value = d1.d2d3… × 10^exponent`.
+struct decimal_digits {
+  std::string digits;
+  int exponent = 0;
+};
+
+[[nodiscard]] inline decimal_digits shortest_digits(double magnitude) {
+  // From whichever notation format_double chose.
+  const std::string shortest = format_double(magnitude);
+  decimal_digits d;
+  if (const auto e = shortest.find_first_of("eE"); e != std::string::npos) {
+    for (const char c : shortest.substr(0, e)) {
+      if (c != '.') d.digits += c;
+    }
+    d.exponent = std::stoi(shortest.substr(e + 1));
+  } else {
+    const auto point = shortest.find('.');
+    const std::string whole = shortest.substr(0, point);
+    const std::string fraction = point == std::string::npos ? std::string{} : shortest.substr(point + 1);
+    d.digits = whole + fraction;
+    d.exponent = static_cast<int>(whole.size()) - 1;
+  }
+  // Leading zeros (0.00123) move into the exponent, trailing ones are not significant.
+  const auto first = d.digits.find_first_not_of('0');
+  d.exponent -= static_cast<int>(first);
+  d.digits.erase(0, first);
+  d.digits.erase(d.digits.find_last_not_of('0') + 1);
+  return d;
+}
+
+/// Appends `d` in plain notation: `0.000123`, `781.5`, `2300000000000000`.
+inline void append_plain(std::string& out, const decimal_digits& d) {
+  if (d.exponent < 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-d.exponent - 1), '0');
+    out += d.digits;
+  } else if (static_cast<std::size_t>(d.exponent) + 1 >= d.digits.size()) {
+    out += d.digits;
+    out.append(static_cast<std::size_t>(d.exponent) + 1 - d.digits.size(), '0');
+  } else {
+    out += d.digits.substr(0, static_cast<std::size_t>(d.exponent) + 1);
+    out += '.';
+    out += d.digits.substr(static_cast<std::size_t>(d.exponent) + 1);
+  }
+}
+
+/// NaN and the infinities as Go spells them (`NaN`, `+Inf`, `-Inf`), or nothing.
+[[nodiscard]] inline std::optional<std::string> go_special_float(double value) {
+  if (value != value) return "NaN";
+  if (value == std::numeric_limits<double>::infinity()) return "+Inf";
+  if (value == -std::numeric_limits<double>::infinity()) return "-Inf";
+  return std::nullopt;
+}
+
+}  // namespace detail
+
 /// A double as Go's `encoding/json` writes a float64, which is how k6's JSON output writes
 /// sample values: the shortest digits that read back the same, in plain notation from 1e-6
 /// up to 1e21 (`0.000001`, `781.5494399979516`, `100000000000000000000`), else in exponent
@@ -72,59 +131,38 @@ namespace stampede {
 /// which JSON has no number for, are returned as `NaN`, `+Inf`, `-Inf` for the caller to
 /// refuse.
 [[nodiscard]] inline std::string format_go_float(double value) {
-  if (value != value) return "NaN";
-  if (value == std::numeric_limits<double>::infinity()) return "+Inf";
-  if (value == -std::numeric_limits<double>::infinity()) return "-Inf";
+  if (auto special = detail::go_special_float(value)) return *special;
   const bool negative = std::signbit(value);
   const double magnitude = negative ? -value : value;
   std::string out = negative ? "-" : "";
   if (magnitude == 0) return out + "0";
-  // The shortest round-trip digits and the decimal exponent of the first one, from whichever
-  // notation format_double chose.
-  const std::string shortest = format_double(magnitude);
-  std::string digits;
-  int exponent = 0;  // magnitude = 0.d1d2d3… × 10^(exponent + 1)
-  if (const auto e = shortest.find_first_of("eE"); e != std::string::npos) {
-    for (const char c : shortest.substr(0, e)) {
-      if (c != '.') digits += c;
-    }
-    exponent = std::stoi(shortest.substr(e + 1));
-  } else {
-    const auto point = shortest.find('.');
-    const std::string whole = shortest.substr(0, point);
-    const std::string fraction = point == std::string::npos ? std::string{} : shortest.substr(point + 1);
-    digits = whole + fraction;
-    exponent = static_cast<int>(whole.size()) - 1;
-  }
-  // Leading zeros (0.00123) move into the exponent, trailing ones are not significant.
-  const auto first = digits.find_first_not_of('0');
-  exponent -= static_cast<int>(first);
-  digits.erase(0, first);
-  digits.erase(digits.find_last_not_of('0') + 1);
+  const auto d = detail::shortest_digits(magnitude);
   if (magnitude >= 1e-6 && magnitude < 1e21) {
-    if (exponent < 0) {
-      out += "0.";
-      out.append(static_cast<std::size_t>(-exponent - 1), '0');
-      out += digits;
-    } else if (static_cast<std::size_t>(exponent) + 1 >= digits.size()) {
-      out += digits;
-      out.append(static_cast<std::size_t>(exponent) + 1 - digits.size(), '0');
-    } else {
-      out += digits.substr(0, static_cast<std::size_t>(exponent) + 1);
-      out += '.';
-      out += digits.substr(static_cast<std::size_t>(exponent) + 1);
-    }
+    detail::append_plain(out, d);
     return out;
   }
-  out += digits.substr(0, 1);
-  if (digits.size() > 1) {
+  out += d.digits.substr(0, 1);
+  if (d.digits.size() > 1) {
     out += '.';
-    out += digits.substr(1);
+    out += d.digits.substr(1);
   }
   // Here the exponent is at least 21 or at most -7: Go's padding to two digits never shows
   // (its JSON encoder takes the padding off a negative one).
-  out += exponent < 0 ? "e-" : "e+";
-  out += std::to_string(exponent < 0 ? -exponent : exponent);
+  out += d.exponent < 0 ? "e-" : "e+";
+  out += std::to_string(d.exponent < 0 ? -d.exponent : d.exponent);
+  return out;
+}
+
+/// The shortest digits that read back the same double, always in plain notation, however
+/// large or small (`0.00001`, `2300000000000000`), as k6's threshold grammar reads numbers;
+/// NaN and the infinities as Go spells them.
+[[nodiscard]] inline std::string format_plain_float(double value) {
+  if (auto special = detail::go_special_float(value)) return *special;
+  const bool negative = std::signbit(value);
+  const double magnitude = negative ? -value : value;
+  std::string out = negative ? "-" : "";
+  if (magnitude == 0) return out + "0";
+  detail::append_plain(out, detail::shortest_digits(magnitude));
   return out;
 }
 

@@ -30,45 +30,14 @@ constexpr std::string_view to_string(comparison op) noexcept {
 
 namespace detail {
 
-// A number as k6's threshold grammar reads it (digits, a point and digits, a leading minus;
-// no exponent): the shortest digits that read back the same double, laid out in full
-// (1e-05 as 0.00001, 2.3e+15 as 2300000000000000). NaN and the infinities, which no bound
-// is after parsing, come out as Go spells them.
-STAMPEDE_DECL std::string shortest_number(double value) {
-  std::string text = format_go_float(value);  // plain from 1e-6 to 1e21, else d.ddde±x
-  const auto e = text.find('e');
-  if (!std::isfinite(value) || e == std::string::npos) return text;
-  const bool negative = text.front() == '-';
-  std::string digits;
-  for (const char c : text.substr(negative ? 1 : 0, e - (negative ? 1 : 0))) {
-    if (c != '.') digits += c;
-  }
-  // The mantissa is d.ddd: the point goes `exponent` places right of its first digit.
-  const int point = 1 + std::stoi(text.substr(e + 1));
-  std::string out = negative ? "-" : "";
-  if (point <= 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-point), '0');
-    out += digits;
-  } else if (static_cast<std::size_t>(point) >= digits.size()) {
-    out += digits;
-    out.append(static_cast<std::size_t>(point) - digits.size(), '0');
-  } else {
-    out += digits.substr(0, static_cast<std::size_t>(point));
-    out += '.';
-    out += digits.substr(static_cast<std::size_t>(point));
-  }
-  return out;
-}
-
 // A time bound in nanoseconds as the milliseconds k6 writes: of the doubles nearest
 // bound / 1e6, one that the parser's `ms × 1e6` takes back to the bound where there is one.
 STAMPEDE_DECL std::string milliseconds_number(double nanoseconds) {
   const double ms = nanoseconds / 1e6;
   for (const double candidate : {ms, std::nextafter(ms, -HUGE_VAL), std::nextafter(ms, HUGE_VAL)}) {
-    if (candidate * 1e6 == nanoseconds) return shortest_number(candidate);
+    if (candidate * 1e6 == nanoseconds) return format_plain_float(candidate);
   }
-  return shortest_number(ms);
+  return format_plain_float(ms);
 }
 
 // Time bounds and values are recorded in nanoseconds; k6 writes them in milliseconds.
@@ -78,7 +47,7 @@ STAMPEDE_DECL bool in_milliseconds(const metric_aggregate& a) {
 }
 
 STAMPEDE_DECL std::string seconds_text(std::chrono::nanoseconds d) {
-  return shortest_number(std::chrono::duration<double>{d}.count()) + "s";
+  return format_plain_float(std::chrono::duration<double>{d}.count()) + "s";
 }
 
 }  // namespace detail
@@ -100,7 +69,7 @@ STAMPEDE_DECL std::string threshold_condition::expression() const {
   const bool ms = detail::in_milliseconds(aggregate);
   std::string out = aggregate.aggregation_name();
   out += to_string(op);
-  out += ms ? detail::milliseconds_number(bound) : detail::shortest_number(bound);
+  out += ms ? detail::milliseconds_number(bound) : format_plain_float(bound);
   if (ms) out += "ms";
   if (aggregate.window.count() != 0) out += " over " + detail::seconds_text(aggregate.window);
   if (aggregate.warm_up.count() != 0) out += " after " + detail::seconds_text(aggregate.warm_up);
@@ -150,7 +119,7 @@ STAMPEDE_DECL threshold detail::make_threshold(const metric_aggregate& a, compar
   }
   if (problem.empty()) return threshold{threshold_condition{a, op, value}};
   auto written = a.metric.display_name() + " " + a.aggregation_name() + std::string{to_string(op)} +
-                 (is_duration ? milliseconds_number(value) + "ms" : shortest_number(value));
+                 (is_duration ? milliseconds_number(value) + "ms" : format_plain_float(value));
   auto message = "threshold on " + a.metric.display_name() + " " + a.aggregation_name() + ": " + std::string{problem};
   return threshold{node::pending(node::kind::mistake, std::move(written), std::move(message))};
 }
