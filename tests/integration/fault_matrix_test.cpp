@@ -181,36 +181,30 @@ TEST_CASE("fault matrix: a server that fails the exchange") {
 }
 
 TEST_CASE("fault matrix: a server that stalls past the timeout") {
-  check_fault(hostile(misbehaviour::never_answer), [](hostile_server& s) {
-    return fault{.name = "no answer",
-                 .url = s.url("/ok"),
-                 .good_url = s.url("/ok"),
-                 .kind = http::error_kind::timeout,
-                 .k6_codes = {1050},
-                 .options = {.timeout = timeout},
-                 .at_least = timeout};
-  });
-  check_fault(hostile(misbehaviour::one_byte_per_second), [](hostile_server& s) {
-    return fault{.name = "a response a byte a second",
-                 .url = s.url("/ok"),
-                 .good_url = s.url("/ok"),
-                 .kind = http::error_kind::timeout,
-                 .k6_codes = {1050},
-                 .options = {.timeout = timeout},
-                 .at_least = timeout};
-  });
-  // The server never reads: the 32 MiB body fills both sockets' buffers, and the request's
-  // write must end at the timeout, not wait for a reader.
-  check_fault(hostile(misbehaviour::never_read), [](hostile_server& s) {
-    return fault{.name = "a server that stops reading",
-                 .url = s.url("/echo"),
-                 .good_url = s.url("/ok"),
-                 .kind = http::error_kind::timeout,
-                 .k6_codes = {1050},
-                 .options = {.timeout = timeout},
-                 .post_bytes = std::size_t{32} << 20,
-                 .at_least = timeout};
-  });
+  struct stall {
+    std::string_view name;
+    misbehaviour behaviour;
+    std::size_t post_bytes = 0;
+  };
+  const stall cases[] = {
+      {"no answer", misbehaviour::never_answer},
+      {"a response a byte a second", misbehaviour::one_byte_per_second},
+      // The server never reads: the 32 MiB body fills both sockets' buffers, and the request's
+      // write must end at the timeout, not wait for a reader.
+      {"a server that stops reading", misbehaviour::never_read, std::size_t{32} << 20},
+  };
+  for (const auto& c : cases) {
+    check_fault(hostile(c.behaviour), [&c](hostile_server& s) {
+      return fault{.name = c.name,
+                   .url = s.url(c.post_bytes > 0 ? "/echo" : "/ok"),
+                   .good_url = s.url("/ok"),
+                   .kind = http::error_kind::timeout,
+                   .k6_codes = {1050},
+                   .options = {.timeout = timeout},
+                   .post_bytes = c.post_bytes,
+                   .at_least = timeout};
+    });
+  }
 }
 
 TEST_CASE("fault matrix: a bad network between the client and the testbed (testbed::proxy)") {
