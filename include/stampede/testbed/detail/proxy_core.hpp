@@ -6,6 +6,7 @@
 #include <stampede/core/error.hpp>
 #include <stampede/core/rng.hpp>
 #include <stampede/core/task.hpp>
+#include <stampede/testbed/detail/listener.hpp>
 #include <stampede/testbed/detail/proxy_pacing.hpp>
 // and testbed/proxy.hpp's declarations: impl/proxy.ipp, the one file that includes this one, is
 // included at the end of proxy.hpp or after it (impl/src.hpp), and including proxy.hpp here
@@ -133,19 +134,14 @@ class proxy_core {
         io_(1),
         acceptor_(io_),
         retry_(io_) {
-    upstream_ = {address_of(options_.upstream_host, "upstream_host"), options_.upstream_port};
-    const asio::ip::tcp::endpoint endpoint{address_of(options_.host, "host"), options_.port};
-    // These throw std::system_error (asio::system_error) when the address cannot be bound.
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen();
+    upstream_ = {listen_address(options_.upstream_host, "proxy_options: upstream_host"), options_.upstream_port};
+    listen_on(acceptor_, {listen_address(options_.host, "proxy_options: host"), options_.port});
     const auto bound = acceptor_.local_endpoint();
     port_ = bound.port();
-    host_ = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+    host_ = url_host(bound.address());
 
     asio::co_spawn(io_, accept_loop(), asio::detached);
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] { run_io(io_); });
   }
 
   proxy_core(const proxy_core&) = delete;
@@ -196,25 +192,6 @@ class proxy_core {
  private:
   /// How long a closing connection waits for its peers to close before it closes anyway.
   static constexpr std::chrono::seconds closing_limit{1};
-
-  static asio::ip::address address_of(const std::string& host, const char* field) {
-    if (host == "localhost") return asio::ip::make_address("127.0.0.1");
-    std::error_code ec;
-    auto address = asio::ip::make_address(host, ec);
-    if (ec) throw usage_error(std::string{"proxy_options: "} + field + " \"" + host + "\" is not an IP address");
-    return address;
-  }
-
-  void run() noexcept {
-    // A handler that throws is a bug in the proxy; keep serving rather than lose the thread.
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (...) {
-      }
-    }
-  }
 
   task<void> accept_loop() {
     for (;;) {

@@ -6,6 +6,7 @@
 #include <stampede/core/error.hpp>
 #include <stampede/core/task.hpp>
 #include <stampede/testbed/detail/connection.hpp>
+#include <stampede/testbed/detail/listener.hpp>
 #include <stampede/testbed/server_options.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -34,25 +35,15 @@ class server_core {
         acceptor_(io_),
         accept_strand_(asio::make_strand(io_)),
         retry_(accept_strand_) {
-    std::error_code ec;
-    const auto& host = state_.options.host;
-    const auto address = host == "localhost" ? asio::ip::make_address("127.0.0.1")
-                                             : asio::ip::make_address(host, ec);
-    if (ec) throw usage_error("server_options: host \"" + host + "\" is not an IP address");
-    const asio::ip::tcp::endpoint endpoint{address, state_.options.port};
-    // These throw std::system_error (asio::system_error) when the address cannot be bound.
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen();
+    listen_on(acceptor_, {listen_address(state_.options.host, "server_options: host"), state_.options.port});
     const auto bound = acceptor_.local_endpoint();
     port_ = bound.port();
-    host_ = bound.address().is_v6() ? "[" + bound.address().to_string() + "]" : bound.address().to_string();
+    host_ = url_host(bound.address());
 
     asio::co_spawn(accept_strand_, accept_loop(), asio::detached);
     threads_.reserve(static_cast<std::size_t>(state_.options.threads));
     for (int i = 0; i < state_.options.threads; ++i) {
-      threads_.emplace_back([this] { run(); });
+      threads_.emplace_back([this] { run_io(io_); });
     }
   }
 
@@ -85,17 +76,6 @@ class server_core {
   [[nodiscard]] const server_state& state() const noexcept { return state_; }
 
  private:
-  void run() noexcept {
-    // A handler that throws is a bug in the testbed; keep serving rather than lose a thread.
-    for (;;) {
-      try {
-        io_.run();
-        return;
-      } catch (...) {
-      }
-    }
-  }
-
   task<void> accept_loop() {
     for (;;) {
       auto [ec, socket] = co_await acceptor_.async_accept(net::use_nothrow);

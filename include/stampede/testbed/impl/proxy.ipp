@@ -63,10 +63,7 @@ STAMPEDE_DECL std::uint16_t proxy::port() const noexcept {
 }
 
 STAMPEDE_DECL std::string proxy::url(std::string_view path) const {
-  std::string out = "http://" + core_->host() + ":" + std::to_string(core_->port());
-  if (path.empty() || path.front() != '/') out += '/';
-  out.append(path);
-  return out;
+  return detail::http_url(core_->host(), core_->port(), path);
 }
 
 STAMPEDE_DECL void proxy::set(direction d, const impairment& i) {
