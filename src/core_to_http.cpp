@@ -9,4 +9,5 @@
 #include <stampede/eval/impl/src.hpp>
 #include <stampede/report/impl/src.hpp>
 #include <stampede/http/impl/src.hpp>
+#include <stampede/ws/impl/src.hpp>
 #include <stampede/scaling/impl/src.hpp>

@@ -14,6 +14,7 @@
 #include <stampede/eval/impl/src.hpp>
 #include <stampede/report/impl/src.hpp>
 #include <stampede/http/impl/src.hpp>
+#include <stampede/ws/impl/src.hpp>
 #include <stampede/exec/impl/src.hpp>
 #include <stampede/testbed/impl/src.hpp>
 #include <stampede/scaling/impl/src.hpp>

@@ -1,0 +1,71 @@
+// Tests of whole-message decoding: fragments joined, control frames between them, a message in
+// one piece not copied, the buffer kept from message to message.
+#include <stampede/ws/detail/message_decoder.hpp>
+
+#include "support/catch_compat.hpp"
+#include "ws/decode_trace.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace {
+
+using stampede::ws::detail::message_decoder;
+using stampede::ws::detail::opcode;
+using stampede::ws::test::server_frame;
+
+}  // namespace
+
+TEST_CASE("message_decoder joins fragments around control frames") {
+  message_decoder d;
+  const auto bytes = server_frame(0x02, "ab") + server_frame(0x89, "hi") + server_frame(0x00, "cd") + server_frame(0x80, "e");
+  std::string_view rest = bytes;
+  rest.remove_prefix(d.feed(rest));
+  REQUIRE(d.current() == message_decoder::state::control);
+  CHECK(d.frames().control_opcode() == opcode::ping);
+  CHECK(d.frames().control_payload() == "hi");
+  rest.remove_prefix(d.feed(rest));
+  REQUIRE(d.current() == message_decoder::state::message);
+  CHECK(d.message_opcode() == opcode::binary);
+  CHECK(d.message() == "abcde");
+  CHECK(rest.empty());
+  CHECK(d.feed(rest) == 0);
+  CHECK(d.current() == message_decoder::state::idle);
+}
+
+TEST_CASE("message_decoder hands a message that arrives in one piece as a view of the bytes") {
+  message_decoder d;
+  const auto bytes = server_frame(0x81, "whole");
+  CHECK(d.feed(bytes) == bytes.size());
+  REQUIRE(d.current() == message_decoder::state::message);
+  CHECK(d.message() == "whole");
+  CHECK(d.message().data() == bytes.data() + 2);
+}
+
+TEST_CASE("message_decoder gathers a message cut across feeds, then forgets it") {
+  message_decoder d;
+  const auto first = server_frame(0x81, "first message");
+  const auto second = server_frame(0x81, "second");
+  const std::string bytes = first + second;
+  std::string_view rest = bytes;
+  rest.remove_prefix(d.feed(rest.substr(0, 5)));
+  CHECK(d.current() == message_decoder::state::idle);
+  rest.remove_prefix(d.feed(rest.substr(0, first.size() - 5 + 3)));
+  REQUIRE(d.current() == message_decoder::state::message);
+  CHECK(d.message() == "first message");
+  rest.remove_prefix(d.feed(rest.substr(0, 3)));
+  CHECK(d.current() == message_decoder::state::idle);
+  rest.remove_prefix(d.feed(rest));
+  REQUIRE(d.current() == message_decoder::state::message);
+  CHECK(d.message() == "second");
+  CHECK(rest.empty());
+}
+
+TEST_CASE("message_decoder stops at a failure with the frame decoder's code") {
+  message_decoder d;
+  const auto bytes = server_frame(0x01, "a") + server_frame(0x81, "b");
+  d.feed(bytes);
+  CHECK(d.failed());
+  CHECK(d.frames().failure_code() == 1002);
+  CHECK(d.frames().failure_message() == "a new data frame inside a fragmented message");
+}
