@@ -8,6 +8,8 @@
 
 #include <stampede/ws.hpp>
 #include <stampede/ws/detail/frame_decoder.hpp>
+#include <stampede/ws/detail/handshake.hpp>
 
 #include <stampede/ws/impl/close_payload.ipp>
 #include <stampede/ws/impl/frame_decoder.ipp>
+#include <stampede/ws/impl/handshake.ipp>
