@@ -250,7 +250,7 @@ TEST_CASE("a stop request ends a long test gracefully and keeps what was gathere
                                       co_await u.sleep(5ms);
                                     },
                                     .executor = sp::constant_vus{.vus = 3, .duration = 1h}}}};
-  const auto r = simulate(test, {.threads = 2, .control = &control});
+  const auto r = simulate(test, {.threads = 2, .control = &control, .keep_series = true});
   CHECK(r.status == sp::run_status::interrupted);
   CHECK(r.exit_code() == 105);
   CHECK(r.duration == 105ms);
@@ -390,7 +390,7 @@ TEST_CASE("a ramping scenario on a manual time runs exactly the iterations its p
   sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(33ms); },
                                     .executor = ramp}}};  // 0 → 10 → 0 VUs over 3 s
   sp::manual_time time;
-  const auto r = sp::run(test, {.threads = 2, .seed = 1, .time = &time});
+  const auto r = sp::run(test, {.threads = 2, .seed = 1, .keep_series = true, .time = &time});
   CHECK(r.complete_iterations() == 610);
   CHECK(r.duration == 3004ms);
   // [manual-time]
@@ -439,6 +439,18 @@ TEST_CASE("a setup that outlives its timeout on a manual time fails the run with
   CHECK(r.status == sp::run_status::setup_failed);
   CHECK(r.message == "setup did not finish within 10s");
   CHECK(r.complete_iterations() == 0);
+}
+
+TEST_CASE("a run keeps its per-tick series only when asked, so that a long run's memory stays flat") {
+  sp::load_test test{.scenarios = {{.exec = [](sp::vu& u) -> sp::task<> { co_await u.sleep(100ms); },
+                                    .executor = sp::constant_vus{.vus = 2, .duration = 3s}}}};
+  const auto plain = simulate(test, {.threads = 1});
+  CHECK(plain.series.intervals().empty());
+  CHECK(plain.series.series().empty());
+  const auto kept = simulate(test, {.threads = 1, .keep_series = true});
+  CHECK(kept.series.intervals().size() == 3);
+  REQUIRE(kept.series.find(sp::iterations.descriptor()) != nullptr);
+  CHECK(kept.complete_iterations() == plain.complete_iterations());
 }
 
 TEST_CASE("a stop request during setup interrupts it: neither the scenarios nor teardown run") {

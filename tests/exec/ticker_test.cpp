@@ -48,6 +48,7 @@ double counter(const sp::snapshot& s, const sp::counter& c) {
 TEST_CASE("a tick merges every shard's delta with a vus sample into the total and the series") {
   fixture f;
   sp::detail::ticker ticker{f.registry, sp::tag_set{{"env", "test"}}, {}};
+  ticker.keep_series(true);  // as run_options::keep_series asks
   f.shard_a.add(f.reqs, 1, f.tags_a, 100ms);
   f.shard_b.add(f.reqs, 1, f.tags_b, 200ms);
   f.shard_b.add(f.reqs, 1, f.tags_b, 900ms);

@@ -134,6 +134,11 @@ struct run_options {
   /// How often shards hand their metrics over: the resolution of windows, progress and
   /// abort-on-fail.
   std::chrono::nanoseconds tick = std::chrono::seconds{1};
+  /// Keep every tick in `result::series` (a `time_series`: one row of about 80 bytes per
+  /// (sub-)metric and tick, up to its 3,600 intervals, then coarser). Off by default, so that
+  /// a long run's memory stays flat; outputs that plot over time build their own from the
+  /// ticks they observe.
+  bool keep_series = false;
   /// What watches the run — live progress, the summary, outputs — called in this order (see
   /// `run_observer`). Not owned: each must outlive the run.
   std::vector<run_observer*> observers{};

@@ -78,7 +78,7 @@ struct scenario_outcome {
 /// The outcome of `sp::run`.
 struct result {
   snapshot metrics;                          ///< everything recorded, merged over shards
-  time_series series;                        ///< the same, per tick (one second), for outputs
+  time_series series;                        ///< the same, per tick (one second), with `run_options::keep_series`
   std::vector<threshold_result> thresholds;  ///< in the order of `load_test::thresholds`
   std::vector<scenario_outcome> scenarios;
   std::vector<iteration_error> errors;

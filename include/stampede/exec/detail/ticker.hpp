@@ -56,6 +56,9 @@ class ticker {
   /// block of `source`: see `recorder::keep_samples`.
   void keep_samples(bool keep) noexcept { engine_.keep_samples(keep); }
   [[nodiscard]] sample_block take_samples(std::uint32_t source) { return engine_.take_samples(source); }
+  /// Whether the ticks are kept as a time series (`run_options::keep_series`); off, the
+  /// ticker's memory stays flat however long the run.
+  void keep_series(bool keep) noexcept { keep_series_ = keep; }
 
   [[nodiscard]] const snapshot& total() const noexcept { return total_; }
   [[nodiscard]] snapshot take_total() noexcept { return std::move(total_); }
@@ -74,6 +77,7 @@ class ticker {
   snapshot delta_;
   window_tracker windows_;
   time_series series_;
+  bool keep_series_ = false;
 };
 
 }  // namespace stampede::detail

@@ -383,6 +383,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   // --- the scenarios ----------------------------------------------------------------------
   detail::ticker ticker{run.registry, test.tags, options.thresholds ? test.thresholds : std::vector<threshold>{}};
   ticker.keep_samples(stream_samples);
+  ticker.keep_series(options.keep_series);
   std::atomic<std::size_t> drivers_done{0};
   const std::size_t driver_count = out.status == run_status::finished ? pool.size() * scenarios.size() : 0;
 

@@ -30,7 +30,7 @@ STAMPEDE_DECL const snapshot& ticker::merge(std::chrono::nanoseconds now, std::v
   delta_.merge(engine_.take(now));
   total_.merge(delta_);
   windows_.add(delta_);
-  series_.add(delta_);
+  if (keep_series_) series_.add(delta_);
   return delta_;
 }
 
