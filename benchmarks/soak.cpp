@@ -3,12 +3,9 @@
 // the process's RSS, peak RSS and open descriptors every second. Then a keep-alive-only phase
 // counts the client's allocations per request. Exits 1 when a limit is broken:
 //
-//   - malloc's bytes in use besides the run's per-second time series (which keeps a row per
-//     metric per second for the first hour, by design): their least-squares slope over the
-//     samples after warm-up in KiB per minute, judged when at least 3 minutes of samples
-//     resolve it, and their growth from the first to the last window after warm-up;
-//   - the RSS growth over the same windows, less the time series' growth (the raw RSS slope is
-//     printed beside it);
+//   - the RSS, and malloc's bytes in use: their least-squares slopes over the samples after
+//     warm-up in KiB per minute, judged when at least 3 minutes of samples resolve them, and
+//     their growth from the first to the last window after warm-up;
 //   - the ceiling of open descriptors, from the first to the last window after warm-up;
 //   - allocations per keep-alive request on a warm client (histogram pages apart);
 //   - requests that ended otherwise than the soak expects them to.
@@ -32,7 +29,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -369,27 +365,6 @@ allocation_count count_keep_alive_allocations(const tb::server& server, int requ
 
 // --- the verdict --------------------------------------------------------------------------
 
-// The run's per-second time series (`result::series`) keeps a row per metric per second until
-// it holds `time_series::default_capacity` intervals (an hour), then halves its resolution: a
-// bounded growth, but one that any run shorter than an hour sees as a slope. These are the bytes
-// malloc had given it `seconds` after the start: its vectors grow by doubling (libstdc++:
-// capacities 1, 2, 4, ...), so they follow from the rows it held then. After an hour the
-// series compacts and this undercounts, which only makes the verdict stricter.
-std::uint64_t series_allocated_at(const sp::time_series& s, double seconds) {
-  const auto& intervals = s.intervals();
-  const auto done = static_cast<std::size_t>(
-      std::count_if(intervals.begin(), intervals.end(),
-                    [&](const sp::series_interval& i) { return std::chrono::duration<double>(i.end).count() <= seconds; }));
-  std::uint64_t bytes = std::bit_ceil(done) * sizeof(sp::series_interval);
-  for (const auto& m : s.series()) {
-    const auto held = std::partition_point(m.rows.begin(), m.rows.end(),
-                                           [&](const sp::series_row& r) { return r.interval < done; });
-    const auto rows = static_cast<std::size_t>(held - m.rows.begin());
-    if (rows > 0) bytes += std::bit_ceil(rows) * sizeof(sp::series_row);
-  }
-  return bytes;
-}
-
 // Least-squares slope of y over x.
 double slope(const std::vector<double>& x, const std::vector<double>& y) {
   const auto n = static_cast<double>(x.size());
@@ -508,12 +483,11 @@ int main(int argc, char** argv) {
     const auto warm = std::find_if(samples.begin(), samples.end(), [&](const sample& s) {
       return s.seconds >= std::chrono::duration<double>(o.warmup).count();
     });
-    std::vector<double> x, rss, heap, fds;  // minutes; KiB; KiB besides the time series; count
+    std::vector<double> x, rss, heap, fds;  // minutes; KiB; KiB; count
     for (auto it = warm; it != samples.end(); ++it) {
       x.push_back(it->seconds / 60);
       rss.push_back(static_cast<double>(it->rss_kib));
-      heap.push_back(static_cast<double>(it->heap_kib) -
-                     static_cast<double>(series_allocated_at(result.series, it->seconds)) / 1024);
+      heap.push_back(static_cast<double>(it->heap_kib));
       fds.push_back(static_cast<double>(it->fds));
     }
     if (x.size() < 20) throw std::runtime_error("fewer than 20 samples after warm-up");
@@ -531,8 +505,6 @@ int main(int argc, char** argv) {
     const double rss_slope = slope(x, rss);
     const double heap_slope = slope(x, heap);
     const double heap_growth = median(last(heap)) - median(first(heap));
-    const auto series_kib = [&](double at) { return static_cast<double>(series_allocated_at(result.series, at)) / 1024; };
-    const double series_growth = series_kib(samples.back().seconds) - series_kib(warm->seconds);
     const double rss_growth = median(last(rss)) - median(first(rss));
     const auto fd_rise = static_cast<std::int64_t>(ceiling(last(fds)) - ceiling(first(fds)));
     const double steady_minutes = x.back() - x.front();
@@ -544,29 +516,26 @@ int main(int argc, char** argv) {
                x.size(), static_cast<double>(warm->rss_kib) / 1024, static_cast<double>(samples.back().rss_kib) / 1024,
                static_cast<double>(samples.back().peak_kib) / 1024, rss_slope, *std::min_element(fds.begin(), fds.end()),
                ceiling(fds));
-    fmt::print("the run's time series ({} metrics × {} s, bounded at {} intervals) grew from {:.0f} to {:.0f} KiB\n",
-               result.series.series().size(), result.series.intervals().size(), sp::time_series::default_capacity,
-               series_kib(warm->seconds), series_kib(samples.back().seconds));
     std::vector<std::string> broken;
     const auto verdict = [&broken](bool ok, const std::string& line) {
       fmt::print("  {} {}\n", ok ? "ok  " : "FAIL", line);
       if (!ok) broken.push_back(line);
     };
     // Over less than 3 minutes the heap's ±50 KiB of requests in flight swamp 64 KiB/min.
-    if (steady_minutes >= 3) {
-      verdict(heap_slope < o.max_slope_kib_per_min,
-              fmt::format("heap besides the time series: slope {:.1f} KiB/min (limit < {:.0f})", heap_slope,
-                          o.max_slope_kib_per_min));
-    } else {
-      fmt::print("  --   heap besides the time series: slope {:.1f} KiB/min, not judged over {:.1f} min (needs 3)\n",
-                 heap_slope, steady_minutes);
+    for (const auto& [what, value] : {std::pair{"RSS", rss_slope}, std::pair{"heap", heap_slope}}) {
+      if (steady_minutes >= 3) {
+        verdict(value < o.max_slope_kib_per_min,
+                fmt::format("{} slope {:.1f} KiB/min (limit < {:.0f})", what, value, o.max_slope_kib_per_min));
+      } else {
+        fmt::print("  --   {} slope {:.1f} KiB/min, not judged over {:.1f} min (needs 3)\n", what, value, steady_minutes);
+      }
     }
     verdict(heap_growth <= o.max_heap_growth_kib,
-            fmt::format("heap besides the time series: growth {:.0f} KiB, last {} s against first (limit ≤ {:.0f})",
-                        heap_growth, w, o.max_heap_growth_kib));
-    verdict(rss_growth - series_growth <= o.max_rss_growth_kib,
-            fmt::format("RSS growth {:.0f} KiB, {:.0f} besides the time series' {:.0f} (limit ≤ {:.0f})", rss_growth,
-                        rss_growth - series_growth, series_growth, o.max_rss_growth_kib));
+            fmt::format("heap growth {:.0f} KiB, last {} s against first (limit ≤ {:.0f})", heap_growth, w,
+                        o.max_heap_growth_kib));
+    verdict(rss_growth <= o.max_rss_growth_kib,
+            fmt::format("RSS growth {:.0f} KiB, last {} s against first (limit ≤ {:.0f})", rss_growth, w,
+                        o.max_rss_growth_kib));
     verdict(fd_rise <= o.max_fd_rise,
             fmt::format("open descriptors' ceiling {:.0f} → {:.0f}, rise {} (limit ≤ {})", ceiling(first(fds)),
                         ceiling(last(fds)), fd_rise, o.max_fd_rise));
