@@ -3,10 +3,9 @@
 #include <stampede/ws/detail/frame_decoder.hpp>
 
 #include "support/catch_compat.hpp"
-#include "ws/decode_trace.hpp"
+#include "ws/support.hpp"
 
 #include <algorithm>
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,13 +15,8 @@ namespace {
 using stampede::ws::detail::frame_decoder;
 using stampede::ws::detail::opcode;
 using stampede::ws::test::decode_trace;
+using stampede::ws::test::raw;
 using stampede::ws::test::server_frame;
-
-std::string raw(std::initializer_list<int> bytes) {
-  std::string out;
-  for (const int b : bytes) out += static_cast<char>(b);
-  return out;
-}
 
 // The decoder's trace of `bytes` fed whole, after checking that every other way of cutting
 // them (a byte at a time, and in two pieces at each boundary) gives the same trace.

@@ -3,10 +3,9 @@
 #include <stampede/ws/detail/frame.hpp>
 
 #include "support/catch_compat.hpp"
-#include "ws/decode_trace.hpp"
+#include "ws/support.hpp"
 
 #include <array>
-#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,14 +18,9 @@ using stampede::ws::detail::client_frame_size;
 using stampede::ws::detail::encode_client_frame;
 using stampede::ws::detail::mask_key;
 using stampede::ws::detail::opcode;
+using stampede::ws::test::raw;
 
 constexpr mask_key rfc_key = {0x37, 0xfa, 0x21, 0x3d};
-
-std::string raw(std::initializer_list<int> bytes) {
-  std::string out;
-  for (const int b : bytes) out += static_cast<char>(b);
-  return out;
-}
 
 std::string encode(opcode op, bool fin, std::string_view payload, mask_key key = rfc_key) {
   std::string out(client_frame_size(payload.size()), '\0');

@@ -3,10 +3,12 @@
 #include <stampede/ws/detail/message_decoder.hpp>
 
 #include "support/catch_compat.hpp"
-#include "ws/decode_trace.hpp"
+#include "ws/support.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -68,4 +70,29 @@ TEST_CASE("message_decoder stops at a failure with the frame decoder's code") {
   CHECK(d.failed());
   CHECK(d.frames().failure_code() == 1002);
   CHECK(d.frames().failure_message() == "a new data frame inside a fragmented message");
+}
+
+TEST_CASE("message_decoder in a receive loop, as docs/websocket.md shows it") {
+  const auto from_socket = server_frame(0x01, "Hel") + server_frame(0x89, "") + server_frame(0x80, "lo") +
+                           server_frame(0x82, "\x01\x02") + server_frame(0x81, "\xFF");
+  std::vector<std::string> got;
+  int pings = 0;
+  std::uint16_t close_code = 0;
+  // [receive]
+  namespace ws = stampede::ws::detail;
+  ws::message_decoder decoder{{.max_message_bytes = 1 << 20}};
+  std::string_view bytes = from_socket;  // what a read from the socket gave, cut anywhere
+  while (!bytes.empty()) {
+    bytes.remove_prefix(decoder.feed(bytes));
+    switch (decoder.current()) {
+      case ws::message_decoder::state::message: got.emplace_back(decoder.message()); break;
+      case ws::message_decoder::state::control: pings += decoder.frames().control_opcode() == ws::opcode::ping; break;
+      case ws::message_decoder::state::failed: close_code = decoder.frames().failure_code(); bytes = {}; break;
+      case ws::message_decoder::state::idle: break;
+    }
+  }
+  // [receive]
+  CHECK(got == std::vector<std::string>{"Hello", "\x01\x02"});
+  CHECK(pings == 1);
+  CHECK(close_code == 1007);
 }

@@ -1,16 +1,25 @@
-// For the WebSocket decoder's tests and fuzz target: what a message_decoder makes of bytes cut
-// at given places, written as one line per event so that two feedings compare as strings.
+// Helpers for the ws module's tests and fuzz target: byte strings, server frames, and what a
+// message_decoder makes of bytes cut at given places, one line per event so that two feedings
+// compare as strings.
 #pragma once
 
 #include <stampede/ws/detail/message_decoder.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace stampede::ws::test {
+
+/// Bytes written as numbers: `raw({0x81, 0x05})`.
+inline std::string raw(std::initializer_list<int> bytes) {
+  std::string out;
+  for (const int b : bytes) out += static_cast<char>(b);
+  return out;
+}
 
 /// Bytes as text a failure message can show: printable ASCII as is, the rest as \xHH.
 inline std::string escaped(std::string_view bytes) {
@@ -41,9 +50,10 @@ inline std::string decode_trace(std::string_view bytes, const std::vector<std::s
   message_decoder d{limits};
   std::string out;
   std::size_t at = 0;
-  for (std::size_t i = 0; i <= cuts.size(); ++i) {
+  bool stopped = false;  // after a close frame nothing more is read
+  for (std::size_t i = 0; i <= cuts.size() && !stopped; ++i) {
     const std::size_t end = i < cuts.size() ? cuts[i] : bytes.size();
-    while (at < end) {
+    while (at < end && !stopped) {
       const auto used = d.feed(bytes.substr(at, end - at));
       at += used;
       switch (d.current()) {
@@ -64,7 +74,7 @@ inline std::string decode_trace(std::string_view bytes, const std::vector<std::s
         }
         case message_decoder::state::failed: return out + "failed " + std::to_string(d.frames().failure_code()) + "\n";
       }
-      if (used == 0) return out;  // after a close frame nothing more is read
+      stopped = used == 0;
     }
   }
   if (d.frames().in_message() || !d.frames().at_frame_boundary()) out += "partial\n";

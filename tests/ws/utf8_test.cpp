@@ -3,8 +3,8 @@
 #include <stampede/ws/detail/utf8.hpp>
 
 #include "support/catch_compat.hpp"
+#include "ws/support.hpp"
 
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,12 +13,7 @@ namespace {
 
 using stampede::ws::detail::is_valid_utf8;
 using stampede::ws::detail::utf8_validator;
-
-std::string raw(std::initializer_list<int> bytes) {
-  std::string out;
-  for (const int b : bytes) out += static_cast<char>(b);
-  return out;
-}
+using stampede::ws::test::raw;
 
 // Whether `text` is valid fed whole, and the same outcome fed in two pieces at every position
 // and a byte at a time.
