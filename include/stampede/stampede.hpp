@@ -12,6 +12,7 @@
 #include <stampede/eval.hpp>
 #include <stampede/report.hpp>
 #include <stampede/http.hpp>
+#include <stampede/ws.hpp>
 #include <stampede/exec.hpp>
 #include <stampede/testbed.hpp>
 #include <stampede/scaling.hpp>
