@@ -174,6 +174,10 @@ std::atomic<std::uint64_t> requests_sent{0};  // HTTP requests, redirect hops in
 // Unexpected outcomes by the response's error kind (`none`: an unexpected status).
 std::array<std::atomic<std::uint64_t>, 16> unexpected_kinds{};
 
+// The first unexpected outcomes, described (URL, status or error, duration), to print.
+std::mutex unexpected_mutex;
+std::vector<std::string> unexpected_examples;
+
 // Counts one step that took `hops` requests and ended in `o`, judged by `r`.
 void count(outcome o, const http::response& r, std::uint64_t hops = 1) {
   outcomes[static_cast<std::size_t>(o)].fetch_add(1, std::memory_order_relaxed);
@@ -181,6 +185,14 @@ void count(outcome o, const http::response& r, std::uint64_t hops = 1) {
   if (o == outcome::unexpected) {
     const auto kind = static_cast<std::size_t>(r.error().kind);
     if (kind < unexpected_kinds.size()) unexpected_kinds[kind].fetch_add(1, std::memory_order_relaxed);
+    const std::lock_guard lock{unexpected_mutex};
+    if (unexpected_examples.size() < 10) {
+      unexpected_examples.push_back(fmt::format(
+          "{} → {} after {:.1f} ms (waiting {:.1f} ms)", r.url(),
+          r.error() ? r.error().message : "status " + std::to_string(r.status()),
+          std::chrono::duration<double, std::milli>(r.timings().duration).count(),
+          std::chrono::duration<double, std::milli>(r.timings().waiting).count()));
+    }
   }
 }
 
@@ -469,6 +481,7 @@ int main(int argc, char** argv) {
         fmt::print("    unexpected, {:<16} {:>8}\n", kind == http::error_kind::none ? "a status" : to_string(kind), n);
       }
     }
+    for (const auto& e : unexpected_examples) fmt::print("    e.g. {}\n", e);
     for (const auto& c : result.checks()) fmt::print("  check {:<30} {:>10} ✓ {:>6} ✗\n", c.name, c.passes, c.fails);
 
     // The keep-alive phase, on a warm server after the churn.
