@@ -1,6 +1,7 @@
 // The client against a server that misbehaves on purpose: every failure ends classified within
 // its timeout, with bounded memory, and the next request succeeds on a fresh connection.
 #include <stampede/http/client.hpp>
+#include <stampede/testbed/server.hpp>
 
 #include "support/catch_compat.hpp"
 #include "support/hostile_server.hpp"
@@ -9,10 +10,12 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -234,4 +237,27 @@ TEST_CASE("closing an idle client that keeps its deadline armed lets the io_cont
   io.run_for(20s);  // returns when the work runs out
   CHECK(done);
   CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE("a response that came in whole only after the deadline, while the thread was busy, is a timeout") {
+  // Seen in the soak on a loaded machine: a request with a 30 ms timeout to a route answering
+  // after 100 ms came back 200 after 131-161 ms. When the thread is busy past both the deadline
+  // and the answer, the socket's readiness and the deadline's wait are ready together, and the
+  // read ran first. As k6 would, the request times out (its connection is not kept).
+  stampede::testbed::server srv;  // /delay/{ms} is built in
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex, {.timeout = 50ms}};
+    asio::steady_timer busy{ex, 10ms};  // the request is out by then; the thread is busy until 310 ms
+    busy.async_wait([](std::error_code) { std::this_thread::sleep_for(300ms); });
+    const auto late = co_await c.get(srv.url("/delay/100"));
+    CHECK(late.error().kind == http::error_kind::timeout);
+    CHECK(late.error_code() == 1050);
+    CHECK(late.status() == 0);
+    CHECK(late.body().empty());
+    CHECK(late.timings().duration >= 50ms);
+    const auto next = co_await c.get(srv.url("/"));
+    CHECK(next.status() == 200);
+    CHECK(c.connections_opened() == 2);
+  };
+  stampede::testing::run_coroutine(body);
 }

@@ -268,6 +268,9 @@ STAMPEDE_DECL void client::end_hop() {
   auto& res = s.res;
   auto& tm = s.times;
   tm.end = steady_clock::now();
+  // A response read whole only after the deadline timed out all the same: when the thread was
+  // busy past both, the socket's readiness ran before the deadline's wait could close it.
+  if (!s.failure && tm.end > s.deadline) s.failure = detail::timeout_error();
 
   // The hop is over: a deadline that fires from now on must not touch the connection.
   deadline_->conn = nullptr;
