@@ -92,7 +92,15 @@ TEST_CASE("a signal in any phase of a run still ends with the summary, the outpu
     }
     const int code = child.wait_for_exit(20000ms);
     INFO("stdout: " << child.out() << "\nstderr: " << child.err());
-    CHECK(code == 105);
+    if (c.signals.size() == 1 || c.phase == "teardown") {
+      CHECK(code == 105);
+    } else {
+      // Outside teardown the first signal alone ends the run within moments, and sp::main gives
+      // the signals back to their previous handlers as it returns: a second one that comes after
+      // that takes its default action, once the summary and the outputs are written (checked
+      // below). Either way the program stops with what it gathered.
+      CHECK((code == 105 || code == 128 + c.signals.back()));
+    }
     // A single signal in teardown lets it finish (2 s); everything else stops within moments.
     CHECK(clock_type::now() - signalled < 8s);
     CHECK(child.out().find("iteration_duration") != std::string::npos);  // the summary
