@@ -261,3 +261,14 @@ TEST_CASE("a response that came in whole only after the deadline, while the thre
   };
   stampede::testing::run_coroutine(body);
 }
+
+TEST_CASE("a timeout past the clock's range is a deadline never reached") {
+  hostile_server server;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    http::client c{ex, {.timeout = std::chrono::nanoseconds::max()}};
+    const auto res = co_await c.get(server.url("/ok"));
+    CHECK(res.status() == 200);
+    CHECK(res.body() == "ok");
+  };
+  stampede::testing::run_coroutine(body);
+}

@@ -43,8 +43,9 @@ STAMPEDE_DECL void client::begin_hop() {
   s.times.start = clock::now();
   // One deadline for the whole chain of redirects, as k6's request context has.
   if (s.redirects == 0) {
-    s.deadline = s.times.start + std::chrono::duration_cast<clock::duration>(
-                                     s.req.params.timeout.value_or(options_.timeout));
+    // A timeout past the clock's range (nanoseconds::max(): none) is a deadline never reached.
+    const auto timeout = std::chrono::duration_cast<clock::duration>(s.req.params.timeout.value_or(options_.timeout));
+    s.deadline = timeout >= clock::time_point::max() - s.times.start ? clock::time_point::max() : s.times.start + timeout;
   }
   s.conn = take_idle(origin_buf_);
   if (s.conn && (s.times.start - s.conn->idle_since >= detail::idle_check_after || !detail::replayable(s.req))) {
