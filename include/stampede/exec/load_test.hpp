@@ -10,6 +10,7 @@
 #include <stampede/exec/scenario.hpp>
 #include <stampede/exec/segment.hpp>
 #include <stampede/http/client_options.hpp>
+#include <stampede/ws/options.hpp>
 #include <stampede/metrics/metric.hpp>
 #include <stampede/metrics/snapshot.hpp>
 #include <stampede/metrics/tags.hpp>
@@ -72,6 +73,9 @@ struct load_test {
   env_map env{};
   /// Every VU's HTTP client options (k6's `hosts`, `noConnectionReuse`, timeouts, limits).
   http::client_options http{};
+  /// Every VU's WebSocket client options (timeouts, the message size limit); name resolution,
+  /// TLS and cookies come from `http`.
+  ws::client_options ws{};
   /// How the end-of-test summary is written (mode, trend statistics, time unit).
   summary_options summary{};
   /// The test's functions by name, as a k6 script exports them: a scenario of a k6 options

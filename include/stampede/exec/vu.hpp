@@ -28,6 +28,10 @@ namespace detail {
 struct vu_access;
 }  // namespace detail
 
+namespace ws {
+class client;
+}  // namespace ws
+
 /// Thrown by `vu::end_iteration()` and caught by the engine: the iteration ends early and
 /// counts as complete. Not a `std::exception`, so `catch (const std::exception&)` in a test
 /// does not swallow it.
@@ -119,6 +123,16 @@ class vu {
   /// ```
   [[nodiscard]] http::client& http();
 
+  /// This VU's WebSocket client (k6's `ws`; include `<stampede/ws.hpp>`): created on first use
+  /// with the test's `load_test::ws` options, the HTTP client's name resolution, TLS settings
+  /// and cookie jar, and k6's `ws_*` metrics recorded with this VU's tags.
+  ///
+  /// ```cpp
+  /// auto ws = co_await u.ws().connect("ws://127.0.0.1:8080/echo");
+  /// co_await ws.send_text("hello");
+  /// ```
+  [[nodiscard]] ws::client& ws();
+
   /// Writes `message` to the run's console (k6's `console.log`, `console.info`, `.warn`,
   /// `.error`, `.debug`): one line in k6's log format, `source=console`, to
   /// `run_options::console` (standard error by default; `--console-output FILE` and
@@ -205,6 +219,7 @@ class vu {
   rng rng_;
   std::any state_;
   std::unique_ptr<http::client> http_;  // only for VUs that speak HTTP
+  std::unique_ptr<ws::client> ws_;      // only for VUs that speak WebSocket
 };
 
 }  // namespace stampede

@@ -50,6 +50,20 @@ inline const rate checks{"checks"};
 /// Time one run of a group took (tagged with the group).
 inline const trend group_duration{"group_duration", value_type::time};
 
+// WebSocket, recorded by `ws::client` and its sessions (k6's k6/ws metrics).
+/// WebSocket sessions started (each connect, whether its handshake succeeded or not). Counter.
+inline const counter ws_sessions{"ws_sessions"};
+/// Time from the start of a connect to the end of the opening handshake (DNS, TCP, TLS, upgrade).
+inline const trend ws_connecting{"ws_connecting", value_type::time};
+/// Time from the start of a connect to the session's end.
+inline const trend ws_session_duration{"ws_session_duration", value_type::time};
+/// Messages sent. Counter.
+inline const counter ws_msgs_sent{"ws_msgs_sent"};
+/// Messages received. Counter.
+inline const counter ws_msgs_received{"ws_msgs_received"};
+/// Time from a ping to its pong.
+inline const trend ws_ping{"ws_ping", value_type::time};
+
 /// Every built-in metric, for registries, docs and outputs that list them.
 [[nodiscard]] inline std::vector<metric_descriptor> builtin_metrics() {
   return {http_reqs.descriptor(),           http_req_duration.descriptor(),
@@ -60,7 +74,10 @@ inline const trend group_duration{"group_duration", value_type::time};
           data_received.descriptor(),       iterations.descriptor(),
           iteration_duration.descriptor(),  dropped_iterations.descriptor(),
           vus.descriptor(),                 vus_max.descriptor(),
-          checks.descriptor(),              group_duration.descriptor()};
+          checks.descriptor(),              group_duration.descriptor(),
+          ws_sessions.descriptor(),         ws_connecting.descriptor(),
+          ws_session_duration.descriptor(), ws_msgs_sent.descriptor(),
+          ws_msgs_received.descriptor(),    ws_ping.descriptor()};
 }
 
 }  // namespace stampede

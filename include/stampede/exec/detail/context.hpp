@@ -12,6 +12,7 @@
 #include <stampede/http/client_options.hpp>
 #include <stampede/http/detail/rate_limiter.hpp>
 #include <stampede/http/dns_cache.hpp>
+#include <stampede/ws/options.hpp>
 #include <stampede/metrics/builtin.hpp>
 #include <stampede/metrics/recorder.hpp>
 #include <stampede/metrics/registry.hpp>
@@ -104,6 +105,7 @@ struct run_context {
   env_map env;
   std::any setup_data;  ///< setup()'s result, read-only while VUs run
   http::client_options http_options;  ///< every VU's HTTP client starts with these
+  ws::client_options ws_options;      ///< and every VU's WebSocket client with these
   /// Name resolutions shared by every VU's HTTP client, on every shard, for this run only.
   std::shared_ptr<http::dns_cache> dns = std::make_shared<http::dns_cache>();
   /// A VU waits this long at least from the start of an iteration to the start of its next

@@ -6,6 +6,7 @@
 #include <stampede/core/asio.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/eval/check.hpp>
+#include <stampede/ws/client.hpp>
 
 #include <asio/post.hpp>
 #include <asio/this_coro.hpp>
@@ -74,6 +75,7 @@ STAMPEDE_DECL void vu::set_tags(tag_set_id id) {
   tags_ = &shard_->rec.tags(id);
   // The client reads the VU's tags at every request, and they now live elsewhere.
   if (http_) http_->set_metrics({&shard_->rec, tags_, shard_->run->start, shard_->run->system_tags});
+  if (ws_) ws_->set_metrics({&shard_->rec, tags_, shard_->run->start, shard_->run->system_tags});
 }
 
 // What stampede::check records, without its per-call copy and intern of the tags: the id of
@@ -107,6 +109,16 @@ STAMPEDE_DECL http::client& vu::http() {
     http_->keep_deadline_armed();  // the runner stops the shard's io_context itself
   }
   return *http_;
+}
+
+STAMPEDE_DECL ws::client& vu::ws() {
+  if (!ws_) {
+    auto& h = http();  // its cookie jar, shared as k6's VU has one
+    ws_ = std::make_unique<ws::client>(shard_->io->get_executor(), shard_->run->ws_options, shard_->run->http_options,
+                                       http::metrics_target{&shard_->rec, &tags(), shard_->run->start, shard_->run->system_tags},
+                                       shard_->run->dns, &h.cookies());
+  }
+  return *ws_;
 }
 
 STAMPEDE_DECL std::string vu::env(std::string_view key, std::string_view fallback) const {

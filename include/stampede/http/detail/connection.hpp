@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stampede/http/detail/response_parser.hpp>
+#include <stampede/http/error.hpp>
 
 #include <stampede/config.hpp>
 
@@ -24,6 +25,17 @@
 #include <utility>
 
 namespace stampede::http::detail {
+
+/// k6's code and message for a TCP connect that failed with `ec` (1212 refused, 1211 timed
+/// out, 1210 otherwise).
+[[nodiscard]] http::error connect_error(const std::error_code& ec);
+/// k6's code and message for a read or write (`op`) that failed with `ec` after connecting
+/// ("read: connection reset by peer", 1220; broken pipe 1201; the server's close; 1200).
+[[nodiscard]] http::error io_error(const std::error_code& ec, std::string_view op);
+/// k6's request timeout (1050).
+[[nodiscard]] http::error timeout_error();
+/// Appends `n` in decimal.
+void append_number(std::string& out, std::uint64_t n);
 
 /// How long a pooled connection sits idle before the client checks, as it takes it for a GET
 /// or another request it could send twice, that the server has not closed it (a non-blocking

@@ -25,11 +25,6 @@ namespace stampede::ws::detail {
 // RFC 6455 1.3: what the server appends to the key before hashing it.
 inline constexpr std::string_view websocket_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-constexpr bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  return std::ranges::equal(a, b, [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 // RFC 9110 5.6.2: a token is one or more tchars.
 constexpr bool is_token(std::string_view text) noexcept {
   constexpr std::string_view punctuation = "!#$%&'*+-.^_`|~";
@@ -85,7 +80,7 @@ STAMPEDE_DECL http::headers upgrade_request_headers(std::string_view host, const
   for (const auto field : user) {
     http::validate_header(field.name, field.value);
     for (const auto own : handshake_fields) {
-      if (!equal_ignoring_case(field.name, own)) continue;
+      if (!http::detail::iequals_ascii(field.name, own)) continue;
       throw usage_error(fmt::format("header \"{}\" cannot be set on a WebSocket connection: {}", field.name,
                                     own == "Sec-WebSocket-Protocol" ? "offer subprotocols instead"
                                                                     : "the handshake sets it or must not have it"));
@@ -108,7 +103,7 @@ STAMPEDE_DECL http::headers upgrade_request_headers(std::string_view host, const
   out.add("Sec-WebSocket-Version", websocket_version);
   if (!protocols.empty()) out.add("Sec-WebSocket-Protocol", protocols);
   for (const auto field : user) {
-    if (!equal_ignoring_case(field.name, "Host")) out.add(field.name, field.value);
+    if (!http::detail::iequals_ascii(field.name, "Host")) out.add(field.name, field.value);
   }
   return out;
 }
@@ -122,11 +117,11 @@ STAMPEDE_DECL upgrade_result check_upgrade_response(int status, const http::head
   };
   if (status != 101) return failure(fmt::format("the server answered {}, not 101 Switching Protocols", status));
   const auto upgrade = response.get("upgrade");
-  if (!upgrade || !equal_ignoring_case(*upgrade, "websocket")) {
+  if (!upgrade || !http::detail::iequals_ascii(*upgrade, "websocket")) {
     return failure(fmt::format("the server's Upgrade is \"{}\", not websocket", upgrade.value_or("")));
   }
   const auto connection = list_elements(response, "connection");
-  if (std::ranges::none_of(connection, [](std::string_view t) { return equal_ignoring_case(t, "upgrade"); })) {
+  if (std::ranges::none_of(connection, [](std::string_view t) { return http::detail::iequals_ascii(t, "upgrade"); })) {
     return failure(fmt::format("the server's Connection is \"{}\", without upgrade", fmt::join(connection, ", ")));
   }
   const auto accept = response.get_all("sec-websocket-accept");

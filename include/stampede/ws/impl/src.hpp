@@ -13,3 +13,5 @@
 #include <stampede/ws/impl/close_payload.ipp>
 #include <stampede/ws/impl/frame_decoder.ipp>
 #include <stampede/ws/impl/handshake.ipp>
+#include <stampede/ws/impl/session.ipp>
+#include <stampede/ws/impl/client.ipp>
