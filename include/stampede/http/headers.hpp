@@ -98,6 +98,12 @@ class headers {
   std::vector<field, detail::recycling_allocator<field>> fields_;
 };
 
+namespace detail {
+/// Whether `a` and `b` are equal but for the case of ASCII letters: header names, schemes,
+/// host names, header tokens.
+[[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
+}  // namespace detail
+
 }  // namespace stampede::http
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)

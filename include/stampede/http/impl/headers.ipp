@@ -3,7 +3,7 @@
 
 #include <stampede/config.hpp>
 
-#include <stampede/http/url.hpp>  // detail::iequals_ascii
+#include <stampede/http/url.hpp>  // detail::iequals_ascii's body, in url.ipp
 
 #include <algorithm>
 #include <cstring>
