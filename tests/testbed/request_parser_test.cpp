@@ -3,8 +3,11 @@
 
 #include "support/catch_compat.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 using parser = stampede::testbed::detail::request_parser;
@@ -118,4 +121,57 @@ TEST_CASE("request_parser says when a request is half read") {
   CHECK(p.in_message());
   CHECK(p.feed("TP/1.1\r\n\r\n").status == state::complete);
   CHECK_FALSE(p.in_message());
+}
+
+TEST_CASE("request_parser keeps a WebSocket upgrade's fields, joined when repeated, and stops before its frames") {
+  const std::string upgrade =
+      "GET /chat HTTP/1.1\r\nHost: x\r\nupgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSEC-WEBSOCKET-VERSION: 13\r\n"
+      "Sec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Protocol: v2\r\nX-Other: kept only as a count\r\n\r\n";
+  const std::string frames = "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58";  // what follows the request
+  for (const std::size_t step : {std::size_t{1}, std::size_t{5}, upgrade.size() + frames.size()}) {
+    INFO("reads of " << step << " bytes");
+    parser p{8192, 1024};
+    const std::string input = upgrade + frames;
+    std::size_t at = 0;
+    parser::result r;
+    for (; at < input.size(); at += std::min(step, input.size() - at)) {
+      r = p.feed(std::string_view{input}.substr(at, std::min(step, input.size() - at)));
+      if (r.status != state::need_more) break;
+    }
+    REQUIRE(r.status == state::complete);
+    CHECK(at + r.consumed == upgrade.size());  // the frames are left for the session
+    const auto& h = p.head();
+    CHECK(h.upgrade);
+    CHECK_FALSE(h.keep_alive);
+    CHECK(h.fields.upgrade == "websocket");
+    CHECK(h.fields.connection == "keep-alive, Upgrade");
+    CHECK(h.fields.key == "dGhlIHNhbXBsZSBub25jZQ==");
+    CHECK(h.fields.version == "13");
+    CHECK(h.fields.protocol == "chat, superchat, v2");
+  }
+  // The next request starts with none of them.
+  const auto out = parse("GET /a HTTP/1.1\r\nSec-WebSocket-Key: k\r\n\r\nGET /b HTTP/1.1\r\n\r\n");
+  REQUIRE(out.requests.size() == 2);
+  CHECK(out.requests[0].fields.key == "k");
+  CHECK_FALSE(out.requests[0].upgrade);  // no Connection: upgrade nor Upgrade
+  CHECK(out.requests[1].fields.key.empty());
+}
+
+TEST_CASE("request_parser keeps the bodies its filter asks for, and counts the others") {
+  parser p{8192, 1024};
+  p.keep_bodies_if([](const stampede::testbed::detail::request_head& h) { return h.target == "/keep"; });
+  const std::string input = "POST /keep HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+                            "POST /drop HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
+                            "POST /keep HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+  std::string_view rest = input;
+  std::vector<std::pair<std::string, std::uint64_t>> bodies;
+  while (!rest.empty()) {
+    const auto r = p.feed(rest);
+    REQUIRE(r.status == state::complete);
+    bodies.emplace_back(p.head().body, p.head().body_bytes);
+    rest.remove_prefix(r.consumed);
+    p.next();
+  }
+  CHECK(bodies == std::vector<std::pair<std::string, std::uint64_t>>{{"hello", 5}, {"", 3}, {"abcde", 5}});
 }
