@@ -151,6 +151,12 @@ TEST_CASE("the built-in metrics have k6's names, types and units") {
       {"vus_max", mt::gauge, vt::plain},
       {"checks", mt::rate, vt::plain},
       {"group_duration", mt::trend, vt::time},
+      {"ws_sessions", mt::counter, vt::plain},
+      {"ws_connecting", mt::trend, vt::time},
+      {"ws_session_duration", mt::trend, vt::time},
+      {"ws_msgs_sent", mt::counter, vt::plain},
+      {"ws_msgs_received", mt::counter, vt::plain},
+      {"ws_ping", mt::trend, vt::time},
   };
   const auto builtins = sp::builtin_metrics();
   REQUIRE(builtins.size() == std::size(expected));

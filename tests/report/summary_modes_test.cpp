@@ -271,6 +271,7 @@ TEST_CASE("a run with no samples prints TOTAL RESULTS with every metric compact 
   CHECK(!contains(text, "http_req_waiting"));
   CHECK(!contains(text, "group_duration"));
   CHECK(!contains(text, "THRESHOLDS"));
+  CHECK(!contains(text, "WEBSOCKET"));  // no test without WebSocket records its metrics
 }
 
 TEST_CASE("disabled writes nothing") {

@@ -299,14 +299,17 @@ STAMPEDE_DECL std::string legacy_summary(const snapshot& metrics, const std::vec
   }
 
   // Metrics, as k6 lists them: those that got samples, and those listed above. A run
-  // without any sample lists every metric, each marked "[no data]". The per-check series of
-  // `checks` are shown as the checks above, not here.
+  // without any sample lists every metric but WebSocket's (which only a test that speaks it
+  // records), each marked "[no data]". The per-check series of `checks` are shown as the
+  // checks above, not here.
   const bool any_samples = std::any_of(metrics.entries().begin(), metrics.entries().end(),
                                        [](const snapshot_entry& e) { return d::has_samples(e.data); });
   std::vector<d::metric_line> lines;
   for (const auto& e : metrics.entries()) {
     if (e.metric.name == checks.name() && e.metric.filter.tags().contains(system_tag::check)) continue;
-    if (any_samples && !d::has_samples(e.data) && !listed_without_samples.contains(e.metric.display_name())) continue;
+    const bool listed = listed_without_samples.contains(e.metric.display_name());
+    if (any_samples && !d::has_samples(e.data) && !listed) continue;
+    if (!any_samples && !listed && e.metric.name.starts_with("ws_")) continue;
     lines.push_back(d::describe(e, metrics, options));
   }
   std::sort(lines.begin(), lines.end(), [](const d::metric_line& a, const d::metric_line& b) {

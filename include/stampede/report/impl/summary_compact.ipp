@@ -337,8 +337,9 @@ STAMPEDE_DECL std::string sectioned_summary(const snapshot& metrics, const std::
   }
 
   // TOTAL RESULTS: the metrics the legacy list would show (those with samples, those a
-  // threshold names and their parents; every one if nothing got a sample), less the ones k6
-  // leaves out and the per-scenario sub-metrics the full summary tracks for itself.
+  // threshold names and their parents; every one but WebSocket's if nothing got a sample),
+  // less the ones k6 leaves out and the per-scenario sub-metrics the full summary tracks for
+  // itself.
   std::set<std::string> named;
   for (const auto& t : thresholds) {
     for (const auto& c : t.conditions) {
@@ -359,6 +360,7 @@ STAMPEDE_DECL std::string sectioned_summary(const snapshot& metrics, const std::
     const bool is_named = named.contains(m.display_name());
     if (sole_tag(m, system_tag::scenario) && !is_named) continue;
     if (any_samples && !has_samples(e.data) && !is_named) continue;
+    if (!any_samples && !is_named && section_of(m.name) == metric_section::websocket) continue;  // a test without WebSocket
     totals.push_back(sectioned_line(e, metrics, options));
   }
   out.line(title_text("TOTAL RESULTS", 0, "█", paint));
