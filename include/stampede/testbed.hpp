@@ -1,5 +1,5 @@
-// stampede's testbed: the in-process HTTP server with service times, errors and replicas, and
-// the impairing proxy that puts a bad network in front of it.
+// stampede's testbed: the in-process HTTP and WebSocket server with service times, errors and
+// replicas, and the impairing proxy that puts a bad network in front of it.
 // One include for the module; <stampede/stampede.hpp> includes every module.
 #pragma once
 

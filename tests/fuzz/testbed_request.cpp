@@ -48,7 +48,7 @@ struct conversation {
   }
 };
 
-// The connection loop of testbed/detail/connection.hpp, reading `bytes` in pieces of `piece`.
+// The connection loop of testbed/detail/http_session.hpp, reading `bytes` in pieces of `piece`.
 conversation serve(std::string_view bytes, std::size_t piece, std::size_t max_header, std::size_t max_body) {
   conversation out;
   request_parser parser{max_header, max_body};

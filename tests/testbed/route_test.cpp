@@ -247,3 +247,113 @@ TEST_CASE("response_head writes the status line, length, extra fields and connec
         "Set-Cookie: b=2\r\n\r\n");
   CHECK(tb::detail::generated_block().size() == 16 * 1024);
 }
+
+TEST_CASE("route::validate checks WebSocket routes and publishing routes, naming the field") {
+  const auto problem = [](const tb::route& r) {
+    try {
+      r.validate();
+    } catch (const stampede::usage_error& e) {
+      return std::string{e.what()};
+    }
+    return std::string{"valid"};
+  };
+  const auto echo = tb::websocket_mode::echo;
+  CHECK(problem({.path = "/p", .subprotocols = {"chat"}}) ==
+        "route GET /p: subprotocols are for WebSocket routes (set websocket)");
+  CHECK(problem({.path = "/p", .publish = "ws"}) ==
+        "route GET /p: publish must be the path of a WebSocket route (starting with '/'), got \"ws\"");
+  CHECK(problem({.path = "/p", .publish = "/ws?x"}).find("publish must be the path") != std::string::npos);
+  CHECK(problem({.path = "/p", .websocket = static_cast<tb::websocket_mode>(7)}) ==
+        "route GET /p: websocket is not a websocket_mode");
+#if STAMPEDE_WITH_TLS
+  CHECK(problem({.path = "/ws", .websocket = echo, .subprotocols = {"chat", "v2.chat"}}) == "valid");
+  CHECK(problem({.path = "/ws", .headers = {{"Set-Cookie", "a=1"}}, .websocket = echo}) == "valid");
+  CHECK(problem({.method = "POST", .path = "/ws", .websocket = echo}) ==
+        "route POST /ws: a WebSocket route's method must be GET (an upgrade is a GET)");
+  CHECK(problem({.path = "/ws", .websocket = echo, .publish = "/other"}).find("publish is for HTTP routes") !=
+        std::string::npos);
+  CHECK(problem({.path = "/ws", .websocket = echo, .subprotocols = {"chat", "a b"}}) ==
+        "route GET /ws: subprotocols[1] (\"a b\"): a subprotocol must be a token: letters, digits and "
+        "!#$%&'*+-.^_`|~");
+  CHECK(problem({.path = "/ws", .websocket = echo, .subprotocols = {""}}).find("subprotocols[0]") != std::string::npos);
+  CHECK(problem({.path = "/ws", .websocket = echo, .subprotocols = {"chat", "chat"}}) ==
+        "route GET /ws: subprotocols[1] (\"chat\"): listed twice");
+  for (const char* name : {"Upgrade", "sec-websocket-accept", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"}) {
+    INFO(name);
+    CHECK(problem({.path = "/ws", .headers = {{name, "x"}}, .websocket = echo})
+              .find("the server writes the handshake's fields itself") != std::string::npos);
+  }
+#else
+  CHECK(problem({.path = "/ws", .websocket = echo}).find("OpenSSL") != std::string::npos);
+#endif
+}
+
+namespace {
+
+// An upgrade request as the parser reports it.
+tb::detail::request_head upgrade_request(std::string target) {
+  auto h = request("GET", std::move(target));
+  h.upgrade = true;
+  h.keep_alive = false;
+  h.fields = {.upgrade = "websocket", .connection = "Upgrade", .key = "dGhlIHNhbXBsZSBub25jZQ==", .version = "13"};
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("plan_response answers a WebSocket route's upgrade 101, a plain request 426, and draws only the error") {
+  const tb::server_options options{
+      .routes = {{.path = "/ws", .latency = tb::service_time::exponential(5ms), .websocket = tb::websocket_mode::echo,
+                  .subprotocols = {"chat"}},
+                 {.path = "/flaky", .error_rate = 0.5, .error_status = 503, .websocket = tb::websocket_mode::echo},
+                 {.method = "POST", .path = "/post", .status = 201, .publish = "/ws"},
+                 {.method = "POST", .path = "/failing", .error_rate = 1, .publish = "/ws"}},
+      .replicas = tb::replica_model{}};
+  std::mt19937_64 rng{1};
+  std::mt19937_64 untouched{1};
+  auto up = upgrade_request("/ws?room=1");
+  up.fields.protocol = "v1, chat";
+  auto p = tb::detail::plan_response(options.routes, options, up, rng);
+  CHECK(p.status == 101);
+  CHECK(p.websocket == &options.routes[0]);
+  CHECK(p.subprotocol == "chat");
+  CHECK(p.head);
+  CHECK_FALSE(p.replicated);        // per message, not for the handshake
+  CHECK(p.latency == 0ms);
+  CHECK(rng() == untouched());      // the latency is drawn per message, not here
+
+  p = tb::detail::plan_response(options.routes, options, request("GET", "/ws"), rng);
+  CHECK(p.status == 426);
+  CHECK(p.websocket == nullptr);
+  CHECK(p.upgrade_offer);
+  REQUIRE(p.headers != nullptr);
+  CHECK(p.headers->front() == std::pair<std::string, std::string>{"Upgrade", "websocket"});
+  CHECK(tb::detail::response_head(p.status, p.content_type, p.body.size(), true, false, p.headers, p.upgrade_offer)
+            .find("\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nConnection: Upgrade\r\n\r\n") !=
+        std::string::npos);
+
+  up.fields.version = "8";
+  p = tb::detail::plan_response(options.routes, options, up, rng);
+  CHECK(p.status == 400);
+  CHECK_FALSE(p.upgrade_offer);
+  REQUIRE(p.headers != nullptr);
+  CHECK(p.headers->front() == std::pair<std::string, std::string>{"Sec-WebSocket-Version", "13"});
+  CHECK(tb::detail::response_head(400, "text/plain", 0, false, false, p.headers, p.upgrade_offer)
+            .find("Connection: close\r\n") != std::string::npos);
+
+  int errors = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto f = tb::detail::plan_response(options.routes, options, upgrade_request("/flaky"), rng);
+    CHECK((f.status == 101) != (f.status == 503));
+    errors += f.status == 503;
+  }
+  CHECK(errors > 60);
+  CHECK(errors < 140);
+
+  auto post = request("POST", "/post");
+  p = tb::detail::plan_response(options.routes, options, post, rng);
+  REQUIRE(p.publish != nullptr);
+  CHECK(*p.publish == "/ws");
+  CHECK(tb::detail::plan_response(options.routes, options, request("POST", "/failing"), rng).publish == nullptr);
+  CHECK(tb::detail::plan_response(options.routes, options, request("GET", "/status/200"), rng).publish == nullptr);
+}

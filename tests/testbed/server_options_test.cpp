@@ -6,6 +6,7 @@
 #include "support/catch_compat.hpp"
 
 #include <string>
+#include <utility>
 
 namespace tb = stampede::testbed;
 using namespace std::chrono_literals;
@@ -33,4 +34,22 @@ TEST_CASE("server_options::validate names the field that is wrong") {
   CHECK_THAT(problem({.limits = {.max_header_bytes = 0}}), Catch::Matchers::Contains("max_header_bytes"));
   CHECK_THAT(problem({.limits = {.idle_timeout = 0s}}), Catch::Matchers::Contains("idle_timeout"));
   CHECK_THAT(problem({.limits = {.max_connections = 0}}), Catch::Matchers::Contains("max_connections"));
+}
+
+TEST_CASE("server_options::validate refuses a publish that names no WebSocket route, and empty WebSocket limits") {
+  const tb::route ws{.path = "/ws", .websocket = tb::websocket_mode::broadcast};
+  const tb::route http{.path = "/http"};
+  const auto publishing = [](std::string path) { return tb::route{.method = "POST", .path = "/p", .publish = std::move(path)}; };
+#if STAMPEDE_WITH_TLS
+  CHECK(problem({.routes = {ws, publishing("/ws")}}) == "valid");
+  CHECK(problem({.routes = {publishing("/ws"), ws}}) == "valid");  // in any order
+#else
+  CHECK_THAT(problem({.routes = {ws}}), Catch::Matchers::Contains("OpenSSL"));
+#endif
+  CHECK_THAT(problem({.limits = {.max_websocket_message_bytes = 0}}), Catch::Matchers::Contains("max_websocket_message_bytes"));
+  CHECK_THAT(problem({.limits = {.max_websocket_queued_bytes = 0}}), Catch::Matchers::Contains("max_websocket_queued_bytes"));
+  CHECK(problem({.routes = {http, publishing("/http")}}) ==
+        "route POST /p: publish \"/http\" is not the path of a WebSocket route (one with websocket set) of "
+        "server_options::routes");
+  CHECK_THAT(problem({.routes = {publishing("/nowhere")}}), Catch::Matchers::Contains("publish \"/nowhere\""));
 }

@@ -1,4 +1,4 @@
-// The testbed: an in-process HTTP/1.1 server for examples, tests and demos, with tunable
+// The testbed: an in-process HTTP/1.1 and WebSocket server for examples, tests and demos, with tunable
 // routes, latency, errors and a replica model whose throughput follows the USL.
 #pragma once
 
@@ -21,8 +21,10 @@ class server_core;
 
 /// An HTTP/1.1 server on its own io_context and thread(s), serving from construction to
 /// destruction. Keep-alive, pipelining (answered in order), Content-Length and chunked request
-/// bodies (read and discarded), HTTP/1.0; malformed requests get 400, oversized headers 431,
-/// oversized bodies 413, unknown paths 404, known paths with another method 405.
+/// bodies (read and discarded, or published), HTTP/1.0; malformed requests get 400, oversized
+/// headers 431, oversized bodies 413, unknown paths 404, known paths with another method 405.
+/// Routes with `route::websocket` set speak WebSocket (RFC 6455): echo or broadcast, with the
+/// same latency and replica model per message, and HTTP routes may `publish` to them.
 ///
 /// ```cpp
 /// testbed::server srv{{.routes = {{.path = "/api", .body = "[]", .latency = service_time::fixed(5ms)}},
@@ -66,8 +68,9 @@ class server {
   [[nodiscard]] const server_options& options() const noexcept;
 
   /// Stops accepting, closes every connection (requests waiting for a replica slot or a
-  /// latency timer are dropped unanswered) and joins the threads. Idempotent and thread-safe;
-  /// must not be called from the server's own threads.
+  /// latency timer are dropped unanswered; WebSocket sessions get a close frame 1001 first, and
+  /// a second at most to answer it) and joins the threads. Idempotent and thread-safe; must not
+  /// be called from the server's own threads.
   void stop();
 
  private:

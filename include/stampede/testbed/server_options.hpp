@@ -26,6 +26,11 @@ struct server_limits {
   std::size_t max_connections = 4096;
   /// The largest body `/bytes/{n}` generates; larger asks are answered 400.
   std::size_t max_generated_bytes = 64 * 1024 * 1024;
+  /// A WebSocket message (all its fragments) from a client; more is closed with 1009.
+  std::size_t max_websocket_message_bytes = 16 * 1024 * 1024;
+  /// Frames waiting to be sent to one WebSocket session (echoes, broadcasts, publications to a
+  /// client that reads slower than they come); more closes its connection without a close frame.
+  std::size_t max_websocket_queued_bytes = 64 * 1024 * 1024;
 
   friend bool operator==(const server_limits&, const server_limits&) = default;
 };
@@ -47,7 +52,8 @@ struct server_options {
   bool builtin_routes = true;
   server_limits limits{};
 
-  /// Throws `usage_error` naming the field that is wrong.
+  /// Throws `usage_error` naming the field that is wrong, including a route's `publish` that
+  /// names no WebSocket route of `routes`.
   void validate() const;
 };
 

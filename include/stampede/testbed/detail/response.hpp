@@ -4,6 +4,7 @@
 
 #include <stampede/testbed/detail/builtin_routes.hpp>
 #include <stampede/testbed/detail/request_parser.hpp>
+#include <stampede/testbed/detail/ws_handshake.hpp>
 #include <stampede/testbed/route.hpp>
 #include <stampede/testbed/server_options.hpp>
 #include <stampede/testbed/service_time.hpp>
@@ -23,6 +24,7 @@ namespace stampede::testbed::detail {
 [[nodiscard]] inline std::string_view reason_phrase(int status) noexcept {
   switch (status) {
     case 100: return "Continue";
+    case 101: return "Switching Protocols";
     case 200: return "OK";
     case 201: return "Created";
     case 202: return "Accepted";
@@ -39,6 +41,7 @@ namespace stampede::testbed::detail {
     case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 413: return "Content Too Large";
+    case 426: return "Upgrade Required";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
@@ -65,17 +68,64 @@ struct response_plan {
   std::chrono::nanoseconds latency{0};  ///< then wait this long
   /// The route's extra header fields, or none (built-ins, errors, 404s).
   const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
+  /// A 426: `Connection: Upgrade` goes with the `Upgrade` field in `headers`.
+  bool upgrade_offer = false;
+  /// A valid upgrade (status 101): the connection becomes a session of this WebSocket route.
+  const route* websocket = nullptr;
+  std::string_view subprotocol{};  ///< for `websocket`: the one chosen, or empty
+  /// The path of the WebSocket route this answer publishes to (`route::publish`), or none.
+  const std::string* publish = nullptr;
 };
+
+/// The fields of a 426 from a WebSocket route: what it upgrades to.
+[[nodiscard]] inline const std::vector<std::pair<std::string, std::string>>& upgrade_required_fields() {
+  static const std::vector<std::pair<std::string, std::string>> fields{{"Upgrade", "websocket"},
+                                                                       {"Sec-WebSocket-Version", "13"}};
+  return fields;
+}
+
+/// The fields of a 400 to an upgrade with another `Sec-WebSocket-Version` (RFC 6455 4.4).
+[[nodiscard]] inline const std::vector<std::pair<std::string, std::string>>& websocket_version_fields() {
+  static const std::vector<std::pair<std::string, std::string>> fields{{"Sec-WebSocket-Version", "13"}};
+  return fields;
+}
+
+/// The answer of WebSocket route `r` to `request`: 101 for a valid upgrade (or `error_status`
+/// for `error_rate`'s share of them, one draw), 426 for a request that asks no upgrade, 400
+/// for a malformed one. The route's latency and replica slot apply per message, not here.
+inline void plan_upgrade(const route& r, const request_head& request, std::mt19937_64& rng, response_plan& plan) {
+  const auto decision = check_upgrade(request, r);
+  if (decision.status != 101) {
+    plan.status = decision.status;
+    plan.body = decision.problem;
+    plan.upgrade_offer = decision.status == 426;
+    if (plan.upgrade_offer) {
+      plan.headers = &upgrade_required_fields();
+    } else if (decision.wrong_version) {
+      plan.headers = &websocket_version_fields();
+    }
+  } else if (r.error_rate > 0 && unit_interval(rng) < r.error_rate) {
+    plan.status = r.error_status;
+    plan.body = reason_phrase(r.error_status);
+  } else {
+    plan.status = 101;
+    plan.websocket = &r;
+    plan.subprotocol = decision.subprotocol;
+  }
+}
 
 /// Decides the answer to `request`: the matching route, else a built-in, else 404 (or 405).
 /// Draws from `rng` only for a matched route: its latency, then (if `error_rate` > 0) one
-/// number for the error decision, so a seed gives the same answers in the same order.
+/// number for the error decision, so a seed gives the same answers in the same order. A
+/// WebSocket route draws only the error decision, for a valid upgrade (see `plan_upgrade`).
 [[nodiscard]] inline response_plan plan_response(const std::vector<route>& routes, const server_options& options,
                                                  const request_head& request, std::mt19937_64& rng) {
   response_plan plan;
   plan.head = request.method == "HEAD";
   const auto match = find_route(routes, request.method, request.target);
-  if (match.result == route_match::outcome::found) {
+  if (match.result == route_match::outcome::found && match.matched->websocket != websocket_mode::none) {
+    plan_upgrade(*match.matched, request, rng, plan);
+  } else if (match.result == route_match::outcome::found) {
     const route& r = *match.matched;
     plan.latency = r.latency.draw(rng);
     plan.replicated = r.replicated && options.replicas.has_value();
@@ -88,6 +138,7 @@ struct response_plan {
       plan.body = r.body;
       plan.generated_bytes = r.body_bytes;
       if (!r.headers.empty()) plan.headers = &r.headers;
+      if (!r.publish.empty()) plan.publish = &r.publish;
     }
   } else if (const auto builtin = options.builtin_routes ? parse_builtin(target_path(request.target)) : std::nullopt;
              builtin && match.result == route_match::outcome::not_found) {
@@ -127,10 +178,12 @@ struct response_plan {
 /// The status line and headers of a response whose body has `content_length` bytes, with
 /// `extra` fields (a route's `headers`, validated) after the server's own.
 /// `Connection: close` when the connection ends after it; `keep-alive` for HTTP/1.0 clients
-/// that asked for it (HTTP/1.1 keeps alive without saying).
+/// that asked for it (HTTP/1.1 keeps alive without saying); with `upgrade_offer` (a 426 whose
+/// `extra` holds `Upgrade`), the `upgrade` token too (RFC 9110 7.8).
 [[nodiscard]] inline std::string response_head(int status, std::string_view content_type, std::size_t content_length,
                                                bool keep_alive, bool http10,
-                                               const std::vector<std::pair<std::string, std::string>>* extra) {
+                                               const std::vector<std::pair<std::string, std::string>>* extra,
+                                               bool upgrade_offer = false) {
   std::string out;
   out.reserve(160);
   out.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reason_phrase(status));
@@ -143,9 +196,11 @@ struct response_plan {
     for (const auto& [name, value] : *extra) out.append("\r\n").append(name).append(": ").append(value);
   }
   if (!keep_alive) {
-    out.append("\r\nConnection: close");
+    out.append(upgrade_offer ? "\r\nConnection: Upgrade, close" : "\r\nConnection: close");
   } else if (http10) {
-    out.append("\r\nConnection: keep-alive");
+    out.append(upgrade_offer ? "\r\nConnection: Upgrade, keep-alive" : "\r\nConnection: keep-alive");
+  } else if (upgrade_offer) {
+    out.append("\r\nConnection: Upgrade");
   }
   out.append("\r\n\r\n");
   return out;

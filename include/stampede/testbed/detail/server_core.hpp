@@ -6,7 +6,9 @@
 #include <stampede/core/error.hpp>
 #include <stampede/core/task.hpp>
 #include <stampede/testbed/detail/connection.hpp>
+#include <stampede/testbed/detail/http_session.hpp>
 #include <stampede/testbed/detail/listener.hpp>
+#include <stampede/testbed/detail/server_state.hpp>
 #include <stampede/testbed/server_options.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -62,9 +64,10 @@ class server_core {
       retry_.cancel();
     });
     for (const auto& c : open) {
-      asio::post(c->strand, [c] { c->close(); });
+      asio::post(c->strand, [c] { c->stop(); });
     }
-    // Every operation in flight now fails at once, so run() returns as the coroutines end.
+    // Every operation in flight now fails at once, so run() returns as the coroutines end; a
+    // WebSocket session sends its close frame first, bounded by its close timeout.
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
     }

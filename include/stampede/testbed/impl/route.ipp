@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,49 @@ constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? stat
 constexpr bool same_field_name(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+// The checks that only WebSocket routes, or only routes that publish to one, need.
+inline void validate_websocket(const route& r, const std::string& where) {
+  if (static_cast<unsigned>(r.websocket) > static_cast<unsigned>(websocket_mode::broadcast)) {
+    throw usage_error(where + "websocket is not a websocket_mode");
+  }
+  if (r.websocket == websocket_mode::none) {
+    if (!r.subprotocols.empty()) throw usage_error(where + "subprotocols are for WebSocket routes (set websocket)");
+  } else {
+#if !STAMPEDE_WITH_TLS
+    throw usage_error(where + "websocket needs OpenSSL's libcrypto for the handshake (SHA-1 of "
+                              "Sec-WebSocket-Accept), and this build of stampede has no OpenSSL (STAMPEDE_WITH_TLS=0)");
+#endif
+    if (r.method != "GET") throw usage_error(where + "a WebSocket route's method must be GET (an upgrade is a GET)");
+    if (!r.publish.empty()) {
+      throw usage_error(where + "publish is for HTTP routes; a WebSocket route's messages go to its own sessions");
+    }
+    for (std::size_t i = 0; i < r.subprotocols.size(); ++i) {
+      const auto& name = r.subprotocols[i];
+      const auto field = where + "subprotocols[" + std::to_string(i) + "] (\"" + name + "\"): ";
+      if (name.empty() || !std::all_of(name.begin(), name.end(), field_name_char)) {
+        throw usage_error(field + "a subprotocol must be a token: letters, digits and !#$%&'*+-.^_`|~");
+      }
+      if (std::find(r.subprotocols.begin(), r.subprotocols.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+          r.subprotocols.begin() + static_cast<std::ptrdiff_t>(i)) {
+        throw usage_error(field + "listed twice");
+      }
+    }
+    // The handshake's own fields: the server writes them from the request and `subprotocols`.
+    for (std::size_t i = 0; i < r.headers.size(); ++i) {
+      const auto& name = r.headers[i].first;
+      if (same_field_name(name, "Upgrade") ||
+          (name.size() >= 14 && same_field_name(std::string_view{name}.substr(0, 14), "Sec-WebSocket-"))) {
+        throw usage_error(where + "headers[" + std::to_string(i) + "] (\"" + name +
+                          "\"): the server writes the handshake's fields itself; set subprotocols to choose one");
+      }
+    }
+  }
+  if (!r.publish.empty() && (r.publish.front() != '/' || r.publish.find_first_of("?# \r\n") != std::string::npos)) {
+    throw usage_error(where + "publish must be the path of a WebSocket route (starting with '/'), got \"" +
+                      r.publish + "\"");
+  }
 }
 }  // namespace detail
 
@@ -67,6 +111,7 @@ STAMPEDE_DECL void route::validate() const {
                         (detail::same_field_name(name, "Content-Type") ? std::string{"; set content_type"} : std::string{}));
     }
   }
+  detail::validate_websocket(*this, where);
 }
 
 STAMPEDE_DECL std::string_view target_path(std::string_view target) noexcept {
