@@ -5,6 +5,8 @@
 
 #include <stampede/core/error.hpp>
 #include <stampede/core/units.hpp>
+#include <stampede/exec/detail/observer_list.hpp>
+#include <stampede/exec/detail/run_hook.hpp>
 #include <stampede/exec/detail/run_setup.hpp>
 #include <stampede/exec/detail/scenario_driver.hpp>
 #include <stampede/exec/detail/shard_pool.hpp>
@@ -177,64 +179,6 @@ STAMPEDE_DECL engine_ids find_engine_ids(const metric_registry& r) {
           id(iteration_latency), id(group_duration), id(checks)};
 }
 
-// How a setup or teardown hook ended.
-struct hook_outcome {
-  std::optional<std::string> error;  // the hook failed, aborted or ran out of time
-  bool stopped = false;              // cut short by a stop request
-};
-
-// Runs a setup or teardown hook on shard 0 from the calling thread, the pool's threads
-// stopped, bounded by `timeout`, and cut short once `control` has had `stop_at` stop requests:
-// as k6, one interrupts setup, and teardown runs on until a second.
-template <typename Hook>
-hook_outcome run_hook(shard_pool& pool, scenario_context& sc, std::string_view what, std::chrono::nanoseconds timeout,
-                      const run_control* control, int stop_at, Hook hook) {
-  auto& io = *pool[0].io;
-  vu u{pool[0].ctx, sc, 0};
-  asio::cancellation_signal interrupt;
-  hook_outcome out;
-  bool done = false;
-  io.restart();
-  asio::co_spawn(io, hook(u),
-                 asio::bind_cancellation_slot(interrupt.slot(), [&](const std::exception_ptr& e) {
-                   done = true;
-                   io.stop();  // the VU's HTTP client keeps a deadline armed: the work never runs out
-                   if (!e || out.stopped) return;
-                   try {
-                     std::rethrow_exception(e);
-                   } catch (const test_abort& a) {
-                     out.error = fmt::format("{} aborted the test: {}", what, a.reason);
-                   } catch (const std::exception& ex) {
-                     out.error = fmt::format("{} failed: {}", what, ex.what());
-                   } catch (...) {
-                     out.error = fmt::format("{} failed with an exception that is not a std::exception", what);
-                   }
-                 }));
-  // In slices, to look at stop requests between them (a signal handler only counts them).
-  const auto stop_wanted = [&] { return control != nullptr && control->stop_requests() >= stop_at; };
-  constexpr std::chrono::nanoseconds slice = std::chrono::milliseconds{20};
-  auto left = timeout;
-  while (!done && !stop_wanted() && left > std::chrono::nanoseconds{0}) {
-    const auto step = std::min(left, slice);
-    const auto began = std::chrono::steady_clock::now();
-    if (pool.run_alone(0, done, step)) break;
-    if (!pool.simulated()) {
-      // An io_context without work returns at once: wait out the slice rather than spin.
-      const auto spent = std::chrono::steady_clock::now() - began;
-      if (spent < step) std::this_thread::sleep_for(step - spent);
-    }
-    left -= step;
-  }
-  if (!done) {
-    out.stopped = stop_wanted();
-    interrupt.emit(asio::cancellation_type::terminal);
-    pool.run_alone(0, done, std::chrono::seconds{5});
-    if (!out.stopped) out.error = fmt::format("{} did not finish within {}", what, format_go_duration(timeout));
-  }
-  pool.poll(0);  // let anything the hook left behind finish or fail now, not during the run
-  return out;
-}
-
 // The VUs of every scenario now. `active` is read before `shards_ending`: see
 // scenario_driver::begin_ending.
 STAMPEDE_DECL vu_census count_vus(const std::vector<std::unique_ptr<scenario_context>>& scenarios) {
@@ -249,43 +193,6 @@ STAMPEDE_DECL vu_census count_vus(const std::vector<std::unique_ptr<scenario_con
   });
   return c;
 }
-
-// The run's observers. One that throws is detached for the rest of the run and its failure
-// written into the result's `output_errors` at once, so that the observers after it at the
-// end (the summary) see it: an output that fails must not lose the run.
-class observer_list {
- public:
-  observer_list(const std::vector<run_observer*>& observers, std::vector<std::string>& failures) : failures_{failures} {
-    for (auto* o : observers) {
-      if (o != nullptr) observers_.push_back(o);
-    }
-  }
-  // Whether any observer streams samples: the recorders keep them only then.
-  [[nodiscard]] bool want_samples() {
-    bool any = false;
-    notify("wants_samples", [&](run_observer& o) { any = o.wants_samples() || any; });
-    return any;
-  }
-  template <typename Fn>
-  void notify(std::string_view call, Fn&& fn) {
-    for (auto*& o : observers_) {
-      if (o == nullptr) continue;
-      try {
-        fn(*o);
-      } catch (const std::exception& e) {
-        failures_.push_back(fmt::format("an observer failed in {} and was detached: {}", call, e.what()));
-        o = nullptr;
-      } catch (...) {
-        failures_.push_back(fmt::format("an observer failed in {} and was detached", call));
-        o = nullptr;
-      }
-    }
-  }
-
- private:
-  std::vector<run_observer*> observers_;
-  std::vector<std::string>& failures_;
-};
 
 }  // namespace detail
 
