@@ -490,6 +490,24 @@ TEST_CASE("testbed websocket: a client that breaks the protocol gets a close fra
   CHECK(srv.stats().websocket_messages_sent == 0);
 }
 
+TEST_CASE("testbed websocket: a client that does not read what it is sent is disconnected once the server would hold more than the limit for it") {
+  tb::server srv{{.routes = {{.path = "/echo", .websocket = tb::websocket_mode::echo}},
+                  .limits = {.max_websocket_message_bytes = 64 * 1024, .max_websocket_queued_bytes = 256 * 1024}}};
+  raw_ws_client c{srv.port()};
+  c.upgrade("/echo");
+  // Echoes fill the socket's buffers on both sides (a few MiB on loopback), then the server's
+  // queue, which may hold 256 KiB: 1000 messages of 60 KiB are far more than all of them.
+  const auto message = raw_ws_client::frame(wsd::opcode::binary, std::string(60 * 1024, 'q'));
+  int sent = 0;
+  try {
+    for (; sent < 1000 && srv.stats().websocket_sessions_open == 1; ++sent) c.send_raw(message);
+  } catch (const std::system_error&) {
+    // The server closed the connection while the client was still writing.
+  }
+  CHECK(sent < 1000);
+  CHECK(eventually([&] { return srv.stats().websocket_sessions_open == 0; }));
+}
+
 TEST_CASE("testbed websocket: a broadcast route sends each message to every session on its path, the sender included") {
   tb::server srv{{.threads = 2,
                   .routes = {{.path = "/room", .websocket = tb::websocket_mode::broadcast},

@@ -47,7 +47,9 @@ TEST_CASE("server_options::validate refuses a publish that names no WebSocket ro
   CHECK_THAT(problem({.routes = {ws}}), Catch::Matchers::Contains("OpenSSL"));
 #endif
   CHECK_THAT(problem({.limits = {.max_websocket_message_bytes = 0}}), Catch::Matchers::Contains("max_websocket_message_bytes"));
-  CHECK_THAT(problem({.limits = {.max_websocket_queued_bytes = 0}}), Catch::Matchers::Contains("max_websocket_queued_bytes"));
+  CHECK(problem({.limits = {.max_websocket_message_bytes = 100, .max_websocket_queued_bytes = 99}}) ==
+        "server_options: limits.max_websocket_queued_bytes (99) must be at least limits.max_websocket_message_bytes (100)");
+  CHECK(problem({.limits = {.max_websocket_message_bytes = 100, .max_websocket_queued_bytes = 100}}) == "valid");
   CHECK(problem({.routes = {http, publishing("/http")}}) ==
         "route POST /p: publish \"/http\" is not the path of a WebSocket route (one with websocket set) of "
         "server_options::routes");

@@ -29,7 +29,8 @@ struct server_limits {
   /// A WebSocket message (all its fragments) from a client; more is closed with 1009.
   std::size_t max_websocket_message_bytes = 16 * 1024 * 1024;
   /// Frames waiting to be sent to one WebSocket session (echoes, broadcasts, publications to a
-  /// client that reads slower than they come); more closes its connection without a close frame.
+  /// client that reads slower than they come); more closes its connection without a close
+  /// frame. At least `max_websocket_message_bytes`.
   std::size_t max_websocket_queued_bytes = 64 * 1024 * 1024;
 
   friend bool operator==(const server_limits&, const server_limits&) = default;

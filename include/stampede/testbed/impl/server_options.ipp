@@ -31,8 +31,12 @@ STAMPEDE_DECL void server_options::validate() const {
   if (limits.max_websocket_message_bytes == 0) {
     throw usage_error("server_options: limits.max_websocket_message_bytes must be positive");
   }
-  if (limits.max_websocket_queued_bytes == 0) {
-    throw usage_error("server_options: limits.max_websocket_queued_bytes must be positive");
+  if (limits.max_websocket_queued_bytes < limits.max_websocket_message_bytes) {
+    // An echo of the largest message must fit, or its session would be closed for it.
+    throw usage_error("server_options: limits.max_websocket_queued_bytes (" +
+                      std::to_string(limits.max_websocket_queued_bytes) +
+                      ") must be at least limits.max_websocket_message_bytes (" +
+                      std::to_string(limits.max_websocket_message_bytes) + ")");
   }
 }
 
