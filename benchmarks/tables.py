@@ -414,6 +414,90 @@ def merge(a, facts):
                      "Python json.load (parse only)", "peak RSS", "Python / stampede time"], rows))
 
 
+WS_SERVERS = {"node": "Node ws echo server (`tests/interop/ws_echo_server.js`)",
+              "testbed": "stampede testbed echo route (`stampede_ws_load --serve`)"}
+
+
+def ws_line(path):
+    """The JSON line a WebSocket client printed, or None."""
+    for line in reversed(read(path).splitlines()):
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
+
+
+def websocket(a, facts):
+    """stampede_ws_load beside Node's ws client: round trips of a text message to an echo server."""
+    d = Path(a.work) / "ws"
+    if not d.is_dir():
+        return None
+    rows = []
+    names = {"stampede": "stampede (`stampede_ws_load`, k6's ws metrics)", "node": "Node ws client (`ws_client.js`)"}
+    versions = ""
+    for server, server_name in WS_SERVERS.items():
+        runs = {"stampede": [], "node": []}
+        for rep in range(1, a.ws_reps + 1):
+            for tool in runs:
+                prefix = d / f"{server}.{tool}.{rep}"
+                r = ws_line(f"{prefix}.json")
+                if r is None or not r.get("messages"):
+                    continue
+                if tool == "node":
+                    versions = f"Node {r.get('node', '?')}, ws {r.get('ws', '?')}"
+                ticks, began, ended = (read(f"{prefix}.server").split() + ["0", "0", "0"])[:3]
+                elapsed = float(ended) - float(began)
+                runs[tool].append({"rep": rep, "rate": r["messages_per_s"], "cpu_us": r["cpu_us_per_message"],
+                                   "user_us": r["cpu_user_s"] * 1e6 / r["messages"],
+                                   "sys_us": r["cpu_sys_s"] * 1e6 / r["messages"],
+                                   "busy": r["cpu_s"] / r["window_s"] * 100 if r["window_s"] else 0,
+                                   "server": int(ticks) / 100 / elapsed * 100 if elapsed > 0 else 0,
+                                   "allocs": r.get("allocations_per_message"),
+                                   "failures": r.get("failures", 0) + r.get("unclean_closes", 0)})
+        if not runs["stampede"] and not runs["node"]:
+            continue
+        # As in the efficiency table: the ratio within each repetition, then the median.
+        peer = {r["rep"]: r["cpu_us"] for r in runs["node"]}
+        ratios = [r["cpu_us"] / peer[r["rep"]] for r in runs["stampede"] if r["rep"] in peer]
+        if ratios:
+            facts[f"ws_ratio_{server}"] = statistics.median(ratios)
+        allocs = [r["allocs"] for r in runs["stampede"] if r["allocs"] is not None]
+        if allocs:
+            facts["ws_allocations"] = max(facts.get("ws_allocations", 0), statistics.median(allocs))
+        for tool, tool_runs in runs.items():
+            if not tool_runs:
+                rows.append([server_name, names[tool], "failed", "", "", "", "", "", ""])
+                continue
+            row = [server_name, names[tool],
+                   median_range([r["rate"] for r in tool_runs], thousands),
+                   median_range([r["cpu_us"] for r in tool_runs], lambda v: f"{v:.2f}"),
+                   f"{statistics.median([r['user_us'] for r in tool_runs]):.2f} / "
+                   f"{statistics.median([r['sys_us'] for r in tool_runs]):.2f}",
+                   (median_range(ratios, lambda v: f"{v:.2f}×") if ratios else "—") if tool == "stampede" else "1.00×",
+                   f"{statistics.median([r['busy'] for r in tool_runs]):.0f}%",
+                   f"{statistics.median([r['server'] for r in tool_runs]):.0f}%",
+                   median_range([r["allocs"] for r in tool_runs], lambda v: f"{v:.2f}") if tool == "stampede" else "—"]
+            failures = sum(r["failures"] for r in tool_runs)
+            if failures:
+                row[2] += f" ({failures} sessions failed)"
+            rows.append(row)
+    if not rows:
+        return None
+    return (f"### WebSocket: {a.ws_sessions} sessions, {a.ws_size}-byte text messages echoed, {a.ws_seconds:g} s "
+            f"after {a.ws_warmup:g} s of warm-up, {a.ws_reps} repetition{'s' if a.ws_reps != 1 else ''}"
+            f"{' (' + versions + ')' if versions else ''}\n\n"
+            "A message is a round trip: a session sends it and waits for its echo before the next. Medians, with "
+            "the range over the repetitions. CPU is the client process's user + system time over its measured "
+            "window (getrusage; Node's process.cpuUsage) per message; CPU vs Node is taken within each "
+            "repetition. The client core is that CPU over the window; the server core is the echo server's CPU "
+            "over the client's whole run (warm-up included): near 100% means the server set the rate. "
+            "Allocations are the stampede client thread's heap allocations per message in the window.\n\n"
+            + table(["echo server", "client", "messages/s", "CPU-µs per message", "user / sys µs", "CPU vs Node",
+                     "client core", "server core", "allocations per message"], rows))
+
+
 def targets(facts):
     rows = []
 
@@ -436,6 +520,9 @@ def targets(facts):
     if "co_iteration_latency" in facts and "true_p99" in facts:
         off = (facts["co_iteration_latency"] - facts["true_p99"]) / facts["true_p99"]
         add("corrected p(99) vs the true p(99)", "within 5%", f"{off * 100:+.1f}%", abs(off) <= 0.05)
+    if "ws_allocations" in facts:
+        v = facts["ws_allocations"]
+        add("heap allocations per WebSocket round trip (send + receive)", "0", f"{v:.2f}", v == 0)
     if not rows:
         return None
     return "### Targets\n\n" + table(["target", "wanted", "this run", "", ""], rows)
@@ -446,7 +533,7 @@ def header(a):
     mem = re.search(r"MemTotal:\s+(\d+) kB", read("/proc/meminfo"))
     os_name = re.search(r'PRETTY_NAME="([^"]*)"', read("/etc/os-release"))
     versions = shell("dpkg-query -W -f='${Package} ${Version}, ' nginx-light wrk apache2-utils hey python3-locust "
-                     "hyperfine g++-12 clang-14 libbenchmark-dev 2>/dev/null").rstrip(", ")
+                     "hyperfine g++-12 clang-14 libbenchmark-dev nodejs 2>/dev/null").rstrip(", ")
     load_before = read(Path(a.work) / "load-before").strip()
     load_after = read(Path(a.work) / "load-after").strip()
     seconds = read(Path(a.work) / "seconds").strip()
@@ -474,11 +561,16 @@ def main():
     p.add_argument("--co-stall", default="1s")
     p.add_argument("--co-max-vus", type=int, default=1500)
     p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--ws-reps", type=int, default=3)
+    p.add_argument("--ws-seconds", type=float, default=3)
+    p.add_argument("--ws-warmup", type=float, default=1)
+    p.add_argument("--ws-sessions", type=int, default=50)
+    p.add_argument("--ws-size", type=int, default=32)
     p.add_argument("--quick", action="store_true")
     a = p.parse_args()
     facts = {}
     sections = [header(a)]
-    for f in (efficiency, memory, coordinated_omission, micro, compile_time, merge):
+    for f in (efficiency, memory, coordinated_omission, micro, compile_time, merge, websocket):
         s = f(a, facts)
         if s:
             sections.append(s)
