@@ -186,6 +186,43 @@ TEST_CASE("a 101 answer that breaks the handshake fails the connect as a protoco
   }
 }
 
+TEST_CASE("a 101 whose Upgrade and Connection differ in case or hold more tokens is accepted") {
+  // RFC 6455 4.1: Upgrade is matched case-insensitively, and Connection is a token list.
+  const ws_handshake answers[] = {
+      {.upgrade = false, .connection = false, .fields = {"Upgrade: WebSocket", "Connection: keep-alive, upgrade"}},
+      {.upgrade = false, .connection = false, .fields = {"upgrade: WEBSOCKET", "connection: Upgrade, Keep-Alive"}},
+  };
+  for (const auto& h : answers) {
+    INFO(h.fields[0] << " / " << h.fields[1]);
+    ws_script_server server{{.handshake = h, .steps = {ws_step::echo()}}};
+    const auto out = connect_to(server.url());
+    INFO(out.error.message);
+    CHECK(out.ok);
+    CHECK(out.closed);
+  }
+}
+
+TEST_CASE("an answer over the client's header or body limit fails the connect as too_large") {
+  SECTION("a 101 with a header over max_response_header_bytes") {
+    ws_script_server server{{.handshake = {.fields = {"X-Big: " + std::string(4096, 'h')}}, .steps = {ws_step::echo()}}};
+    auto options = quick;
+    options.max_response_header_bytes = 1024;
+    const auto out = connect_to(server.url(), {}, options);
+    INFO(out.error.message);
+    CHECK_FALSE(out.ok);
+    CHECK(out.error.kind == ws::error_kind::too_large);
+  }
+  SECTION("a refusal with a body over max_response_body_bytes") {
+    ws_script_server server{{.handshake = {.status = 403, .body = std::string(4096, 'b')}}};
+    auto options = quick;
+    options.max_response_body_bytes = 1024;
+    const auto out = connect_to(server.url(), {}, options);
+    INFO(out.error.message);
+    CHECK_FALSE(out.ok);
+    CHECK(out.error.kind == ws::error_kind::too_large);
+  }
+}
+
 TEST_CASE("a refused upgrade is a failed session with the answer's status, fields and body") {
   const std::pair<int, const char*> answers[] = {{403, "go away"}, {200, "<html>not a websocket</html>"}, {404, ""}};
   for (const auto& [status, text] : answers) {

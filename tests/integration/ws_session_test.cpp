@@ -339,6 +339,25 @@ TEST_CASE("messages that arrive after close() are dropped while it waits for the
   CHECK(server.wait().of(wire::op::close).size() == 1);  // no second close frame: the server's is not answered again
 }
 
+TEST_CASE("a session destroyed while open sends a close frame with 1001 and ends TCP") {
+  ws_script_server server{{.steps = {ws_step::echo()}}};
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    ws::client c{ex, stampede::testing::quick_ws_options()};
+    const auto url = server.url();
+    auto s = co_await c.connect(url);
+    CHECK(s.ok());
+    const bool sent = co_await s.send_text("then gone");
+    CHECK(sent);
+  };  // the session's handle goes with the coroutine
+  stampede::testing::run_coroutine(body);
+  const auto r = server.wait();
+  REQUIRE(r.done);
+  REQUIRE(r.frames.size() == 2);
+  CHECK(r.frames[0].payload == "then gone");
+  CHECK(r.frames[1].opcode == wire::op::close);
+  CHECK(r.frames[1].close_code() == ws::close_code::going_away);
+}
+
 TEST_CASE("receive(timeout) gives event::timeout, and the session goes on") {
   ws_script_server server{{.steps = {ws_step::sleep(300ms), ws_step::frame(wire::text("late")), ws_step::echo()}}};
   auto body = [&](ws::session& s) -> asio::awaitable<void> {
