@@ -101,7 +101,9 @@ class headers {
 namespace detail {
 /// Whether `a` and `b` are equal but for the case of ASCII letters: header names, schemes,
 /// host names, header tokens.
-[[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
+// Not [[nodiscard]]: url.ipp may define it before this declaration is seen, and an attribute
+// added after the definition is ignored (clang warns).
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
 }  // namespace detail
 
 }  // namespace stampede::http

@@ -37,7 +37,8 @@ namespace stampede::ws {
 /// `wss://` or any handshake in a build without OpenSSL (the accept key needs SHA-1).
 ///
 /// ```cpp
-/// stampede::ws::client ws{co_await asio::this_coro::executor};
+/// const auto ex = co_await asio::this_coro::executor;  // not inside the client's initializer (g++ 12)
+/// stampede::ws::client ws{ex};
 /// auto s = co_await ws.connect("ws://127.0.0.1:8080/echo", {.subprotocols = {"chat"}});
 /// ```
 ///

@@ -130,8 +130,9 @@ class session {
   /// to end TCP, each for at most `client_options::close_timeout`. Returns `event::close`
   /// with the server's code, or `event::failure`. On a session that is not open, returns at once.
   task<message> close();
-  /// The same with `code`; throws `usage_error` for a code that may not be sent
-  /// (`is_sendable_close_code`).
+  /// The same with `code`. `close_code::no_status` (1005) sends a close frame without a code
+  /// (RFC 6455 5.5.1 allows an empty one; Gorilla, k6's library, does the same); any other code
+  /// that may not be sent (`is_sendable_close_code`) throws `usage_error`.
   task<message> close(std::uint16_t code);
   /// The same with a reason (UTF-8, at most 123 bytes, else `usage_error`).
   task<message> close(std::uint16_t code, std::string_view reason);
