@@ -260,7 +260,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < o.sessions; ++i) asio::co_spawn(io, session_loop(client, o, payload, st), done);
     io.run();
 
-    if (!st.measured) fail(st, "the run's time limit passed before the window ended");
+    if (!st.measured) st.first_failures.push_back("the run's time limit passed before the window ended");
     const auto seconds = std::chrono::duration<double>(st.end.at - st.start.at).count();
     const auto messages = st.end.messages - st.start.messages;
     const double user = st.end.cpu.user - st.start.cpu.user;
@@ -275,9 +275,9 @@ int main(int argc, char** argv) {
         "\"allocations_per_message\": {}, \"counting_allocations\": {}, \"failures\": {}, \"unclean_closes\": {}}}\n",
         o.url, o.sessions, o.size, o.metrics, seconds, messages, seconds > 0 ? static_cast<double>(messages) / seconds : 0.0,
         user, system, user + system, (user + system) * 1e6 * per, allocations,
-        STAMPEDE_COUNT_ALLOCATIONS ? fmt::format("{:.4f}", static_cast<double>(allocations) * per) : "null",
+        STAMPEDE_COUNT_ALLOCATIONS && messages > 0 ? fmt::format("{:.4f}", static_cast<double>(allocations) * per) : "null",
         STAMPEDE_COUNT_ALLOCATIONS ? "true" : "false", st.failures, st.unclean_closes);
-    return st.failures == 0 && st.unclean_closes == 0 && messages > 0 ? 0 : 1;
+    return st.measured && st.failures == 0 && st.unclean_closes == 0 && messages > 0 ? 0 : 1;
   } catch (const sp::usage_error& e) {
     fmt::print(stderr, "stampede_ws_load: {}\n", e.what());
     return 2;
