@@ -79,6 +79,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
       : conn{ex}, timer{ex}, options{opts}, decoder{frame_decoder::limits{opts.max_message_bytes}}, masks{seed} {}
 
   http::detail::connection conn;  // socket, TLS, resolver, the upgrade answer's parser, read buffer
+  http::detail::deadline_memory timer_memory;  // the timer's waits (before the timer: it outlives them)
   asio::steady_timer timer;       // the deadline of the wait under way, if it has one
   std::uint64_t timer_wait = 0;   // which wait is current: an older one's handler does nothing
   bool timed_out = false;         // the current wait's deadline passed
@@ -113,6 +114,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
   };
   std::array<pending_ping, 8> pings{};
   std::uint64_t next_ping = 1;
+  std::array<char, 24> ping_text{};  // the payload of the ping being sent
 
   // Metrics: the recorder, the session's tag set and the VU's (for data_*), the run's start.
   recorder* rec = nullptr;

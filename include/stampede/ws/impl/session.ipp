@@ -64,6 +64,30 @@ STAMPEDE_DECL void disarm(session_state& s) noexcept {
   s.timer.cancel();
 }
 
+// The handler of a wait's deadline. Its memory comes from the session's own slots, so that a
+// wait armed and cancelled for every receive leaves Asio's per-thread cache to the socket's
+// operations. It holds the session: Asio frees the wait through the allocator after the
+// handler ran, so the memory must outlive it.
+struct deadline_handler {
+  std::shared_ptr<session_state> session;
+  std::uint64_t wait;
+  bool abort;
+  using allocator_type = http::detail::deadline_allocator<void>;
+  [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator_type{&session->timer_memory}; }
+  void operator()(const std::error_code& ec) const {
+    auto& p = *session;
+    if (ec || p.timer_wait != wait) return;  // cancelled, or replaced by a newer wait
+    p.armed = false;
+    p.timed_out = true;
+    if (abort) {
+      p.conn.abort();
+    } else {
+      std::error_code ignored;
+      p.conn.socket.cancel(ignored);  // the read ends with operation_aborted; the session stays
+    }
+  }
+};
+
 STAMPEDE_DECL void arm(session_state& s, clock::time_point deadline, bool abort) {
   s.timed_out = false;
   ++s.timer_wait;
@@ -73,19 +97,7 @@ STAMPEDE_DECL void arm(session_state& s, clock::time_point deadline, bool abort)
   }
   s.armed = true;
   s.timer.expires_at(deadline);  // cancels a pending wait, whose handler then does nothing
-  s.timer.async_wait([w = s.weak_from_this(), wait = s.timer_wait, abort](const std::error_code& ec) {
-    if (ec) return;
-    const auto p = w.lock();
-    if (!p || p->timer_wait != wait) return;
-    p->armed = false;
-    p->timed_out = true;
-    if (abort) {
-      p->conn.abort();
-    } else {
-      std::error_code ignored;
-      p->conn.socket.cancel(ignored);  // the read ends with operation_aborted; the session stays
-    }
-  });
+  s.timer.async_wait(deadline_handler{s.shared_from_this(), s.timer_wait, abort});
 }
 
 STAMPEDE_DECL void end_session(session_state& s, ws::error e, std::uint16_t code) {
@@ -158,79 +170,98 @@ struct busy_guard {
   ~busy_guard() { flag = false; }
 };
 
+// Writes what of s.out the socket takes at once, without waiting (plain TCP; a TLS stream
+// writes asynchronously only). would_block is no error.
+STAMPEDE_DECL std::size_t write_now(session_state& s, std::error_code& ec) {
+#if STAMPEDE_WITH_TLS
+  if (s.conn.tls) return 0;
+#endif
+  const std::size_t n = s.conn.socket.write_some(asio::buffer(s.out), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec.clear();
+    return 0;
+  }
+  return ec ? 0 : n;
+}
+
+// After a write of `written` bytes of s.out ending with `ec`: data_sent, and the session ended
+// on a failure (`late`: the write timeout passed). Whether all went out.
+STAMPEDE_DECL bool wrote(session_state& s, std::size_t written, const std::error_code& ec, bool late) {
+  if (written > 0) record(s, &ws_metric_ids::data_sent, static_cast<double>(written), true);
+  if (late) {
+    end_session(s, {error_kind::timeout, http::k6_error::request_timeout, "write timeout: the server did not read"},
+                close_code::abnormal);
+    return false;
+  }
+  if (ec) {
+    end_session(s, http::detail::io_error(ec, "write"), close_code::abnormal);
+    return false;
+  }
+  return true;
+}
+
+// The socket's read into the connection's buffer, as an awaitable: not a coroutine of its
+// own, so that a wait nests no frame more than the read's.
+STAMPEDE_DECL task<std::tuple<std::error_code, std::size_t>> read_op(session_state& s) {
+#if STAMPEDE_WITH_TLS
+  if (s.conn.tls) return s.conn.tls->async_read_some(asio::buffer(s.conn.buffer), net::use_nothrow_counted);
+#endif
+  return s.conn.socket.async_read_some(asio::buffer(s.conn.buffer), net::use_nothrow_counted);
+}
+
+// After a read of `n` bytes ending with `ec`: the deadline disarmed, the bytes to decode and
+// counted. The read's error when no byte came (an error that came with bytes comes again).
+STAMPEDE_DECL std::error_code took(session_state& s, std::error_code ec, std::size_t n) {
+  disarm(s);
+  s.read_at = 0;
+  s.read_end = n;
+  if (n > 0) {
+    record(s, &ws_metric_ids::data_received, static_cast<double>(n), true);
+    return {};
+  }
+#if STAMPEDE_WITH_TLS
+  if (ec == asio::ssl::error::stream_truncated) return asio::error::eof;  // no close_notify: an end all the same
+#endif
+  return ec ? ec : asio::error::eof;
+}
+
+// A coroutine that throws `usage_error` when awaited: bad input to an operation is refused
+// where the operation is awaited, as a coroutine's own check would be.
+template <typename T>
+task<T> refuse(std::string what) {
+  throw usage_error(std::move(what));
+  co_return T{};
+}
+
 // ---- coroutines -----------------------------------------------------------------------------
+
+// Writes the rest of s.out, from `written` on, when the socket can take it, within the write
+// timeout. False, with the session ended, when the write failed.
+STAMPEDE_DECL task<bool> write_rest(session_state& s, std::size_t written) {
+  arm(s, deadline_after(s.options.write_timeout), true);
+  const auto rest = asio::buffer(std::string_view{s.out}.substr(written));
+  std::error_code ec;
+  std::size_t n = 0;
+#if STAMPEDE_WITH_TLS
+  if (s.conn.tls) {
+    std::tie(ec, n) = co_await asio::async_write(*s.conn.tls, rest, net::use_nothrow_counted);
+  } else
+#endif
+  {
+    std::tie(ec, n) = co_await asio::async_write(s.conn.socket, rest, net::use_nothrow_counted);
+  }
+  const bool late = s.timed_out;
+  disarm(s);
+  co_return wrote(s, written + n, ec, late);
+}
 
 // Writes s.out whole: at once when the socket takes it, otherwise asynchronously within the
 // write timeout. False, with the session ended, when the write failed.
 STAMPEDE_DECL task<bool> write_out(session_state& s) {
   std::error_code ec;
-  std::size_t written = 0;
-  const std::string_view bytes = s.out;
-#if STAMPEDE_WITH_TLS
-  const bool tls = s.conn.tls.has_value();
-#else
-  const bool tls = false;
-#endif
-  if (!tls) {
-    written = s.conn.socket.write_some(asio::buffer(bytes), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      ec.clear();
-      written = 0;
-    }
-  }
-  if (!ec && written < bytes.size()) {
-    arm(s, deadline_after(s.options.write_timeout), true);
-    std::size_t n = 0;
-#if STAMPEDE_WITH_TLS
-    if (tls) {
-      std::tie(ec, n) = co_await asio::async_write(*s.conn.tls, asio::buffer(bytes.substr(written)), net::use_nothrow_counted);
-    } else
-#endif
-    {
-      std::tie(ec, n) = co_await asio::async_write(s.conn.socket, asio::buffer(bytes.substr(written)), net::use_nothrow_counted);
-    }
-    written += n;
-    const bool late = s.timed_out;
-    disarm(s);
-    if (late) {
-      if (written > 0) record(s, &ws_metric_ids::data_sent, static_cast<double>(written), true);
-      end_session(s, {error_kind::timeout, http::k6_error::request_timeout, "write timeout: the server did not read"},
-                  close_code::abnormal);
-      co_return false;
-    }
-  }
-  if (written > 0) record(s, &ws_metric_ids::data_sent, static_cast<double>(written), true);
-  if (ec) {
-    end_session(s, http::detail::io_error(ec, "write"), close_code::abnormal);
-    co_return false;
-  }
-  co_return true;
-}
-
-// Reads what the server sent next into the connection's buffer (read_at..read_end), until
-// `deadline`: then `timed_out` is set and the read cancelled (`abort`: the connection closed).
-// Returns the read's error when no byte came.
-STAMPEDE_DECL task<std::error_code> read_more(session_state& s, clock::time_point deadline, bool abort) {
-  s.read_at = s.read_end = 0;
-  arm(s, deadline, abort);
-  std::error_code ec;
-  std::size_t n = 0;
-#if STAMPEDE_WITH_TLS
-  if (s.conn.tls) {
-    std::tie(ec, n) = co_await s.conn.tls->async_read_some(asio::buffer(s.conn.buffer), net::use_nothrow_counted);
-    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;  // no close_notify: an end all the same
-  } else
-#endif
-  {
-    std::tie(ec, n) = co_await s.conn.socket.async_read_some(asio::buffer(s.conn.buffer), net::use_nothrow_counted);
-  }
-  disarm(s);
-  s.read_end = n;
-  if (n > 0) {
-    record(s, &ws_metric_ids::data_received, static_cast<double>(n), true);
-    co_return std::error_code{};  // an error that came with bytes comes again at the next read
-  }
-  co_return ec ? ec : asio::error::eof;
+  const auto written = write_now(s, ec);
+  if (ec || written == s.out.size()) co_return wrote(s, written, ec, false);
+  co_return co_await write_rest(s, written);
 }
 
 // Waits for the server to end TCP after the close frames (RFC 6455 7.1.1: the server closes
@@ -238,7 +269,9 @@ STAMPEDE_DECL task<std::error_code> read_more(session_state& s, clock::time_poin
 STAMPEDE_DECL task<> await_tcp_end(session_state& s) {
   const auto deadline = deadline_after(s.options.close_timeout);
   for (int reads = 0; reads < 4096 && s.conn.socket.is_open(); ++reads) {
-    (void)co_await read_more(s, deadline, false);
+    arm(s, deadline, false);
+    const auto [ec, n] = co_await read_op(s);
+    (void)took(s, ec, n);
     if (s.read_end == 0) break;  // the end, a failure or the timeout
   }
   s.read_at = s.read_end = 0;
@@ -278,27 +311,29 @@ STAMPEDE_DECL task<message> fail_protocol(session_state& s) {
   co_return ended(&s);
 }
 
-// A ping, pong or close frame the decoder holds: a message for the caller when it ends the
-// session.
+// A ping or close frame the decoder holds (pongs are read without a coroutine): a message for
+// the caller when it ends the session.
 STAMPEDE_DECL task<std::optional<message>> on_control(session_state& s) {
   const auto& f = s.decoder.frames();
-  switch (f.control_opcode()) {
-    case opcode::ping:
-      // A pong with the ping's payload (RFC 6455 5.5.2), unless the client has sent its close.
-      if (s.state == phase::open) {
-        build_frame(s, opcode::pong, f.control_payload());
-        if (!co_await write_out(s)) co_return ended(&s);
-      }
-      co_return std::nullopt;
-    case opcode::pong: on_pong(s, f.control_payload()); co_return std::nullopt;
-    case opcode::close: co_return co_await on_server_close(s);
-    default: co_return std::nullopt;
+  if (f.control_opcode() == opcode::close) co_return co_await on_server_close(s);
+  // A pong with the ping's payload (RFC 6455 5.5.2), unless the client has sent its close.
+  if (f.control_opcode() == opcode::ping && s.state == phase::open) {
+    build_frame(s, opcode::pong, f.control_payload());
+    if (!co_await write_out(s)) co_return ended(&s);
   }
+  co_return std::nullopt;
 }
 
 // The next event from the server before `deadline`: a message, the session's end (the close
-// handshake or a failure), or a timeout. Control frames are handled on the way.
-STAMPEDE_DECL task<message> next_event(session_state& s, clock::time_point deadline) {
+// handshake or a failure), or a timeout. Control frames are handled on the way. With
+// `take_turn` it is an operation of its own (receive, a wait of run): refused while another
+// runs, and the end at once on a session that is not open. One coroutine frame besides the
+// read's, so that a receive in steady state takes its memory from Asio's per-thread cache.
+STAMPEDE_DECL task<message> next_event(std::shared_ptr<session_state> sp, clock::time_point deadline, bool take_turn) {
+  if (!sp || (take_turn && sp->state != phase::open)) co_return ended(sp.get());
+  auto& s = *sp;
+  std::optional<busy_guard> turn;
+  if (take_turn) turn.emplace(s.busy);
   for (;;) {
     while (s.read_at < s.read_end) {
       const std::string_view bytes{s.conn.buffer.data() + s.read_at, s.read_end - s.read_at};
@@ -310,6 +345,10 @@ STAMPEDE_DECL task<message> next_event(session_state& s, clock::time_point deadl
           record(s, &ws_metric_ids::received, 1);
           co_return message{s.decoder.message_opcode() == opcode::text ? event::text : event::binary, s.decoder.message()};
         case message_decoder::state::control: {
+          if (s.decoder.frames().control_opcode() == opcode::pong) {
+            on_pong(s, s.decoder.frames().control_payload());
+            break;
+          }
           auto m = co_await on_control(s);  // not in the if: see open_connection
           if (m) co_return std::move(*m);
           break;
@@ -318,7 +357,9 @@ STAMPEDE_DECL task<message> next_event(session_state& s, clock::time_point deadl
       }
     }
     if (s.state == phase::closed) co_return ended(&s);
-    const auto ec = co_await read_more(s, deadline, false);
+    arm(s, deadline, false);
+    const auto [read_ec, n] = co_await read_op(s);
+    const auto ec = took(s, read_ec, n);
     if (s.read_end > 0) continue;
     if (s.timed_out && ec == asio::error::operation_aborted && s.state != phase::closed) co_return message::timed_out();
     ws::error e = ec == asio::error::eof
@@ -342,12 +383,32 @@ task<> guarded_call(session_state& s, const Fn& fn, session& self, const Args&..
   }
 }
 
-// The opcode comes as an integer: with a parameter of the enum type (one byte), g++ 12's
+// A send: one coroutine frame, and a second only when the socket cannot take the frame at
+// once. The opcode comes as an integer: with a parameter of the enum type (one byte), g++ 12's
 // coroutine frame is corrupt and the first resumption crashes (SIGILL).
-STAMPEDE_DECL task<bool> send_message(session_state& s, unsigned frame_opcode, std::string_view payload) {
+STAMPEDE_DECL task<bool> send_frame(std::shared_ptr<session_state> sp, unsigned frame_opcode, std::string_view payload) {
+  if (!sp || sp->state != phase::open) co_return false;
+  auto& s = *sp;
+  const busy_guard turn{s.busy};
   const auto op = static_cast<opcode>(frame_opcode);
+  if (op == opcode::ping) {
+    // The payload is the ping's id in decimal, which its pong carries back (as k6 does).
+    const auto id = s.next_ping++;
+    const auto [end, ec] = std::to_chars(s.ping_text.data(), s.ping_text.data() + s.ping_text.size(), id);
+    (void)ec;
+    payload = {s.ping_text.data(), static_cast<std::size_t>(end - s.ping_text.data())};
+    s.pings[id % s.pings.size()] = {id, clock::now()};
+  }
   build_frame(s, op, payload);
-  if (!co_await write_out(s)) co_return false;
+  std::error_code ec;
+  const auto written = write_now(s, ec);
+  bool sent = false;
+  if (ec || written == s.out.size()) {
+    sent = wrote(s, written, ec, false);
+  } else {
+    sent = co_await write_rest(s, written);  // the socket's buffer is full: the rest waits
+  }
+  if (!sent) co_return false;
   if (op == opcode::text || op == opcode::binary) {
     ++s.messages_sent;
     record(s, &ws_metric_ids::sent, 1);
@@ -398,49 +459,27 @@ STAMPEDE_DECL std::string_view session::url() const noexcept { return state_ ? s
 STAMPEDE_DECL std::uint64_t session::messages_sent() const noexcept { return state_ ? state_->messages_sent : 0; }
 STAMPEDE_DECL std::uint64_t session::messages_received() const noexcept { return state_ ? state_->messages_received : 0; }
 
+// The operations are plain functions that return one coroutine, so that a send or a receive
+// in steady state nests one frame (and the socket operation's) in the VU's: Asio's per-thread
+// cache of two blocks then holds them all, and nothing is allocated.
 STAMPEDE_DECL task<bool> session::send_text(std::string_view text) {
-  if (!detail::is_valid_utf8(text)) throw usage_error("ws::session::send_text: the text is not valid UTF-8; send it with send_binary");
-  const auto s = state_;  // kept alive while the coroutine runs
-  if (!s || s->state != detail::phase::open) co_return false;
-  const detail::busy_guard guard{s->busy};
-  co_return co_await detail::send_message(*s, static_cast<unsigned>(detail::opcode::text), text);
+  if (!detail::is_valid_utf8(text)) {
+    return detail::refuse<bool>("ws::session::send_text: the text is not valid UTF-8; send it with send_binary");
+  }
+  return detail::send_frame(state_, static_cast<unsigned>(detail::opcode::text), text);
 }
 
 STAMPEDE_DECL task<bool> session::send_binary(std::string_view bytes) {
-  const auto s = state_;
-  if (!s || s->state != detail::phase::open) co_return false;
-  const detail::busy_guard guard{s->busy};
-  co_return co_await detail::send_message(*s, static_cast<unsigned>(detail::opcode::binary), bytes);
+  return detail::send_frame(state_, static_cast<unsigned>(detail::opcode::binary), bytes);
 }
 
-STAMPEDE_DECL task<bool> session::ping() {
-  const auto s = state_;
-  if (!s || s->state != detail::phase::open) co_return false;
-  const detail::busy_guard guard{s->busy};
-  // The payload is the ping's id in decimal, which its pong carries back (as k6 does).
-  const auto id = s->next_ping++;
-  std::array<char, 24> digits{};
-  const auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), id);
-  (void)ec;
-  auto& slot = s->pings[id % s->pings.size()];
-  slot = {id, detail::clock::now()};
-  co_return co_await detail::send_message(*s, static_cast<unsigned>(detail::opcode::ping),
-                                          std::string_view{digits.data(), static_cast<std::size_t>(end - digits.data())});
-}
+STAMPEDE_DECL task<bool> session::ping() { return detail::send_frame(state_, static_cast<unsigned>(detail::opcode::ping), {}); }
 
-STAMPEDE_DECL task<message> session::receive() {
-  const auto s = state_;
-  if (!s || s->state != detail::phase::open) co_return detail::ended(s.get());
-  const detail::busy_guard guard{s->busy};
-  co_return co_await detail::next_event(*s, detail::clock::time_point::max());
-}
+STAMPEDE_DECL task<message> session::receive() { return detail::next_event(state_, detail::clock::time_point::max(), true); }
 
 STAMPEDE_DECL task<message> session::receive(std::chrono::nanoseconds timeout) {
-  if (timeout <= std::chrono::nanoseconds{0}) throw usage_error("ws::session::receive: the timeout must be positive");
-  const auto s = state_;
-  if (!s || s->state != detail::phase::open) co_return detail::ended(s.get());
-  const detail::busy_guard guard{s->busy};
-  co_return co_await detail::next_event(*s, detail::deadline_after(timeout));
+  if (timeout <= std::chrono::nanoseconds{0}) return detail::refuse<message>("ws::session::receive: the timeout must be positive");
+  return detail::next_event(state_, detail::deadline_after(timeout), true);
 }
 
 STAMPEDE_DECL task<message> session::close() { return close(close_code::normal, {}); }
@@ -457,7 +496,7 @@ STAMPEDE_DECL task<message> session::close(std::uint16_t code, std::string_view 
   // Messages that still arrive are counted and dropped; the server's close frame ends it.
   const auto deadline = detail::deadline_after(s->options.close_timeout);
   for (;;) {
-    auto m = co_await detail::next_event(*s, deadline);
+    auto m = co_await detail::next_event(s, deadline, false);
     if (m) continue;
     if (!m.is_timeout()) co_return m;
     detail::end_session(*s, {error_kind::timeout, http::k6_error::request_timeout,
@@ -517,11 +556,7 @@ STAMPEDE_DECL task<message> session::run(session_handlers h) {
       }
       continue;
     }
-    message m;
-    {
-      const detail::busy_guard guard{s->busy};
-      m = co_await detail::next_event(*s, due);
-    }
+    const auto m = co_await detail::next_event(s, due, true);
     if (m.is_timeout()) continue;
     if (!m) break;  // the session ended: its close or failure
     if (h.on_message) co_await detail::guarded_call(*s, h.on_message, *this, m);
