@@ -1,10 +1,11 @@
-// Counts heap allocations of keep-alive GETs in steady state: malloc and its kin are replaced
-// for this binary (support/counting_new.hpp) and count per thread, so the server's thread does
-// not count, and every allocation of the client's does: operator new's, Asio's for its
-// coroutine frames and operations, the response's buffers.
+// Counts heap allocations of keep-alive GETs and of WebSocket round trips in steady state:
+// malloc and its kin are replaced for this binary (support/counting_new.hpp) and count per
+// thread, so the server's thread does not count, and every allocation of the client's does:
+// operator new's, Asio's for its coroutine frames and operations, the response's buffers.
 #include <stampede/http/client.hpp>
 #include <stampede/metrics/recorder.hpp>
 #include <stampede/testbed/server.hpp>
+#include <stampede/ws.hpp>
 
 #include "support/catch_compat.hpp"
 #include "support/counting_new.hpp"
@@ -167,5 +168,65 @@ TEST_CASE("keep-alive GETs that keep a 4 KiB body reuse its buffer and the heade
   CHECK(c.failures == 0);
   CHECK(c.client == c.baseline + c.pages);
   CHECK(c.pages <= static_cast<std::size_t>(requests / 20));
+#endif
+}
+
+TEST_CASE("a WebSocket send and receive on an open session allocate nothing once warm") {
+#if !STAMPEDE_COUNT_ALLOCATIONS
+  SUCCEED("skipped: a sanitizer owns malloc in this build");
+#else
+  namespace tb = stampede::testbed;
+  tb::server server{{.routes = {{.path = "/ws", .websocket = tb::websocket_mode::echo}}}};
+  const std::string url = "ws" + server.url("/ws").substr(4);
+  auto registry = std::make_shared<stampede::metric_registry>();
+  stampede::recorder rec{registry};
+  const stampede::tag_set vu_tags{{"scenario", "default"}};
+  const http::metrics_target metrics{.rec = &rec, .tags = &vu_tags, .run_start = std::chrono::steady_clock::now()};
+  constexpr int round_trips = 5'000;
+  std::size_t counted = 0, pages = 0;
+  int failures = 0;
+  asio::io_context io{1};
+  bool finished = false;
+  std::exception_ptr failure;
+  auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    stampede::ws::client c{ex, {}, {}, metrics};
+    auto s = co_await c.connect(url);
+    if (!s.ok()) ++failures;
+    const std::string text(32, 'x');
+    // Round trips as a VU makes them, awaited from this coroutine as from an iteration: a text
+    // message, its echo awaited with a timeout. 500 warm the session's buffers and Asio's
+    // recyclers first.
+    for (int i = 0; i < 500 + round_trips; ++i) {
+      if (i == 500) {
+        (void)rec.take(std::chrono::nanoseconds{0});
+        allocations = 0;
+        counting = true;
+      }
+      const bool sent = co_await s.send_text(text);
+      const auto echo = co_await s.receive(5s);
+      if (!sent || echo.text() != text) ++failures;
+    }
+    counting = false;
+    counted = allocations;
+    pages = page_allocations(rec.take(std::chrono::nanoseconds{1}));
+    const auto closed = co_await s.close();
+    if (!closed.is_close()) ++failures;
+  };
+  asio::steady_timer limit{io, 60s};
+  limit.async_wait([&](const std::error_code& ec) {
+    if (!ec) io.stop();
+  });
+  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+    limit.cancel();
+  });
+  io.run();
+  REQUIRE(finished);
+  if (failure) std::rethrow_exception(failure);
+  std::printf("ws session: %zu allocations in %d round trips, %zu of them the trends' histogram pages\n", counted,
+              round_trips, pages);
+  CHECK(failures == 0);
+  CHECK(counted == pages);  // only pages of the trends (none per round trip: counters only)
 #endif
 }
