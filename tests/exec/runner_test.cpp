@@ -7,6 +7,7 @@
 #include <stampede/exec/runner.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/result_metrics.hpp"
 
 #include <array>
 #include <atomic>
@@ -19,6 +20,8 @@
 
 namespace sp = stampede;
 using namespace std::chrono_literals;
+using sp::testing::counter_sum;
+using sp::testing::trend_count;
 
 namespace {
 
@@ -30,18 +33,6 @@ sp::result simulate(const sp::load_test& test, sp::run_options options = {}) {
   options.time = &time;
   if (!options.seed) options.seed = 1;
   return sp::run(test, options);
-}
-
-double counter_value(const sp::result& r, const sp::metric_descriptor& m) {
-  const auto* s = r.metrics.find(m);
-  REQUIRE(s != nullptr);
-  return std::get<sp::counter_sink>(*s).sum;
-}
-
-std::uint64_t trend_count(const sp::result& r, const sp::metric_descriptor& m) {
-  const auto* s = r.metrics.find(m);
-  REQUIRE(s != nullptr);
-  return std::get<sp::trend_sink>(*s).samples.count();
 }
 
 }  // namespace
@@ -58,7 +49,7 @@ TEST_CASE("per_vu_iterations runs each VU's iterations exactly, on every shard")
   CHECK(calls.load() == 35);
   CHECK(r.complete_iterations() == 35);
   CHECK(r.interrupted_iterations() == 0);
-  CHECK(counter_value(r, sp::iterations.descriptor()) == 35);
+  CHECK(counter_sum(r, sp::iterations.descriptor()) == 35);
   CHECK(trend_count(r, sp::iteration_duration.descriptor()) == 35);
   CHECK(r.status == sp::run_status::finished);
   CHECK(r.exit_code() == 0);
@@ -262,7 +253,7 @@ TEST_CASE("a stop request ends a long test gracefully and keeps what was gathere
     for (const auto& row : iterations_series->rows) per_tick += std::get<sp::counter_point>(row.data).count;
   }
   CHECK(per_tick == static_cast<double>(r.complete_iterations()));
-  CHECK(counter_value(r, sp::iterations.descriptor()) == static_cast<double>(r.complete_iterations()));
+  CHECK(counter_sum(r, sp::iterations.descriptor()) == static_cast<double>(r.complete_iterations()));
 }
 
 TEST_CASE("constant_arrival_rate starts iterations at their intended times and drops what it cannot start") {
@@ -273,7 +264,7 @@ TEST_CASE("constant_arrival_rate starts iterations at their intended times and d
   const auto r = simulate(test, {.threads = 1});
   // 50 arrivals, one every 10 ms; each takes 50 ms, so 3 VUs carry at most 3 per 50 ms.
   const auto done = r.complete_iterations();
-  const auto dropped = counter_value(r, sp::dropped_iterations.descriptor());
+  const auto dropped = counter_sum(r, sp::dropped_iterations.descriptor());
   // Arrivals every 10 ms, each for 50 ms, on at most 3 VUs: in every 50 ms three start and
   // two are dropped (a VU that ends an iteration just as one is due takes it).
   CHECK(done == 30);
@@ -412,7 +403,7 @@ TEST_CASE("a ramping scenario on a manual time runs exactly the iterations its p
   CHECK(expected == 88 + 82 + 76 + 70 + 64 + 58 + 52 + 46 + 40 + 34);
   CHECK(r.complete_iterations() == expected);
   CHECK(r.interrupted_iterations() == 0);
-  CHECK(counter_value(r, sp::iterations.descriptor()) == static_cast<double>(expected));
+  CHECK(counter_sum(r, sp::iterations.descriptor()) == static_cast<double>(expected));
   CHECK(r.duration == last_end);  // VU 1's 88th iteration, from 100 ms
   const auto& vus_max_sink = std::get<sp::gauge_sink>(*r.metrics.find(sp::vus_max.descriptor()));
   CHECK(vus_max_sink.max == 10);

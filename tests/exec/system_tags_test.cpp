@@ -4,6 +4,7 @@
 #include <stampede/exec/runner.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/result_metrics.hpp"
 
 #include <chrono>
 #include <memory>
@@ -16,34 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Every sample's metric name and tags, as an output streaming samples sees them.
-class sample_log : public sp::run_observer {
- public:
-  [[nodiscard]] bool wants_samples() const override { return true; }
-  void on_samples(const std::shared_ptr<const sp::tick_samples>& samples) override {
-    for (const auto& block : samples->blocks) {
-      tables_.learn(block);
-      for (const auto& s : block.samples) {
-        seen.emplace_back(samples->registry->descriptor(s.metric).name, tables_.get(block.source, s.tags));
-      }
-    }
-  }
-  // The tags of the samples of `metric`, which must all carry the same ones.
-  [[nodiscard]] sp::tag_set tags_of(const std::string& metric) const {
-    std::vector<sp::tag_set> found;
-    for (const auto& [name, tags] : seen) {
-      if (name == metric) found.push_back(tags);
-    }
-    REQUIRE(!found.empty());
-    for (const auto& t : found) CHECK(t == found.front());
-    return found.front();
-  }
-
-  std::vector<std::pair<std::string, sp::tag_set>> seen;
-
- private:
-  sp::sample_tag_tables tables_;
-};
+using sp::testing::sample_log;
 
 sp::load_test checking_test(std::optional<std::vector<std::string>> system_tags) {
   return sp::load_test{.scenarios = {{.name = "browse",

@@ -5,6 +5,7 @@
 #include <stampede/testbed/server.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/result_metrics.hpp"
 #include "support/hostile_server.hpp"
 
 #include <any>
@@ -18,15 +19,7 @@ namespace sp = stampede;
 namespace tb = stampede::testbed;
 using namespace std::chrono_literals;
 
-namespace {
-
-double counter_sum(const sp::result& r, const sp::metric_descriptor& m) {
-  const auto* s = r.metrics.find(m);
-  REQUIRE(s != nullptr);
-  return std::get<sp::counter_sink>(*s).sum;
-}
-
-}  // namespace
+using sp::testing::counter_sum;
 
 TEST_CASE("VUs request the testbed through vu::http and every k6 HTTP metric is recorded") {
   tb::server server{{.routes = {{.path = "/api/v1/todos", .body = "[{\"todo\":1}]",

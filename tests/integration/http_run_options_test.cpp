@@ -5,6 +5,7 @@
 #include <stampede/testbed/server.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/result_metrics.hpp"
 #include "support/run_coroutine.hpp"
 
 #include <asio/any_io_executor.hpp>
@@ -22,20 +23,10 @@ namespace sp = stampede;
 namespace http = stampede::http;
 namespace tb = stampede::testbed;
 using namespace std::chrono_literals;
+using sp::testing::counter_sum;
+using sp::testing::rate_of;
 
 namespace {
-
-double counter_sum(const sp::result& r, const sp::metric_descriptor& m) {
-  const auto* s = r.metrics.find(m);
-  REQUIRE(s != nullptr);
-  return std::get<sp::counter_sink>(*s).sum;
-}
-
-const sp::rate_sink& rate(const sp::result& r, const sp::metric_descriptor& m) {
-  const auto* s = r.metrics.find(m);
-  REQUIRE(s != nullptr);
-  return std::get<sp::rate_sink>(*s);
-}
 
 // The tags of every http_reqs sample, as an output streaming samples sees them.
 class request_tags : public sp::run_observer {
@@ -150,8 +141,8 @@ TEST_CASE("throw_on_failure throws request_failed for a refused connection, afte
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].count == 6);
     CHECK(r.errors[0].message == "GET " + dead + ": dial: connection refused (error_code 1212)");
-    CHECK(rate(r, sp::http_req_failed.descriptor()).total == 12);
-    CHECK(rate(r, sp::http_req_failed.descriptor()).nonzero == 12);  // 404s are unexpected too
+    CHECK(rate_of(r, sp::http_req_failed.descriptor()).total == 12);
+    CHECK(rate_of(r, sp::http_req_failed.descriptor()).nonzero == 12);  // 404s are unexpected too
     CHECK(counter_sum(r, sp::http_reqs.descriptor()) == 12);
   }
 }

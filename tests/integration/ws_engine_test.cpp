@@ -6,6 +6,7 @@
 #include <stampede/ws.hpp>
 
 #include "support/catch_compat.hpp"
+#include "support/result_metrics.hpp"
 
 #include <chrono>
 #include <map>
@@ -17,47 +18,11 @@
 namespace sp = stampede;
 namespace tb = stampede::testbed;
 using namespace std::chrono_literals;
+using sp::testing::counter_sum;
+using sp::testing::sample_log;
+using sp::testing::trend_count;
 
 namespace {
-
-double counter_sum(const sp::result& r, const sp::metric_descriptor& m) {
-  const auto* s = r.metrics.find(m);
-  REQUIRE(s != nullptr);
-  return std::get<sp::counter_sink>(*s).sum;
-}
-
-std::uint64_t trend_count(const sp::result& r, const sp::metric_descriptor& m) {
-  const auto* s = r.metrics.find(m);
-  REQUIRE(s != nullptr);
-  return std::get<sp::trend_sink>(*s).samples.count();
-}
-
-// Every sample's metric name and tags, as an output streaming samples sees them.
-class sample_log : public sp::run_observer {
- public:
-  [[nodiscard]] bool wants_samples() const override { return true; }
-  void on_samples(const std::shared_ptr<const sp::tick_samples>& samples) override {
-    for (const auto& block : samples->blocks) {
-      tables_.learn(block);
-      for (const auto& s : block.samples) {
-        seen.emplace_back(samples->registry->descriptor(s.metric).name, tables_.get(block.source, s.tags));
-      }
-    }
-  }
-  // The distinct tag sets the samples of `metric` carried.
-  [[nodiscard]] std::vector<sp::tag_set> tags_of(const std::string& metric) const {
-    std::vector<sp::tag_set> found;
-    for (const auto& [name, tags] : seen) {
-      if (name == metric && std::find(found.begin(), found.end(), tags) == found.end()) found.push_back(tags);
-    }
-    return found;
-  }
-
-  std::vector<std::pair<std::string, sp::tag_set>> seen;
-
- private:
-  sp::sample_tag_tables tables_;
-};
 
 std::string ws_url(const tb::server& server, std::string_view path) {
   auto url = server.url(path);
@@ -121,13 +86,10 @@ TEST_CASE("a run records k6's ws metrics with url, status, subproto, group and s
                              "ws_ping"}) {
     INFO(metric);
     const auto tags = log.tags_of(metric);
-    REQUIRE(tags.size() == 1);
-    CHECK(tags.front() == expected);
+    CHECK(tags == expected);
   }
   // data_sent and data_received carry the VU's tags only, as for HTTP.
-  const auto data = log.tags_of("data_sent");
-  REQUIRE(data.size() == 1);
-  CHECK(data.front() == sp::tag_set{{"group", "::room"}, {"scenario", "chat"}});
+  CHECK(log.tags_of("data_sent") == sp::tag_set{{"group", "::room"}, {"scenario", "chat"}});
 
   // k6 1.x's summary: a WEBSOCKET section with the six metrics.
   const auto summary = r.summary();
@@ -162,9 +124,7 @@ TEST_CASE("a refused upgrade is a session with its status, counted with its time
   }
   CHECK(counter_sum(r, sp::ws_sessions.descriptor()) == 2);
   CHECK(trend_count(r, sp::ws_connecting.descriptor()) == 2);
-  const auto tags = log.tags_of("ws_sessions");
-  REQUIRE(tags.size() == 1);
-  CHECK(tags.front().get("status") == "200");
+  CHECK(log.tags_of("ws_sessions").get("status") == "200");
 }
 
 TEST_CASE("session::run calls k6's handlers: open, messages, timers, close after", "[ws]") {
