@@ -46,6 +46,30 @@ struct counts {
   return n;
 }
 
+// Runs `body(executor)` on `io` to its end, bounded by a timer, rethrowing what it threw.
+// run(), as the engine's shards do: Asio keeps the blocks it recycles for its operations and
+// frames per call of run, and run_for calls run_one_until once per handler. A request that
+// resumes in another handler than the one that freed the last operation's block (after a
+// first read that found nothing, see detail::read_first) then allocates. The timer bounds the
+// run instead.
+template <typename Body>
+[[maybe_unused]] void run_bounded(asio::io_context& io, Body& body) {
+  bool finished = false;
+  std::exception_ptr failure;
+  asio::steady_timer limit{io, 60s};
+  limit.async_wait([&](const std::error_code& ec) {
+    if (!ec) io.stop();
+  });
+  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+    limit.cancel();
+  });
+  io.run();
+  REQUIRE(finished);
+  if (failure) std::rethrow_exception(failure);
+}
+
 // `requests` GETs of a route answering `body_bytes` bytes, after 200 to warm the client up
 // (its connection, Asio's recyclers, the block cache, the metrics' tag sets).
 [[maybe_unused]] counts count_get_allocations(int requests, bool with_metrics, bool discard_body,
@@ -63,8 +87,6 @@ struct counts {
   http::metrics_target metrics;
   if (with_metrics) metrics = {.rec = &rec, .tags = &vu_tags, .run_start = std::chrono::steady_clock::now()};
   asio::io_context io{1};
-  bool finished = false;
-  std::exception_ptr failure;
   auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
     http::client c{ex, {}, metrics};
     const std::string url = server.url("/data");
@@ -106,23 +128,7 @@ struct counts {
     out.baseline = allocations;
     if (c.connections_opened() != 1) ++out.failures;  // every request on one keep-alive connection
   };
-  // run(), as the engine's shards do: Asio keeps the blocks it recycles for its operations
-  // and frames per call of run, and run_for calls run_one_until once per handler. A request
-  // that resumes in another handler than the one that freed the last operation's block (after
-  // a first read that found nothing, see detail::read_first) then allocates. The timer bounds
-  // the run instead.
-  asio::steady_timer limit{io, 60s};
-  limit.async_wait([&](const std::error_code& ec) {
-    if (!ec) io.stop();
-  });
-  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-    limit.cancel();
-  });
-  io.run();
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
+  run_bounded(io, body);
 #else
   (void)requests;
   (void)with_metrics;
@@ -186,8 +192,6 @@ TEST_CASE("a WebSocket send and receive on an open session allocate nothing once
   std::size_t counted = 0, pages = 0;
   int failures = 0;
   asio::io_context io{1};
-  bool finished = false;
-  std::exception_ptr failure;
   auto body = [&](asio::any_io_executor ex) -> asio::awaitable<void> {
     stampede::ws::client c{ex, {}, {}, metrics};
     auto s = co_await c.connect(url);
@@ -212,18 +216,7 @@ TEST_CASE("a WebSocket send and receive on an open session allocate nothing once
     const auto closed = co_await s.close();
     if (!closed.is_close()) ++failures;
   };
-  asio::steady_timer limit{io, 60s};
-  limit.async_wait([&](const std::error_code& ec) {
-    if (!ec) io.stop();
-  });
-  asio::co_spawn(io, body(io.get_executor()), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-    limit.cancel();
-  });
-  io.run();
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
+  run_bounded(io, body);
   std::printf("ws session: %zu allocations in %d round trips, %zu of them the trends' histogram pages\n", counted,
               round_trips, pages);
   CHECK(failures == 0);
