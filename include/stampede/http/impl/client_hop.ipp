@@ -5,6 +5,7 @@
 #include <stampede/config.hpp>
 
 #include <stampede/core/error.hpp>
+#include <stampede/http/detail/name_lookup.hpp>
 
 #include <asio/buffer.hpp>
 #include <asio/error.hpp>
@@ -80,44 +81,14 @@ STAMPEDE_DECL void client::attach() {
 
 STAMPEDE_DECL bool client::needs_lookup() {
   auto& s = current_;
-  const auto host = s.target.host();
   s.port = s.target.port();
-  if (const auto o = options_.hosts.find(host); o != options_.hosts.end()) {
-    const auto lit = dns_cache::literal(o->second);
-    if (!lit) {
-      s.failure = {error_kind::dns, k6_error::dns, "hosts entry for " + std::string{host} + " is not an IP address: " + o->second};
-      return false;
-    }
-    addresses_.assign(1, lit->address);
-    if (lit->port) s.port = *lit->port;
-    return false;
-  }
-  if (const auto lit = dns_cache::literal(host)) {
-    addresses_.assign(1, lit->address);
-    return false;
-  }
-  return !dns_->find(host, std::chrono::steady_clock::now(), addresses_);
+  return !detail::known_addresses(s.target.host(), options_, *dns_, addresses_, s.port, s.failure);
 }
 
 STAMPEDE_DECL void client::looked_up(const std::error_code& ec, const asio::ip::tcp::resolver::results_type& results) {
   auto& s = current_;
-  const auto host = s.target.host();
-  if (s.conn->timed_out) {
-    s.failure = detail::timeout_error();
-    return;
-  }
-  if (ec || results.empty()) {
-    s.failure = ec == asio::error::host_not_found || results.empty()
-                    ? http::error{error_kind::dns, k6_error::dns_no_such_host, "lookup " + std::string{host} + ": no such host"}
-                    : http::error{error_kind::dns, k6_error::dns, "lookup " + std::string{host} + ": " + ec.message()};
-    return;
-  }
-  addresses_.clear();
-  for (const auto& r : results) addresses_.push_back(r.endpoint().address());
-  if (options_.dns_ttl > std::chrono::nanoseconds::zero()) {
-    const auto now = std::chrono::steady_clock::now();
-    dns_->put(host, addresses_, dns_cache::expiry(now, options_.dns_ttl));
-  }
+  s.failure = s.conn->timed_out ? detail::timeout_error()
+                                : detail::take_resolved(s.target.host(), ec, results, options_, *dns_, addresses_);
 }
 
 STAMPEDE_DECL bool client::connected(const std::error_code& ec) {

@@ -7,6 +7,7 @@
 #include <stampede/core/asio.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/http/detail/connection.hpp>
+#include <stampede/http/detail/name_lookup.hpp>
 #include <stampede/http/detail/tls.hpp>
 #include <stampede/http/url.hpp>
 #include <stampede/ws/detail/handshake.hpp>
@@ -65,36 +66,16 @@ STAMPEDE_DECL std::uint64_t next_seed(std::uint64_t& state) noexcept {
   return z ^ (z >> 31U);
 }
 
-// The addresses to try for `target`: `hosts`, a literal, the cache, else DNS. A failure as
-// the HTTP client reports it.
+// The addresses to try for `target`, found as the HTTP client finds them.
 STAMPEDE_DECL task<ws::error> resolve(session_state& s, const http::url& target, const http::client_options& opts,
                                       http::dns_cache& dns, std::vector<asio::ip::address>& out, std::uint16_t& port) {
   const auto host = target.host();
   port = target.port();
-  if (const auto o = opts.hosts.find(host); o != opts.hosts.end()) {
-    const auto lit = http::dns_cache::literal(o->second);
-    if (!lit) co_return ws::error{error_kind::dns, http::k6_error::dns, "hosts entry for " + std::string{host} + " is not an IP address: " + o->second};
-    out.assign(1, lit->address);
-    if (lit->port) port = *lit->port;
-    co_return ws::error{};
-  }
-  if (const auto lit = http::dns_cache::literal(host)) {
-    out.assign(1, lit->address);
-    co_return ws::error{};
-  }
-  const auto now = clock::now();
-  if (dns.find(host, now, out)) co_return ws::error{};
+  ws::error failure;
+  if (http::detail::known_addresses(host, opts, dns, out, port, failure)) co_return failure;
   auto [ec, results] = co_await s.conn.resolver.async_resolve(std::string{host}, "", net::use_nothrow_counted);
   if (s.timed_out) co_return http::detail::timeout_error();
-  if (ec || results.empty()) {
-    co_return ec == asio::error::host_not_found || results.empty()
-        ? ws::error{error_kind::dns, http::k6_error::dns_no_such_host, "lookup " + std::string{host} + ": no such host"}
-        : ws::error{error_kind::dns, http::k6_error::dns, "lookup " + std::string{host} + ": " + ec.message()};
-  }
-  out.clear();
-  for (const auto& r : results) out.push_back(r.endpoint().address());
-  if (opts.dns_ttl > std::chrono::nanoseconds::zero()) dns.put(host, out, http::dns_cache::expiry(now, opts.dns_ttl));
-  co_return ws::error{};
+  co_return http::detail::take_resolved(host, ec, results, opts, dns, out);
 }
 
 // DNS, TCP, TLS, the upgrade request and its answer read by the HTTP response parser, within
