@@ -15,3 +15,4 @@
 #include <stampede/report/stream_output.hpp>
 #include <stampede/report/summary.hpp>
 #include <stampede/report/summary_export.hpp>
+#include <stampede/report/svg.hpp>

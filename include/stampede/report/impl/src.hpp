@@ -22,3 +22,4 @@
 #include <stampede/report/impl/summary.ipp>
 #include <stampede/report/impl/summary_compact.ipp>
 #include <stampede/report/impl/summary_export.ipp>
+#include <stampede/report/impl/svg.ipp>
