@@ -19,6 +19,13 @@ namespace stampede {
 struct load_test;
 struct result;
 
+/// A metric split by the values of some tag keys (`metric_registry::breakdown`): the run keeps
+/// a sub-metric for each combination it sees, e.g. `http_req_duration{name:login}`.
+struct metric_breakdown {
+  metric_descriptor metric;
+  std::vector<std::string> tag_keys;
+};
+
 /// One scenario's state at a tick.
 struct scenario_progress {
   std::string name;
@@ -73,6 +80,12 @@ class run_observer {
   /// keep their samples only when an observer wants them, so that recording costs nothing
   /// more when none does.
   [[nodiscard]] virtual bool wants_samples() const { return false; }
+
+  /// The metrics this observer needs split by tag (a report's table per endpoint), asked once
+  /// before the run is set up; the run's snapshots then hold a sub-metric per combination of
+  /// the tags' values. Each combination costs a sink per shard, so split only by tags of
+  /// bounded cardinality (`name`, `scenario`).
+  [[nodiscard]] virtual std::vector<metric_breakdown> breakdowns() const { return {}; }
 
   /// The test as it will run (validated, thresholds resolved), and the part of it this
   /// process carries out (`run_options::part`; the whole test unless it runs as parts).

@@ -5,6 +5,7 @@
 
 #include <stampede/exec/detail/context.hpp>
 #include <stampede/exec/load_test.hpp>
+#include <stampede/exec/observer.hpp>
 #include <stampede/metrics/registry.hpp>
 
 #include <cstddef>
@@ -14,8 +15,10 @@
 
 namespace stampede::detail {
 
-/// The run's metrics: the engine's, the test's own, and the sub-metrics its thresholds name.
-std::shared_ptr<metric_registry> build_registry(const load_test& test);
+/// The run's metrics: the engine's, the test's own, the sub-metrics its thresholds name, and
+/// the breakdowns its observers ask for.
+std::shared_ptr<metric_registry> build_registry(const load_test& test,
+                                                const std::vector<run_observer*>& observers = {});
 
 /// The test's thresholds resolved against its metrics (k6's built-ins, the engine's and
 /// `load_test::metrics`): k6 strings parsed, mistakes thrown as `usage_error`.

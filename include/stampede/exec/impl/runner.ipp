@@ -119,7 +119,8 @@ STAMPEDE_DECL std::vector<threshold> resolve_thresholds(const load_test& test) {
   return out;
 }
 
-STAMPEDE_DECL std::shared_ptr<metric_registry> build_registry(const load_test& test) {
+STAMPEDE_DECL std::shared_ptr<metric_registry> build_registry(const load_test& test,
+                                                             const std::vector<run_observer*>& observers) {
   auto registry = std::make_shared<metric_registry>();
   for (const auto& m : engine_metrics()) registry->add(m);
   for (const auto& m : test.metrics) registry->add(m.descriptor);
@@ -146,6 +147,9 @@ STAMPEDE_DECL std::shared_ptr<metric_registry> build_registry(const load_test& t
     for (const auto& c : t.resolve(known).conditions()) {
       if (c.aggregate.metric.is_submetric()) registry->track(c.aggregate.metric);
     }
+  }
+  for (const auto* o : observers) {
+    for (auto& b : o->breakdowns()) registry->breakdown(b.metric, std::move(b.tag_keys));
   }
   return registry;
 }
@@ -215,7 +219,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   run.ws_options = test.ws;
   run.min_iteration_duration = test.min_iteration_duration;
   run.system_tags = detail::resolve_system_tags(test.system_tags);
-  run.registry = detail::build_registry(test);
+  run.registry = detail::build_registry(test, options.observers);
   if (options.console) run.console = options.console;
   if (options.time != nullptr) run.wall_now = [time = options.time] { return time->wall_now(); };
   run.start = clock::now();

@@ -66,9 +66,11 @@ STAMPEDE_DECL recorder::route recorder::make_route(metric_id id, tag_set_id tags
     for (const auto& k : keys) {
       if (const auto v = sample_tags.get(k)) projected.set(k, std::string{*v});
     }
-    if (!projected.empty()) {
-      metric_descriptor d = registry_->descriptor(id);
-      d.filter = tag_filter{std::move(projected)};
+    metric_descriptor d = registry_->descriptor(id);
+    d.filter = tag_filter{std::move(projected)};
+    // A combination that is also a tracked sub-metric (a threshold's, the full summary's per
+    // scenario) is routed there already: a second sink would count its samples twice.
+    if (!d.filter.empty() && !registry_->find_series(d)) {
       auto name = d.display_name();
       const auto [slot, inserted] = breakdown_index_.try_emplace(
           std::move(name), static_cast<std::uint32_t>(sinks_.size()));

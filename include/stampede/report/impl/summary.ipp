@@ -141,12 +141,31 @@ STAMPEDE_DECL std::string format_trend_stat(const trend_sink& t, const metric_de
   return humanize(t.value(s.kind, s.percentile).value_or(0), m, o, false);
 }
 
+}  // namespace detail::summary
+
+STAMPEDE_DECL std::string format_trend_statistic(const trend_sink& t, const metric_descriptor& metric,
+                                                 const std::string& stat, const summary_options& options) {
+  return detail::summary::format_trend_stat(t, metric, stat, options);
+}
+
+namespace detail::summary {
+
 struct metric_line {
   metric_descriptor metric;
   bool trend = false;
   bool empty = false;              // no samples: "[no data]", left out of the column widths
   std::vector<std::string> cells;  // trend: one per stat; others: value then extras
 };
+
+// Whether a summary lists `m`: a metric always; a sub-metric when a threshold names it
+// (`named`), and k6's `{ expected_response:true }`. The run keeps other sub-metrics for other
+// readers — the checks' series, the per-endpoint and per-scenario breakdowns a report asks
+// for, the full summary's scenario sections — which the list would only repeat.
+STAMPEDE_DECL bool listed_submetric(const metric_descriptor& m, bool named) {
+  if (!m.is_submetric() || named) return true;
+  return m.name == http_req_duration.name() && m.filter.tags().size() == 1 &&
+         m.filter.tags().get(system_tag::expected_response) == std::optional<std::string_view>{"true"};
+}
 
 STAMPEDE_DECL bool has_samples(const sink& s) {
   return std::visit(
@@ -308,6 +327,7 @@ STAMPEDE_DECL std::string legacy_summary(const snapshot& metrics, const std::vec
   for (const auto& e : metrics.entries()) {
     if (e.metric.name == checks.name() && e.metric.filter.tags().contains(system_tag::check)) continue;
     const bool listed = listed_without_samples.contains(e.metric.display_name());
+    if (!d::listed_submetric(e.metric, listed)) continue;
     if (any_samples && !d::has_samples(e.data) && !listed) continue;
     if (!any_samples && !listed && e.metric.name.starts_with("ws_")) continue;
     lines.push_back(d::describe(e, metrics, options));

@@ -358,7 +358,7 @@ STAMPEDE_DECL std::string sectioned_summary(const snapshot& metrics, const std::
     }
     if (skipped(m.name, options.mode)) continue;
     const bool is_named = named.contains(m.display_name());
-    if (sole_tag(m, system_tag::scenario) && !is_named) continue;
+    if (!listed_submetric(m, is_named)) continue;
     if (any_samples && !has_samples(e.data) && !is_named) continue;
     if (!any_samples && !is_named && section_of(m.name) == metric_section::websocket) continue;  // a test without WebSocket
     totals.push_back(sectioned_line(e, metrics, options));

@@ -90,6 +90,7 @@ STAMPEDE_DECL std::string format_summary_export(const snapshot& metrics, const s
     const auto thresholds_it = by_metric.find(name);
     if (e.metric.name == checks.name() && e.metric.filter.tags().contains(system_tag::check)) continue;
     if (!detail::summary::has_samples(e.data) && thresholds_it == by_metric.end()) continue;
+    if (!detail::summary::listed_submetric(e.metric, thresholds_it != by_metric.end())) continue;
 
     std::vector<std::pair<std::string, std::string>> fields;
     const auto& m = e.metric;
