@@ -85,6 +85,39 @@ struct result_document {
 /// its snapshots.
 [[nodiscard]] result_document result_document_from_json(std::string_view json);
 
+/// The metrics a report's tables split by tag, which a run must be asked for before it starts
+/// (`run_observer::breakdowns`): the HTTP request metrics by `name` (k6 names a request by its
+/// URL unless it names itself) and `scenario`, the iterations by `scenario`. A result file
+/// holds them too, so that a report drawn from it later has its tables.
+[[nodiscard]] std::vector<metric_breakdown> report_breakdowns();
+
+/// A run's metrics per interval, bounded: each tick's delta is kept as an interval until there
+/// are more than `max_intervals`; then neighbours merge in pairs and, from then on, intervals
+/// are twice as long, so that an hour's run and a day's take the same memory.
+class interval_log {
+ public:
+  explicit interval_log(std::size_t max_intervals = 1200);
+  void clear() noexcept;
+  /// Adds a tick's delta (which starts where the previous one ended).
+  void add(const snapshot& delta);
+  [[nodiscard]] const std::vector<snapshot>& intervals() const noexcept { return intervals_; }
+  /// The intervals, moved out; the log is left empty.
+  [[nodiscard]] std::vector<snapshot> take() noexcept;
+
+ private:
+  std::size_t max_intervals_;
+  std::vector<snapshot> intervals_;
+  std::chrono::nanoseconds interval_{0};  // the length intervals are merged to; 0: a tick
+};
+
+/// Throws `usage_error` naming `path` when a file cannot be created in its folder: what an
+/// output checks before the run, so that a run never ends with nowhere to write.
+void check_writable(const std::string& path);
+
+/// Writes `text` to a temporary file beside `path`, then renames it over `path`, so that a
+/// reader never sees half a file. Throws `std::runtime_error` naming `what` and the file.
+void write_file_atomically(const std::string& path, std::string_view text, std::string_view what);
+
 /// Writes the result file when the run ends, interrupted or not: to a temporary file beside
 /// it, then renamed over it, so that a reader never sees half a document. The path `-` writes
 /// the document to `stream` (stdout) between `result_begin_marker` and `result_end_marker`
@@ -100,6 +133,7 @@ class result_output final : public run_observer {
  public:
   explicit result_output(std::string path, std::size_t max_intervals = 1200, std::FILE* stream = stdout);
 
+  [[nodiscard]] STAMPEDE_DECL std::vector<metric_breakdown> breakdowns() const override;
   STAMPEDE_DECL void on_start(const load_test& test, const execution_tuple& part) override;
   STAMPEDE_DECL void on_tick(const snapshot& delta, const run_progress& progress) override;
   STAMPEDE_DECL void on_end(const result& r) override;
@@ -112,10 +146,8 @@ class result_output final : public run_observer {
   std::string path_;
   std::FILE* stream_;
   bool written_ = false;
-  std::size_t max_intervals_;
   std::optional<load_test> test_;
-  std::vector<snapshot> intervals_;
-  std::chrono::nanoseconds interval_{0};  // the length intervals are merged to; 0: a tick
+  interval_log intervals_;
 };
 
 }  // namespace stampede

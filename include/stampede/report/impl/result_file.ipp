@@ -272,28 +272,25 @@ STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {
   return doc;
 }
 
-STAMPEDE_DECL result_output::result_output(std::string path, std::size_t max_intervals, std::FILE* stream)
-    : path_{std::move(path)}, stream_{stream}, max_intervals_{std::max<std::size_t>(2, max_intervals)} {
-  if (path_.empty()) throw usage_error("a result file needs a path");
-  if (path_ == "-") return;
-  // Refuse now what would fail at the end: a folder that does not exist or cannot be written.
-  const auto probe = path_ + ".probe";
-  std::FILE* f = std::fopen(probe.c_str(), "wb");
-  if (f == nullptr) {
-    throw usage_error(fmt::format("cannot write \"{}\": {}", path_, std::generic_category().message(errno)));
-  }
-  std::fclose(f);
-  std::remove(probe.c_str());
+STAMPEDE_DECL std::vector<metric_breakdown> report_breakdowns() {
+  const std::string name{system_tag::name};
+  const std::string scenario{system_tag::scenario};
+  return {{http_reqs.descriptor(), {name, scenario}},
+          {http_req_failed.descriptor(), {name, scenario}},
+          {http_req_duration.descriptor(), {name, scenario}},
+          {iterations.descriptor(), {scenario}},
+          {iteration_duration.descriptor(), {scenario}},
+          {dropped_iterations.descriptor(), {scenario}}};
 }
 
-STAMPEDE_DECL void result_output::on_start(const load_test& test, const execution_tuple& /*part*/) {
-  test_ = test;
-  written_ = false;
+STAMPEDE_DECL interval_log::interval_log(std::size_t max_intervals) : max_intervals_{std::max<std::size_t>(2, max_intervals)} {}
+
+STAMPEDE_DECL void interval_log::clear() noexcept {
   intervals_.clear();
+  interval_ = std::chrono::nanoseconds{0};
 }
 
-STAMPEDE_DECL void result_output::on_tick(const snapshot& delta, const run_progress& progress) {
-  (void)progress;
+STAMPEDE_DECL void interval_log::add(const snapshot& delta) {
   if (!intervals_.empty() && delta.end() - intervals_.back().start() <= interval_) {
     intervals_.back().merge(delta);  // the last interval is not full yet
     return;
@@ -311,9 +308,63 @@ STAMPEDE_DECL void result_output::on_tick(const snapshot& delta, const run_progr
   interval_ = intervals_.front().end() - intervals_.front().start();
 }
 
+STAMPEDE_DECL std::vector<snapshot> interval_log::take() noexcept {
+  auto out = std::move(intervals_);
+  clear();
+  return out;
+}
+
+STAMPEDE_DECL void check_writable(const std::string& path) {
+  const auto probe = path + ".probe";
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (f == nullptr) {
+    throw usage_error(fmt::format("cannot write \"{}\": {}", path, std::generic_category().message(errno)));
+  }
+  std::fclose(f);
+  std::remove(probe.c_str());
+}
+
+STAMPEDE_DECL void write_file_atomically(const std::string& path, std::string_view text, std::string_view what) {
+  const auto temporary = path + ".tmp";
+  {
+    std::ofstream file{temporary, std::ios::binary | std::ios::trunc};
+    file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    file.close();
+    if (!file) {
+      const int error = errno;
+      std::remove(temporary.c_str());
+      throw std::runtime_error(fmt::format("{} ({}): writing \"{}\" failed: {}", what, path, temporary,
+                                           std::generic_category().message(error)));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::remove(temporary.c_str());
+    throw std::runtime_error(fmt::format("{} ({}): renaming \"{}\" failed: {}", what, path, temporary, ec.message()));
+  }
+}
+
+STAMPEDE_DECL result_output::result_output(std::string path, std::size_t max_intervals, std::FILE* stream)
+    : path_{std::move(path)}, stream_{stream}, intervals_{max_intervals} {
+  if (path_.empty()) throw usage_error("a result file needs a path");
+  // Refuse now what would fail at the end: a folder that does not exist or cannot be written.
+  if (path_ != "-") check_writable(path_);
+}
+
+STAMPEDE_DECL std::vector<metric_breakdown> result_output::breakdowns() const { return report_breakdowns(); }
+
+STAMPEDE_DECL void result_output::on_start(const load_test& test, const execution_tuple& /*part*/) {
+  test_ = test;
+  written_ = false;
+  intervals_.clear();
+}
+
+STAMPEDE_DECL void result_output::on_tick(const snapshot& delta, const run_progress& /*progress*/) { intervals_.add(delta); }
+
 STAMPEDE_DECL void result_output::on_end(const result& r) {
   if (!test_) return;
-  const auto text = to_json(make_result_document(*test_, r, std::move(intervals_)));
+  const auto text = to_json(make_result_document(*test_, r, intervals_.take()));
   if (path_ == "-") {
     const auto framed = fmt::format("\n{}\n{}{}{}\n", result_begin_marker, text, text.ends_with('\n') ? "" : "\n",
                                     result_end_marker);
@@ -323,24 +374,7 @@ STAMPEDE_DECL void result_output::on_end(const result& r) {
     written_ = true;
     return;
   }
-  const auto temporary = path_ + ".tmp";
-  {
-    std::ofstream file{temporary, std::ios::binary | std::ios::trunc};
-    file.write(text.data(), static_cast<std::streamsize>(text.size()));
-    file.close();
-    if (!file) {
-      const int error = errno;
-      std::remove(temporary.c_str());
-      throw std::runtime_error(fmt::format("result ({}): writing \"{}\" failed: {}", path_, temporary,
-                                           std::generic_category().message(error)));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path_, ec);
-  if (ec) {
-    std::remove(temporary.c_str());
-    throw std::runtime_error(fmt::format("result ({}): renaming \"{}\" failed: {}", path_, temporary, ec.message()));
-  }
+  write_file_atomically(path_, text, "result");
   written_ = true;
 }
 
