@@ -4,6 +4,7 @@
 #include <stampede/config.hpp>
 #include <stampede/report/csv_output.hpp>
 #include <stampede/report/end_of_test.hpp>
+#include <stampede/report/html_report.hpp>
 #include <stampede/report/json_output.hpp>
 #include <stampede/report/junit_output.hpp>
 #include <stampede/report/kubernetes.hpp>

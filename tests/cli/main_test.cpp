@@ -297,7 +297,7 @@ TEST_CASE("an --out that cannot be made exits 104 before the run starts") {
   CHECK(contains(no_file.err, "error: --out junit: needs a file: junit=FILE"));
   const auto unknown = run_main({"-q", "--out", "statsd"}, quick_test());
   CHECK(unknown.code == sp::exit_code::invalid_config);
-  CHECK(contains(unknown.err, "error: --out: unknown output \"statsd\"; use json, csv, junit, prometheus or result"));
+  CHECK(contains(unknown.err, "error: --out: unknown output \"statsd\"; use json, csv, junit, prometheus, result or html"));
 }
 
 #if !defined(_WIN32)

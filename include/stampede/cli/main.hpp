@@ -44,7 +44,7 @@ namespace stampede {
 /// `main` with the arguments as views (without the program name) and its two streams given:
 /// the summary and `--help` go to `out`, progress and errors to `err`. For tests, and for
 /// programs that build their own command line. A first argument `merge` runs `run_merge`
-/// with this test.
+/// with this test, `report` runs `run_report` with it, and `manifest` runs `run_manifest`.
 [[nodiscard]] int run_cli(std::string_view program, std::span<const std::string_view> args, load_test test,
                           std::FILE* out = stdout, std::FILE* err = stderr);
 
@@ -62,6 +62,16 @@ namespace stampede {
 /// `--no-thresholds`).
 [[nodiscard]] int run_merge(std::string_view program, std::span<const std::string_view> args, const load_test* test,
                             std::FILE* out = stdout, std::FILE* err = stderr);
+
+/// `PROGRAM report RESULT.json... -o REPORT.html [--title TITLE]`: writes the HTML report
+/// (report/html_report.hpp) of a run from its result file (`--out result=FILE`), or of a test
+/// that ran as parts from their result files or logs, merged as `run_merge` merges them (its
+/// thresholds judged again when `test` is given). The title defaults to the program's name.
+/// Returns 0 once the report is written, whatever the run's verdict; 104 for a file that cannot
+/// be read or is not a valid result, or a bad flag; 111 when the parts are not the parts of one
+/// test exactly once; 255 when the report cannot be written.
+[[nodiscard]] int run_report(std::string_view program, std::span<const std::string_view> args, const load_test* test,
+                             std::FILE* out = stdout, std::FILE* err = stderr);
 
 /// `PROGRAM manifest kubernetes --parallelism N --image IMAGE [--start-delay 60s] [--name NAME]
 /// [--program PATH] [--cpu C] [--memory M] [--no-spread] [-- TEST FLAGS...]`: prints the

@@ -22,7 +22,7 @@ struct output_spec {
 };
 
 /// The kinds `make_output` knows, in the order `--help` lists them: `json`, `csv`, `junit`,
-/// `prometheus`, `result`.
+/// `prometheus`, `result`, `html`.
 [[nodiscard]] std::span<const std::string_view> output_kinds() noexcept;
 
 /// Parses an `--out` value as k6 does: `json=results.json`, `json` (standard output),
@@ -40,6 +40,7 @@ struct output_spec {
 ///   (127.0.0.1:9464 by default; port 0 picks a free one).
 /// - `result=FILE`: `result_output`, the run's result file; `result=-` writes the document
 ///   to `standard_output` between marker lines, for logs that collect it (`kubectl logs`).
+/// - `html=FILE`: `html_output`, the run's HTML report.
 ///
 /// Throws `usage_error` naming the output for a bad argument or a file that cannot be opened.
 [[nodiscard]] std::unique_ptr<run_observer> make_output(const output_spec& spec, std::FILE* standard_output = stdout);

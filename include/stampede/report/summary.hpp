@@ -67,6 +67,12 @@ void validate_trend_stat(const std::string& stat);
                                          const std::vector<threshold_result>& thresholds,
                                          const summary_options& options = {});
 
+/// One statistic of a trend as the summary writes it, in `metric`'s unit: `avg`, `min`, `med`,
+/// `max`, `count` or `p(N)` (as `summary_options::trend_stats` names them); `312.4ms`, `1.2 kB`.
+/// Throws `usage_error` for an unknown statistic.
+[[nodiscard]] std::string format_trend_statistic(const trend_sink& t, const metric_descriptor& metric,
+                                                 const std::string& stat, const summary_options& options = {});
+
 /// A threshold condition's observed value as the summary's thresholds show it, in the
 /// metric's unit: `p(95)=312.4ms`, `rate=2.50%`, `count=1200`, or `p(95)=[no data]`.
 [[nodiscard]] std::string format_observed(const condition_result& r, const summary_options& options = {});

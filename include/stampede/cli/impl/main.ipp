@@ -11,6 +11,7 @@
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
 #include <stampede/report/end_of_test.hpp>
+#include <stampede/report/html_report.hpp>
 #include <stampede/report/kubernetes.hpp>
 #include <stampede/report/merge.hpp>
 #include <stampede/report/outputs.hpp>
@@ -117,6 +118,43 @@ STAMPEDE_DECL int usage_failure(std::FILE* err, std::string_view program, const 
   return exit_code::invalid_config;
 }
 
+// The parts in `files` (result files or logs; `-` is standard input), one file at a time into
+// the merger: result files come from other machines and are checked field by field; only the
+// running sums stay in memory. Throws as `part_merger` does, and `usage_error` for a file that
+// cannot be read.
+STAMPEDE_DECL merged_result merge_files(const std::vector<std::string>& files, const load_test* test) {
+  part_merger merger{test};
+  for (const auto& file : files) {
+    std::string text;
+    std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
+    if (f == nullptr) throw usage_error(fmt::format("cannot read \"{}\": {}", file, std::generic_category().message(errno)));
+    char buffer[65536];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
+    const bool failed = std::ferror(f) != 0;
+    if (f != stdin) std::fclose(f);
+    if (failed) throw usage_error(fmt::format("cannot read \"{}\"", file));
+    for (const auto& p : read_result_parts(text, file)) merger.add(p);
+  }
+  return merger.finish();
+}
+
+// What an HTML report among `outputs` says of its run: the program's name, and for a merge the
+// parts.
+STAMPEDE_DECL void name_reports(const std::vector<std::unique_ptr<run_observer>>& outputs, std::string_view program,
+                                const merged_result* merged = nullptr) {
+  for (const auto& o : outputs) {
+    auto* report = dynamic_cast<html_output*>(o.get());
+    if (report == nullptr) continue;
+    html_report_options options{.title = std::string{program}};
+    if (merged != nullptr) {
+      options.parts = merged->parts;
+      options.sequence = merged->sequence;
+      options.largest_skew = merged->largest_skew;
+    }
+    report->set_options(std::move(options));
+  }
+}
+
 STAMPEDE_DECL std::string program_name(int argc, char** argv) {
   if (argc < 1 || argv == nullptr || argv[0] == nullptr || *argv[0] == '\0') return "test";
   const std::string_view path = argv[0];
@@ -140,6 +178,15 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     return run_merge(program, args.subspan(1), &test, out, err);
   }
   if (!args.empty() && args.front() == "manifest") return run_manifest(program, args.subspan(1), out, err);
+  if (!args.empty() && args.front() == "report") {
+    try {
+      validate(test);
+    } catch (const usage_error& e) {
+      d::print(err, fmt::format("error: {}\n", e.what()));
+      return exit_code::invalid_config;
+    }
+    return run_report(program, args.subspan(1), &test, out, err);
+  }
   try {
     cli_options options;
     // k6's log (--log-output: the CLI's warnings, and vu::log's lines unless --console-output
@@ -193,6 +240,7 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
         outputs.push_back(make_output(spec, out));
         output_names.push_back(describe(spec));
       }
+      d::name_reports(outputs, program);
     } catch (const usage_error& e) {
       d::print(err, fmt::format("error: {}\n", e.what()));
       return exit_code::invalid_config;
@@ -330,29 +378,15 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
     }
     if (files.empty()) throw usage_error("merge needs the parts' result files: " + usage);
     for (const auto& spec : options.outputs) {
-      if (spec.kind != "result" && spec.kind != "junit") {
-        throw usage_error(fmt::format("merge writes --out result=FILE and junit=FILE; {} needs the samples of a run", spec.kind));
+      if (spec.kind != "result" && spec.kind != "junit" && spec.kind != "html") {
+        throw usage_error(fmt::format("merge writes --out result=FILE, junit=FILE and html=FILE; {} needs the samples of a run",
+                                      spec.kind));
       }
-    }
-
-    // The parts, one file at a time into the merger: result files come from other machines
-    // and are checked field by field; only the running sums stay in memory.
-    part_merger merger{test};
-    for (const auto& file : files) {
-      std::string text;
-      std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
-      if (f == nullptr) throw usage_error(fmt::format("cannot read \"{}\": {}", file, std::generic_category().message(errno)));
-      char buffer[65536];
-      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
-      const bool failed = std::ferror(f) != 0;
-      if (f != stdin) std::fclose(f);
-      if (failed) throw usage_error(fmt::format("cannot read \"{}\"", file));
-      for (const auto& p : read_result_parts(text, file)) merger.add(p);
     }
 
     merged_result merged;
     try {
-      merged = merger.finish();
+      merged = d::merge_files(files, test);
     } catch (const incomplete_parts& e) {
       d::print(err, fmt::format("error: {}\n", e.what()));
       return exit_code::parts_incomplete;
@@ -373,6 +407,7 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
     // The outputs and the summary see the merged run as they see a run's end.
     std::vector<std::unique_ptr<run_observer>> outputs;
     for (const auto& spec : options.outputs) outputs.push_back(make_output(spec, out));
+    d::name_reports(outputs, program, &merged);
     summary_printer summary{{.out = out,
                              .err = err,
                              .colors = !options.no_color && out == stdout && summary_colors_for_terminal(),
@@ -390,6 +425,71 @@ STAMPEDE_DECL int run_merge(std::string_view program, std::span<const std::strin
     }
     for (auto* o : observers) o->on_end(r);
     return r.exit_code();
+  } catch (const usage_error& e) {
+    return d::usage_failure(err, program, e);
+  } catch (const std::exception& e) {
+    std::fprintf(err, "error: %s\n", e.what());
+    return exit_code::generic_error;
+  }
+}
+
+STAMPEDE_DECL int run_report(std::string_view program, std::span<const std::string_view> args, const load_test* test,
+                              std::FILE* out, std::FILE* err) {
+  namespace d = detail::cli;
+  const std::string usage = fmt::format("{} report RESULT.json... -o REPORT.html [--title TITLE]", program);
+  try {
+    std::vector<std::string> files;
+    std::optional<std::string> output;
+    std::string title{program};
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const auto a = args[i];
+      if (a == "-h" || a == "--help") {
+        d::print(out, fmt::format("Usage: {}\n\nWrites the HTML report of a run from its result file (--out result=FILE), or of a\n"
+                                  "test that ran as parts from their result files or logs, merged as 'merge' merges them.\n",
+                                  usage));
+        return exit_code::ok;
+      }
+      const auto value = [&](std::string_view flag) {
+        if (i + 1 >= args.size()) throw usage_error(fmt::format("{} needs a value: {}", flag, usage));
+        return std::string{args[++i]};
+      };
+      if (a == "-o" || a == "--output") {
+        output = value(a);
+      } else if (a.starts_with("--output=")) {
+        output = std::string{a.substr(9)};
+      } else if (a == "--title") {
+        title = value(a);
+      } else if (a.starts_with("--title=")) {
+        title = std::string{a.substr(8)};
+      } else if (a.size() > 1 && a.front() == '-') {
+        throw usage_error(fmt::format("report does not take {}: {}", a, usage));
+      } else {
+        files.emplace_back(a);
+      }
+    }
+    if (files.empty()) throw usage_error("report needs a result file: " + usage);
+    if (!output || output->empty()) throw usage_error("report needs the file to write: -o REPORT.html (" + usage + ")");
+    html_output report{*output};
+    merged_result merged;
+    try {
+      merged = d::merge_files(files, test);
+    } catch (const incomplete_parts& e) {
+      d::print(err, fmt::format("error: {}\n", e.what()));
+      return exit_code::parts_incomplete;
+    }
+    if (test != nullptr) merged.run.summary_format = test->summary;
+    report.set_options({.title = std::move(title),
+                        .parts = merged.parts,
+                        .sequence = merged.sequence,
+                        .largest_skew = merged.largest_skew});
+    run_progress progress;
+    progress.elapsed = merged.run.duration;
+    progress.ended = true;
+    report.on_start(test != nullptr ? *test : load_test{}, execution_tuple{});
+    for (const auto& interval : merged.intervals) report.on_tick(interval, progress);
+    report.on_end(merged.run);
+    d::print(err, fmt::format("report: {}\n", *output));
+    return exit_code::ok;
   } catch (const usage_error& e) {
     return d::usage_failure(err, program, e);
   } catch (const std::exception& e) {

@@ -39,7 +39,7 @@ inline constexpr std::array<cli_flag, 43> flags{{
      "vu::env() also reads the process environment (always on; =false is refused)"},
     {"tag", 0, "NAME=VALUE", "--tag", "add a tag to every sample; repeatable"},
     {"out", 'o', "KIND=ARG", "--out",
-     "stream results: json=FILE, csv=FILE, junit=FILE, prometheus=HOST:PORT, result=FILE; repeatable"},
+     "stream results: json=FILE, csv=FILE, junit=FILE, prometheus=HOST:PORT, result=FILE, html=FILE; repeatable"},
     {"summary-export", 0, "FILE", "--summary-export", "write the end-of-test summary to FILE as k6's JSON"},
     {"summary-trend-stats", 0, "STATS", "--summary-trend-stats",
      "trend statistics in the summary: avg,min,med,max,p(90),p(99.9),count"},
@@ -802,7 +802,12 @@ STAMPEDE_DECL std::string format_help(std::string_view program, const load_test&
   for (const auto& s : test.scenarios) {
     out += fmt::format("  * {}: {}\n", s.name, describe(s.executor, s.graceful_stop));
   }
-  out += "\n";
+  out += fmt::format(
+      "\nCommands (run one with --help for its flags):\n"
+      "  {0} merge FILE...                     merge the result files of a test run as parts; one summary\n"
+      "  {0} report FILE... -o REPORT.html     the HTML report of a result file (--out result=FILE)\n"
+      "  {0} manifest kubernetes ...           the Kubernetes Job that runs this test as parts\n\n",
+      program);
   out += detail::cli::exit_codes_help;
   return out;
 }

@@ -7,6 +7,7 @@
 #include <stampede/core/units.hpp>
 #include <stampede/report/csv_output.hpp>
 #include <stampede/report/json_output.hpp>
+#include <stampede/report/html_report.hpp>
 #include <stampede/report/junit_output.hpp>
 #include <stampede/report/prometheus_output.hpp>
 #include <stampede/report/result_file.hpp>
@@ -22,7 +23,7 @@ namespace stampede {
 
 namespace detail::outputs {
 
-inline constexpr std::array<std::string_view, 5> kinds{"json", "csv", "junit", "prometheus", "result"};
+inline constexpr std::array<std::string_view, 6> kinds{"json", "csv", "junit", "prometheus", "result", "html"};
 
 STAMPEDE_DECL std::string kinds_text() {
   std::string out;
@@ -176,6 +177,10 @@ STAMPEDE_DECL std::unique_ptr<run_observer> make_output(const output_spec& spec,
     if (spec.kind == "result") {
       if (spec.argument.empty()) throw usage_error("needs a file: result=FILE, or result=- for stdout");
       return std::make_unique<result_output>(spec.argument, 1200, standard_output);
+    }
+    if (spec.kind == "html") {
+      if (spec.argument.empty() || spec.argument == "-") throw usage_error("needs a file: html=FILE");
+      return std::make_unique<html_output>(spec.argument);
     }
     throw usage_error(fmt::format("unknown output; use {}", d::kinds_text()));
   });

@@ -10,6 +10,7 @@
 
 #include <stampede/report/impl/csv_output.ipp>
 #include <stampede/report/impl/end_of_test.ipp>
+#include <stampede/report/impl/html_report.ipp>
 #include <stampede/report/impl/json_output.ipp>
 #include <stampede/report/impl/junit_output.ipp>
 #include <stampede/report/impl/kubernetes.ipp>

@@ -1,0 +1,99 @@
+// HTML reports in a real browser (headless Chromium, every network request refused): a
+// simulated run's report and an empty one load without a console message or a request, hold
+// their charts and table rows in the DOM after the page's script ran, and draw every series
+// of the latency chart in its colour. With STAMPEDE_UPDATE_SCREENSHOTS=1 the report's
+// screenshot is written to docs/images/report.png. Skipped with a message naming
+// scripts/setup when Chromium (or python3) is not installed.
+#include "support/catch_compat.hpp"
+
+#if defined(__unix__)
+
+#include <stampede/report/html_report.hpp>
+#include <stampede/report/svg.hpp>
+
+#include "support/browser.hpp"
+#include "support/report_fixture.hpp"
+#include "support/temp_file.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace sp = stampede;
+
+namespace {
+
+bool have_browser() {
+  if (!stampede_test::find_chromium()) {
+    WARN("skipped: " << stampede_test::chromium_missing());
+    return false;
+  }
+  if (!stampede_test::browser_detail::find_python()) {
+    WARN("skipped: python3 is not installed (scripts/setup installs it)");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a run's report loads offline in Chromium with its charts, rows and colours", "[html_report][browser]") {
+  if (!have_browser()) return;
+  stampede_test::temp_file file{"browser-report.html"};
+  sp::html_output report{file.path, {.title = "shop"}};
+  const auto r = stampede_test::simulate_report_run(stampede_test::report_test(), {&report});
+  REQUIRE(report.written());
+
+  const auto page = stampede_test::load_page(file.path);
+  INFO(page.diagnostics);
+  REQUIRE(page.ok);
+  CHECK(page.console_messages.empty());
+  CHECK(page.network_requests.empty());
+  CHECK(page.clean());
+  // The charts (load, latency, failures, arrivals, distribution, spectrum) and the tables'
+  // rows: 2 thresholds, 1 check, 2 endpoints, 2 scenarios, and a header row each.
+  CHECK(stampede_test::count_elements(page.dom, "svg") == 6);
+  CHECK(stampede_test::count_elements(page.dom, "tr") == 2 + 1 + 2 + 2 + 4);
+  CHECK(page.dom.find("<h1>shop</h1>") != std::string::npos);
+
+  stampede_test::temp_file png{"browser-report.png"};
+  const auto shot = stampede_test::screenshot(file.path, png.path, 1280, 3300);
+  INFO(shot.diagnostics);
+  REQUIRE(shot.ok);
+  CHECK_FALSE(stampede_test::is_blank(png.path));
+  // The latency chart's four percentiles are the palette's first four colours: each must
+  // have reached the screen.
+  const auto palette = sp::svg::palette();
+  std::vector<std::string> colours;
+  for (std::size_t i = 0; i < 4; ++i) colours.emplace_back(palette[i]);
+  const auto counts = stampede_test::count_colours(png.path, colours, 24);
+  for (const auto& c : colours) {
+    INFO("colour " << c);
+    CHECK(counts.at(c) > 20);
+  }
+  if (const char* update = std::getenv("STAMPEDE_UPDATE_SCREENSHOTS"); update != nullptr && std::string{update} == "1") {
+    const auto target = std::filesystem::path{STAMPEDE_TESTS_DIR}.parent_path() / "docs" / "images" / "report.png";
+    std::filesystem::create_directories(target.parent_path());
+    std::filesystem::copy_file(png.path, target, std::filesystem::copy_options::overwrite_existing);
+  }
+  (void)r;
+}
+
+TEST_CASE("a report of a run without samples loads cleanly too", "[html_report][browser]") {
+  if (!have_browser()) return;
+  stampede_test::temp_file file{"browser-empty-report.html"};
+  {
+    std::ofstream out{file.path, std::ios::binary};
+    out << sp::format_html_report(sp::result{}, {});
+  }
+  const auto page = stampede_test::load_page(file.path);
+  INFO(page.diagnostics);
+  REQUIRE(page.ok);
+  CHECK(page.clean());
+  CHECK(stampede_test::count_elements(page.dom, "svg") == 0);
+  CHECK(page.dom.find("No thresholds.") != std::string::npos);
+}
+
+#endif  // __unix__
