@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stampede {
@@ -37,6 +38,13 @@ struct html_report_options {
 /// gives the same bytes: the report holds no time but the run's own.
 [[nodiscard]] std::string format_html_report(const result& r, const std::vector<snapshot>& intervals,
                                              const html_report_options& options = {});
+
+namespace detail::html {
+/// Every stampede page's start, up to `<body>` (charset, a Content-Security-Policy that
+/// forbids any request, the style sheet), and its end (footer, the legend-toggling script).
+std::string page_start(std::string_view title);
+std::string page_end();
+}  // namespace detail::html
 
 /// The observer behind `--out html=FILE`: keeps the run's ticks (bounded as a result file's
 /// intervals are) and writes the report when the run ends, interrupted or not, to a

@@ -522,21 +522,31 @@ document.querySelectorAll('svg.chart .legend-item').forEach(function (item) {
 });
 )";
 
-}  // namespace detail::html
-
-STAMPEDE_DECL std::string format_html_report(const result& r, const std::vector<snapshot>& intervals,
-                                             const html_report_options& options) {
-  namespace h = detail::html;
-  std::string out;
-  out.reserve(64 * 1024);
-  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+STAMPEDE_DECL std::string page_start(std::string_view title) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // Nothing may be fetched: a report opened from a mail attachment must not call anywhere.
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
          "script-src 'unsafe-inline'; img-src data:\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += fmt::format("<meta name=\"generator\" content=\"stampede {}\">\n", version_string);
-  out += fmt::format("<title>{} — stampede report</title>\n<style>{}</style>\n</head>\n<body>\n",
-                     svg::escape_xml(options.title), h::style);
+  out += fmt::format("<title>{} — stampede report</title>\n<style>{}</style>\n</head>\n<body>\n", escape_xml(title),
+                     style);
+  return out;
+}
+
+STAMPEDE_DECL std::string page_end() {
+  return fmt::format("<footer>Written by stampede {}. Every figure comes from exact histograms and counters; "
+                     "nothing on this page was fetched.</footer>\n<script>{}</script>\n</body>\n</html>\n",
+                     version_string, script);
+}
+
+}  // namespace detail::html
+
+STAMPEDE_DECL std::string format_html_report(const result& r, const std::vector<snapshot>& intervals,
+                                             const html_report_options& options) {
+  namespace h = detail::html;
+  std::string out = h::page_start(options.title);
+  out.reserve(64 * 1024);
   h::append_header(out, r, options);
   h::append_verdict(out, r);
   h::append_overview(out, r);
@@ -550,10 +560,7 @@ STAMPEDE_DECL std::string format_html_report(const result& r, const std::vector<
   h::append_split_table(out, r, system_tag::name, "endpoints", "Endpoints", "name");
   h::append_scenarios(out, r);
   h::append_errors(out, r);
-  out += fmt::format("<footer>Written by stampede {}. Every figure comes from the run's exact histograms and counters; "
-                     "nothing on this page was fetched.</footer>\n",
-                     version_string);
-  out += fmt::format("<script>{}</script>\n</body>\n</html>\n", h::script);
+  out += h::page_end();
   return out;
 }
 
