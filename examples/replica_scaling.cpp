@@ -33,6 +33,7 @@ struct options {
   std::chrono::nanoseconds warmup = 500ms;
   int repetitions = 1;
   std::string format = "text";
+  std::string report{};  // the HTML report's file; empty: none
   bool quiet = false;
 };
 
@@ -47,6 +48,7 @@ Scalability Law to the throughput.
   --warmup D          first part of each run left out of the measurement (default 500ms)
   --repetitions N     runs per replica count; the table shows their median (default 1)
   --format F          table format: text, markdown, csv or json (default text)
+  --report FILE       also write the study's HTML report (charts, the fit, the table) to FILE
   -q, --quiet         no k6 summary per run
   -h, --help          this text
 )";
@@ -101,6 +103,8 @@ options parse(int argc, char** argv) {
       if (o.format != "text" && o.format != "markdown" && o.format != "csv" && o.format != "json") {
         throw sp::usage_error(fmt::format("--format: \"{}\" is not one of text, markdown, csv, json", o.format));
       }
+    } else if (flag == "--report") {
+      o.report = value();
     } else if (flag == "-q" || flag == "--quiet") {
       o.quiet = true;
     } else {
@@ -186,6 +190,19 @@ int study(const options& o) {
                                             sp::efficiency_at(2) >= 0.45,
                                         });
   fmt::print("\n{}", report.to_text());
+  if (!o.report.empty()) {
+    // [html]
+    const auto html = sp::format_html_study_report(
+        curve, {.title = "Replica scaling",
+                .description = fmt::format("{} VUs getting assignments, {} measured per run after a {} warm-up", o.vus,
+                                           sp::format_duration(o.duration - o.warmup), sp::format_duration(o.warmup)),
+                .expectations = report.results});
+    // [html]
+    if (const auto failure = sp::write_text_file(o.report, html)) {
+      throw std::runtime_error(fmt::format("--report: cannot write \"{}\": {}", o.report, *failure));
+    }
+    fmt::print("\nReport: {}\n", o.report);
+  }
   return report.passed() ? 0 : sp::exit_code::thresholds_failed;
   // [report]
 }

@@ -7,7 +7,8 @@ In README.md and docs/*.md, a fenced code block right after a marker line
     <!-- snippet: examples/demo.cpp#setup -->        the lines between two "[setup]" marker lines
 
 must hold exactly that file's text. Region markers are comment lines ending in "[name]"
-(`// [setup]` in C++, `# [setup]` in CMake); they are not part of the snippet.
+(`// [setup]` in C++, `# [setup]` in CMake); they, and the markers of regions nested inside,
+are not part of the snippet.
 
     scripts/snippets.py --check    exit 1 and name every stale block (run by ctest)
     scripts/snippets.py --update   rewrite the stale blocks from the files
@@ -31,7 +32,9 @@ def source_text(path: str, region: str | None) -> str:
     marks = [i for i, line in enumerate(lines) if tag.match(line)]
     if len(marks) != 2:
         raise ValueError(f"{path} needs exactly two [{region}] marker lines, has {len(marks)}")
-    body = lines[marks[0] + 1 : marks[1]]
+    # Markers of other regions nested inside this one are not part of it either.
+    any_marker = re.compile(r"^\s*(//|#)\s*\[[\w-]+\]\s*$")
+    body = [l for l in lines[marks[0] + 1 : marks[1]] if not any_marker.match(l)]
     indent = min((len(l) - len(l.lstrip()) for l in body if l.strip()), default=0)
     return "\n".join(l[indent:] for l in body)
 

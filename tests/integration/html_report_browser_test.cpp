@@ -10,6 +10,8 @@
 
 #include <stampede/report/html_report.hpp>
 #include <stampede/report/svg.hpp>
+#include <stampede/scaling/fit.hpp>
+#include <stampede/study/study_report.hpp>
 
 #include "support/browser.hpp"
 #include "support/report_fixture.hpp"
@@ -94,6 +96,33 @@ TEST_CASE("a report of a run without samples loads cleanly too", "[html_report][
   CHECK(page.clean());
   CHECK(stampede_test::count_elements(page.dom, "svg") == 0);
   CHECK(page.dom.find("No thresholds.") != std::string::npos);
+}
+
+TEST_CASE("a scaling study's report loads offline with its three charts and every point", "[html_report][browser]") {
+  if (!have_browser()) return;
+  // The seed's replicas (σ = 0.618, κ = 0.1848), measured exactly at five levels.
+  const sp::usl_model model{.sigma = 0.618, .kappa = 0.1848, .lambda = 781};
+  std::vector<sp::study_point> points;
+  for (const double n : {1.0, 2.0, 4.0, 8.0, 10.0}) {
+    sp::measurement m;
+    m.window = std::chrono::seconds{2};
+    m.requests_per_second = model.throughput_at(n);
+    m.requests = static_cast<std::uint64_t>(2 * m.requests_per_second);
+    m.p50 = std::chrono::milliseconds{static_cast<int>(10 * n)};
+    points.push_back({.config = {{"replicas", n}}, .runs = {m}, .median = m});
+  }
+  stampede_test::temp_file file{"browser-study.html"};
+  {
+    std::ofstream out{file.path, std::ios::binary};
+    out << sp::format_html_study_report(sp::curve{{"replicas"}, std::move(points)}, {.title = "replicas"});
+  }
+  const auto page = stampede_test::load_page(file.path);
+  INFO(page.diagnostics);
+  REQUIRE(page.ok);
+  CHECK(page.clean());
+  CHECK(stampede_test::count_elements(page.dom, "svg") == 3);
+  CHECK(stampede_test::count_elements(page.dom, "tr") == 1 + 5);
+  CHECK(page.dom.find("N* = 1.44") != std::string::npos);
 }
 
 #endif  // __unix__

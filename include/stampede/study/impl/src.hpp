@@ -11,3 +11,4 @@
 #include <stampede/study/impl/measure.ipp>
 #include <stampede/study/impl/sweep.ipp>
 #include <stampede/study/impl/peak.ipp>
+#include <stampede/study/impl/study_report.ipp>
