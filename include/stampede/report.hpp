@@ -2,6 +2,7 @@
 // One include for the module; <stampede/stampede.hpp> includes every module.
 #pragma once
 #include <stampede/config.hpp>
+#include <stampede/report/compare.hpp>
 #include <stampede/report/csv_output.hpp>
 #include <stampede/report/end_of_test.hpp>
 #include <stampede/report/html_report.hpp>

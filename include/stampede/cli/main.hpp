@@ -44,7 +44,8 @@ namespace stampede {
 /// `main` with the arguments as views (without the program name) and its two streams given:
 /// the summary and `--help` go to `out`, progress and errors to `err`. For tests, and for
 /// programs that build their own command line. A first argument `merge` runs `run_merge`
-/// with this test, `report` runs `run_report` with it, and `manifest` runs `run_manifest`.
+/// with this test, `report` runs `run_report` with it, `compare` runs `run_compare` with it,
+/// and `manifest` runs `run_manifest`.
 [[nodiscard]] int run_cli(std::string_view program, std::span<const std::string_view> args, load_test test,
                           std::FILE* out = stdout, std::FILE* err = stderr);
 
@@ -72,6 +73,21 @@ namespace stampede {
 /// test exactly once; 255 when the report cannot be written.
 [[nodiscard]] int run_report(std::string_view program, std::span<const std::string_view> args, const load_test* test,
                              std::FILE* out = stdout, std::FILE* err = stderr);
+
+/// `PROGRAM compare BASE.json NEW.json [MORE.json...] [--by name|scenario|none] [--format
+/// text|markdown|html] [-o FILE] [--tolerance PCT]`: compares runs, each a result file or the
+/// parts of one run (merged as `run_merge` merges them), with the first (report/compare.hpp):
+/// requests, their rate and failures, `http_req_duration`'s med, p(95), p(99) per endpoint
+/// (`--by name`, the default), per scenario or for the whole run only, each change marked real
+/// or within the runs' sampling noise; written to `out`, or with `-o` to a file (atomically).
+/// Runs of different tests compare with a warning on `err`; `test`, when given, is the test
+/// the runs should be of. Returns 0; 99 with `--tolerance PCT` (`10` or `10%`) when a real
+/// change makes a duration or failure rate higher, or a rate lower, by more than PCT, each
+/// named on `err`; 104 for a bad flag, fewer than two runs, or a file that cannot be read or is
+/// not a valid result; 111 when a file's parts are not the parts of one test exactly once; 255
+/// when the output cannot be written.
+[[nodiscard]] int run_compare(std::string_view program, std::span<const std::string_view> args, const load_test* test,
+                              std::FILE* out = stdout, std::FILE* err = stderr);
 
 /// `PROGRAM manifest kubernetes --parallelism N --image IMAGE [--start-delay 60s] [--name NAME]
 /// [--program PATH] [--cpu C] [--memory M] [--no-spread] [-- TEST FLAGS...]`: prints the

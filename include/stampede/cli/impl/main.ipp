@@ -5,11 +5,13 @@
 
 #include <stampede/cli/config_file.hpp>
 
+#include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 #include <stampede/core/log.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/exec/result.hpp>
 #include <stampede/exec/runner.hpp>
+#include <stampede/report/compare.hpp>
 #include <stampede/report/end_of_test.hpp>
 #include <stampede/report/html_report.hpp>
 #include <stampede/report/kubernetes.hpp>
@@ -24,6 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <exception>
 #include <memory>
@@ -121,8 +124,10 @@ STAMPEDE_DECL int usage_failure(std::FILE* err, std::string_view program, const 
 // The parts in `files` (result files or logs; `-` is standard input), one file at a time into
 // the merger: result files come from other machines and are checked field by field; only the
 // running sums stay in memory. Throws as `part_merger` does, and `usage_error` for a file that
-// cannot be read.
-STAMPEDE_DECL merged_result merge_files(const std::vector<std::string>& files, const load_test* test) {
+// cannot be read. `fingerprint`, when given, receives the first part's (`compare` warns when
+// runs are of different tests).
+STAMPEDE_DECL merged_result merge_files(const std::vector<std::string>& files, const load_test* test,
+                                        std::string* fingerprint = nullptr) {
   part_merger merger{test};
   for (const auto& file : files) {
     std::string text;
@@ -133,7 +138,10 @@ STAMPEDE_DECL merged_result merge_files(const std::vector<std::string>& files, c
     const bool failed = std::ferror(f) != 0;
     if (f != stdin) std::fclose(f);
     if (failed) throw usage_error(fmt::format("cannot read \"{}\"", file));
-    for (const auto& p : read_result_parts(text, file)) merger.add(p);
+    for (const auto& p : read_result_parts(text, file)) {
+      if (fingerprint != nullptr && fingerprint->empty()) *fingerprint = p.document.test;
+      merger.add(p);
+    }
   }
   return merger.finish();
 }
@@ -187,6 +195,7 @@ STAMPEDE_DECL int run_cli(std::string_view program, std::span<const std::string_
     }
     return run_report(program, args.subspan(1), &test, out, err);
   }
+  if (!args.empty() && args.front() == "compare") return run_compare(program, args.subspan(1), &test, out, err);
   try {
     cli_options options;
     // k6's log (--log-output: the CLI's warnings, and vu::log's lines unless --console-output
@@ -489,6 +498,129 @@ STAMPEDE_DECL int run_report(std::string_view program, std::span<const std::stri
     for (const auto& interval : merged.intervals) report.on_tick(interval, progress);
     report.on_end(merged.run);
     d::print(err, fmt::format("report: {}\n", *output));
+    return exit_code::ok;
+  } catch (const usage_error& e) {
+    return d::usage_failure(err, program, e);
+  } catch (const std::exception& e) {
+    std::fprintf(err, "error: %s\n", e.what());
+    return exit_code::generic_error;
+  }
+}
+
+STAMPEDE_DECL int run_compare(std::string_view program, std::span<const std::string_view> args, const load_test* test,
+                               std::FILE* out, std::FILE* err) {
+  namespace d = detail::cli;
+  const std::string usage = fmt::format(
+      "{} compare BASE.json NEW.json [MORE.json...] [--by name|scenario|none] [--format text|markdown|html] [-o FILE] "
+      "[--tolerance PCT]",
+      program);
+  try {
+    std::vector<std::string> files;
+    compare_by by = compare_by::name;
+    std::string format = "text";
+    std::optional<std::string> output;
+    std::optional<double> tolerance;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const auto a = args[i];
+      if (a == "-h" || a == "--help") {
+        d::print(out, fmt::format(
+                          "Usage: {}\n\n"
+                          "Compares runs, each a result file (--out result=FILE) or the parts of one run merged as 'merge'\n"
+                          "merges them, with the first: requests, their rate and failures, http_req_duration's med, p(95)\n"
+                          "and p(99) per endpoint (--by name), per scenario (--by scenario) or for the whole run only\n"
+                          "(--by none). A change is marked ▲ or ▼ when it is beyond both runs' sampling noise (their 95%\n"
+                          "intervals do not overlap), ≈ when within it.\n\n"
+                          "  --by name|scenario|none         what the rows split the requests by (name)\n"
+                          "  --format text|markdown|html     the output (text)\n"
+                          "  -o, --output FILE               write it to FILE instead of standard output\n"
+                          "  --tolerance PCT                 exit 99 when a real change makes a duration or failure rate\n"
+                          "                                  higher, or a rate lower, by more than PCT (10 or 10%)\n",
+                          usage));
+        return exit_code::ok;
+      }
+      std::string_view name = a;
+      std::optional<std::string_view> inline_value;
+      if (const auto eq = a.find('='); a.starts_with("--") && eq != std::string_view::npos) {
+        name = a.substr(0, eq);
+        inline_value = a.substr(eq + 1);
+      }
+      const auto value = [&]() -> std::string {
+        if (inline_value) return std::string{*inline_value};
+        if (i + 1 >= args.size()) throw usage_error(fmt::format("{} needs a value: {}", name, usage));
+        return std::string{args[++i]};
+      };
+      if (name == "--by") {
+        by = parse_compare_by(value());
+      } else if (name == "--format") {
+        format = value();
+        if (format != "text" && format != "markdown" && format != "html") {
+          throw usage_error(fmt::format("--format: expected text, markdown or html, got \"{}\"", format));
+        }
+      } else if (name == "-o" || name == "--output") {
+        output = value();
+        if (output->empty()) throw usage_error(fmt::format("{} needs a file name: {}", name, usage));
+      } else if (name == "--tolerance") {
+        auto text = value();
+        const auto number = parse_double(text.ends_with('%') ? std::string_view{text}.substr(0, text.size() - 1) : text);
+        if (!number || !std::isfinite(*number) || *number < 0) {
+          throw usage_error(fmt::format("--tolerance: expected a percentage such as 10 or 10%, got \"{}\"", text));
+        }
+        tolerance = *number / 100.0;
+      } else if (a.size() > 1 && a.front() == '-') {
+        throw usage_error(fmt::format("compare does not take {}: {}", a, usage));
+      } else {
+        files.emplace_back(a);
+      }
+    }
+    if (files.size() < 2) throw usage_error("compare needs two runs or more, the base first: " + usage);
+    if (output) check_writable(*output);
+
+    // Each file is one run, merged from its parts if it holds several. Without the test, so
+    // that runs of another version of it (another threshold, a scenario more) still compare.
+    std::vector<run_to_compare> runs;
+    std::vector<std::string> fingerprints;
+    for (const auto& file : files) {
+      std::string test_fingerprint;
+      try {
+        runs.push_back({file, d::merge_files({file}, nullptr, &test_fingerprint).run});
+      } catch (const incomplete_parts& e) {
+        d::print(err, fmt::format("error: {}: {}\n", file, e.what()));
+        return exit_code::parts_incomplete;
+      }
+      fingerprints.push_back(std::move(test_fingerprint));
+    }
+    const auto reference = test != nullptr ? fingerprint(*test) : fingerprints.front();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      if (fingerprints[i] == reference) continue;
+      d::print(err, fmt::format("warning: {} is a run of another test (fingerprint {}, {} {}); compared all the same\n",
+                                files[i], fingerprints[i], test != nullptr ? "this test's" : files.front() + "'s",
+                                reference));
+    }
+
+    const auto compared = compare_runs(runs, by);
+    const auto text = format == "markdown" ? format_comparison_markdown(compared)
+                      : format == "html"   ? format_comparison_html(compared, fmt::format("{} compare", program))
+                                           : format_comparison_text(compared);
+    if (output) {
+      write_file_atomically(*output, text, "compare");
+      d::print(err, fmt::format("compare: {}\n", *output));
+    } else {
+      d::print(out, text);
+    }
+    if (tolerance) {
+      const auto found = regressions(compared, *tolerance);
+      if (!found.empty()) {
+        std::string message = fmt::format("\nregressions beyond --tolerance {}%:\n", format_number(*tolerance * 100.0));
+        for (const auto& r : found) {
+          message += fmt::format("  {}{}: {} {} → {} in {} ({})\n",
+                                 r.group.empty() ? "whole run" : (by == compare_by::scenario ? "scenario " : "endpoint "),
+                                 r.group, to_string(r.metric), format_compared_value(r.metric, r.base),
+                                 format_compared_value(r.metric, r.value), files[r.run], format_relative_change(r.relative));
+        }
+        d::print(err, message);
+        return exit_code::thresholds_failed;
+      }
+    }
     return exit_code::ok;
   } catch (const usage_error& e) {
     return d::usage_failure(err, program, e);

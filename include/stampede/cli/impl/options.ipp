@@ -806,6 +806,7 @@ STAMPEDE_DECL std::string format_help(std::string_view program, const load_test&
       "\nCommands (run one with --help for its flags):\n"
       "  {0} merge FILE...                     merge the result files of a test run as parts; one summary\n"
       "  {0} report FILE... -o REPORT.html     the HTML report of a result file (--out result=FILE)\n"
+      "  {0} compare BASE.json NEW.json...     runs side by side, changes beyond sampling noise marked\n"
       "  {0} manifest kubernetes ...           the Kubernetes Job that runs this test as parts\n\n",
       program);
   out += detail::cli::exit_codes_help;

@@ -8,6 +8,7 @@
 
 #include <stampede/report.hpp>
 
+#include <stampede/report/impl/compare.ipp>
 #include <stampede/report/impl/csv_output.ipp>
 #include <stampede/report/impl/end_of_test.ipp>
 #include <stampede/report/impl/html_report.ipp>
