@@ -83,6 +83,35 @@ TEST_CASE("a run's report loads offline in Chromium with its charts, rows and co
   (void)r;
 }
 
+TEST_CASE("a chart's legend entry hides and shows its series", "[html_report][browser]") {
+  if (!have_browser()) return;
+  stampede_test::temp_file file{"browser-toggle.html"};
+  sp::html_output report{file.path};
+  (void)stampede_test::simulate_report_run(stampede_test::report_test(), {&report});
+  // The page's own script, then a click on the latency chart's second legend entry (p(90)),
+  // twice on its third (p(95)): one series hidden, the other shown again.
+  auto html = stampede_test::read_text(file.path);
+  const auto end = html.rfind("</body>");
+  REQUIRE(end != std::string::npos);
+  html.insert(end, R"(<script>
+var chart = document.getElementById('chart-latency');
+function click(i) { chart.querySelector('.legend-item[data-series="' + i + '"]').dispatchEvent(new MouseEvent('click')); }
+click(1); click(2); click(2);
+var hidden = Array.prototype.filter.call(chart.querySelectorAll('.series'), function (g) { return g.style.display === 'none'; });
+document.body.setAttribute('data-hidden', hidden.map(function (g) { return g.getAttribute('data-series'); }).join(','));
+</script>
+)");
+  {
+    std::ofstream out{file.path, std::ios::binary};
+    out << html;
+  }
+  const auto page = stampede_test::load_page(file.path);
+  INFO(page.diagnostics);
+  REQUIRE(page.ok);
+  CHECK(page.clean());
+  CHECK(page.dom.find("data-hidden=\"1\"") != std::string::npos);
+}
+
 TEST_CASE("a report of a run without samples loads cleanly too", "[html_report][browser]") {
   if (!have_browser()) return;
   stampede_test::temp_file file{"browser-empty-report.html"};
@@ -100,16 +129,23 @@ TEST_CASE("a report of a run without samples loads cleanly too", "[html_report][
 
 TEST_CASE("a scaling study's report loads offline with its three charts and every point", "[html_report][browser]") {
   if (!have_browser()) return;
-  // The seed's replicas (σ = 0.618, κ = 0.1848), measured exactly at five levels.
+  // The seed's replicas (σ = 0.618, κ = 0.1848), three runs a level within ±2% of the model.
   const sp::usl_model model{.sigma = 0.618, .kappa = 0.1848, .lambda = 781};
   std::vector<sp::study_point> points;
   for (const double n : {1.0, 2.0, 4.0, 8.0, 10.0}) {
-    sp::measurement m;
-    m.window = std::chrono::seconds{2};
-    m.requests_per_second = model.throughput_at(n);
-    m.requests = static_cast<std::uint64_t>(2 * m.requests_per_second);
-    m.p50 = std::chrono::milliseconds{static_cast<int>(10 * n)};
-    points.push_back({.config = {{"replicas", n}}, .runs = {m}, .median = m});
+    sp::study_point point{.config = {{"replicas", n}}};
+    for (const double noise : {0.98, 1.0, 1.02}) {
+      sp::measurement m;
+      m.window = std::chrono::seconds{2};
+      m.requests_per_second = model.throughput_at(n) * noise;
+      m.requests = static_cast<std::uint64_t>(2 * m.requests_per_second);
+      m.p50 = std::chrono::microseconds{static_cast<int>(1280 * n * noise)};
+      m.p95 = std::chrono::microseconds{static_cast<int>(2100 * n * noise)};
+      m.p99 = std::chrono::microseconds{static_cast<int>(3300 * n * noise)};
+      point.runs.push_back(m);
+    }
+    point.median = point.runs[1];
+    points.push_back(std::move(point));
   }
   stampede_test::temp_file file{"browser-study.html"};
   {
@@ -123,6 +159,11 @@ TEST_CASE("a scaling study's report loads offline with its three charts and ever
   CHECK(stampede_test::count_elements(page.dom, "svg") == 3);
   CHECK(stampede_test::count_elements(page.dom, "tr") == 1 + 5);
   CHECK(page.dom.find("N* = 1.44") != std::string::npos);
+  if (const char* update = std::getenv("STAMPEDE_UPDATE_SCREENSHOTS"); update != nullptr && std::string{update} == "1") {
+    const auto target = std::filesystem::path{STAMPEDE_TESTS_DIR}.parent_path() / "docs" / "images" / "study-report.png";
+    const auto shot = stampede_test::screenshot(file.path, target.string(), 1280, 1500);
+    CHECK(shot.ok);
+  }
 }
 
 #endif  // __unix__

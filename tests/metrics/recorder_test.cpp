@@ -197,6 +197,30 @@ TEST_CASE("tag sets that agree on a breakdown's keys share its series") {
   CHECK(s.entries().size() == 3);
 }
 
+TEST_CASE("a breakdown keeps its first combinations apart and pools the rest as (other)") {
+  auto registry = std::make_shared<sp::metric_registry>();
+  registry->breakdown(sp::http_reqs, {"name"});
+  sp::recorder rec{registry};
+  const auto requests = *registry->find("http_reqs");
+  // A name per request, as a URL with an id in it would make: more than a recorder keeps.
+  const std::size_t names = sp::max_breakdown_combinations + 5;
+  for (std::size_t i = 0; i < names; ++i) {
+    rec.add(requests, 1, rec.intern({{"name", "/items/" + std::to_string(i)}}), 0s);
+  }
+  rec.add(requests, 1, rec.intern({{"name", "/items/0"}}), 0s);  // a kept one still counts there
+  const auto s = rec.take(1s);
+  const auto sum_of = [&](const std::string& name) {
+    const auto* sink = s.find(sp::http_reqs.where("name", name).descriptor());
+    return sink != nullptr ? std::get<sp::counter_sink>(*sink).sum : -1.0;
+  };
+  CHECK(sum_of("/items/0") == 2);
+  CHECK(sum_of("/items/" + std::to_string(sp::max_breakdown_combinations - 1)) == 1);
+  CHECK(sum_of("/items/" + std::to_string(sp::max_breakdown_combinations)) == -1);  // pooled
+  CHECK(sum_of(std::string{sp::other_breakdown_value}) == 5);
+  CHECK(s.entries().size() == 1 + sp::max_breakdown_combinations + 1);
+  CHECK(std::get<sp::counter_sink>(*s.find(sp::http_reqs.descriptor())).sum == static_cast<double>(names + 1));
+}
+
 TEST_CASE("a take leaves empty sinks behind: the next take holds only what came after") {
   auto registry = registry_with_expected_response();
   sp::recorder rec{registry};

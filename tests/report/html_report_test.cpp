@@ -159,6 +159,18 @@ TEST_CASE("the report holds the verdict, the overview, the charts and tables tha
   CHECK(html.find("inf\"") == std::string::npos);
 }
 
+TEST_CASE("a threshold on an endpoint's sub-metric does not count its requests twice", "[html_report]") {
+  auto test = report_test();
+  test.thresholds.push_back(sp::http_reqs.where("name", "/login").count() > 0);
+  stampede_test::temp_file file{"report-threshold-endpoint.html"};
+  sp::html_output output{file.path};
+  const auto r = simulate(test, {&output});
+  const double login = counter_where(r.metrics, "http_reqs", "name", "/login") / 2;  // the threshold's series and the breakdown's
+  REQUIRE(login > 0);
+  CHECK(section(stampede_test::read_text(file.path), "endpoints")
+            .find("<td>/login</td><td>" + sp::format_number(login) + "</td>") != std::string::npos);
+}
+
 TEST_CASE("what the test names is escaped in the report", "[html_report]") {
   const auto test = report_test("<script>alert(1)</script>");
   stampede_test::temp_file file{"report-escaped.html"};
@@ -226,6 +238,39 @@ TEST_CASE("the report verb draws a result file's report with the same tables", "
     INFO(id);
     CHECK(section(from_file, id) == section(from_run, id));
   }
+}
+
+TEST_CASE("the report verb merges the parts of a test and names them in the header", "[html_report]") {
+  const auto test = report_test();
+  const auto sequence = sp::execution_segment_sequence::parse("0,1/2,1");
+  stampede_test::temp_file first{"report-part0.json"};
+  stampede_test::temp_file second{"report-part1.json"};
+  stampede_test::temp_file whole{"report-parts.html"};
+  for (std::size_t i = 0; i < 2; ++i) {
+    sp::result_output output{i == 0 ? first.path : second.path};
+    sp::manual_time time;
+    (void)sp::run(test, {.threads = 2, .seed = 7, .part = sp::execution_tuple{sequence.segments()[i], sequence},
+                         .observers = {&output}, .time = &time});
+    REQUIRE(output.written());
+  }
+  stampede_test::temp_file err{"report-parts-err.txt"};
+  std::FILE* e = std::fopen(err.path.c_str(), "wb");
+  const std::vector<std::string_view> args{"report", first.path, second.path, "-o", whole.path, "--title", "two parts"};
+  CHECK(sp::run_cli("shop", args, test, stdout, e) == sp::exit_code::ok);
+  std::fclose(e);
+  const auto html = stampede_test::read_text(whole.path);
+  CHECK(html.find("<h1>two parts</h1>") != std::string::npos);
+  CHECK(html.find("<dt>parts</dt><dd>2 (sequence 0,1/2,1)</dd>") != std::string::npos);
+  CHECK(html.find("<dt>largest start skew</dt>") != std::string::npos);
+  // The whole test's endpoints: both parts' requests.
+  const auto part0 = sp::result_document_from_json(stampede_test::read_text(first.path));
+  const auto part1 = sp::result_document_from_json(stampede_test::read_text(second.path));
+  const double in_part0 = counter_where(part0.metrics, "http_reqs", "name", "/login");
+  const double in_part1 = counter_where(part1.metrics, "http_reqs", "name", "/login");
+  CHECK(in_part0 > 0);
+  CHECK(in_part1 > 0);
+  CHECK(section(html, "endpoints").find("<td>/login</td><td>" + sp::format_number(in_part0 + in_part1) + "</td>") !=
+        std::string::npos);
 }
 
 TEST_CASE("the report verb and --out html refuse what they cannot do, naming it", "[html_report]") {

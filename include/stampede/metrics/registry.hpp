@@ -16,6 +16,12 @@ namespace stampede {
 /// A metric's index in its registry: what the hot path records by.
 using metric_id = std::uint32_t;
 
+/// How many combinations of tag values a metric's breakdown keeps apart in one recorder
+/// before pooling the rest as `(other)` (`metric_registry::breakdown`).
+inline constexpr std::size_t max_breakdown_combinations = 1000;
+/// The value every breakdown key takes in the pooled sub-metric.
+inline constexpr std::string_view other_breakdown_value = "(other)";
+
 /// Every metric and tracked sub-metric of a test, each with a dense index. Series
 /// `0 … metric_count() - 1` are the metrics themselves (`metric_id`s); the tracked
 /// sub-metrics follow. k6's built-ins are always there, first, in `builtin_metrics()` order.
@@ -56,7 +62,10 @@ class metric_registry {
   /// combination it sees (`checks{check:status is 200,group:::login}`), created as samples
   /// arrive. `checks` is split by `group` and `check` from the start, as k6's summary needs.
   /// Each distinct combination costs a sink, so split by keys of bounded cardinality (`name`
-  /// rather than `url`). Registers the metric if needed; returns its id.
+  /// rather than `url`); past `max_breakdown_combinations` of one metric in one recorder,
+  /// further combinations share one sub-metric whose every key reads `(other)`, so that a tag
+  /// with ids in it cannot grow a run's memory without bound. Registers the metric if needed;
+  /// returns its id.
   metric_id breakdown(const metric_descriptor& metric, std::vector<std::string> tag_keys);
   template <metric_type Type>
   metric_id breakdown(const metric<Type>& m, std::vector<std::string> tag_keys) {

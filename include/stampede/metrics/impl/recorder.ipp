@@ -72,8 +72,21 @@ STAMPEDE_DECL recorder::route recorder::make_route(metric_id id, tag_set_id tags
     // scenario) is routed there already: a second sink would count its samples twice.
     if (!d.filter.empty() && !registry_->find_series(d)) {
       auto name = d.display_name();
-      const auto [slot, inserted] = breakdown_index_.try_emplace(
-          std::move(name), static_cast<std::uint32_t>(sinks_.size()));
+      if (!breakdown_index_.contains(name)) {
+        // The metric's combinations so far, under a key no display name has (it cannot start
+        // with a control character); past the limit, new ones share the `(other)` one.
+        auto& combinations = breakdown_index_[std::string{"\x1f"} + d.name];
+        if (combinations >= max_breakdown_combinations) {
+          tag_set pooled;
+          for (const auto& t : d.filter.tags()) pooled.set(t.key, std::string{other_breakdown_value});
+          d.filter = tag_filter{std::move(pooled)};
+          name = d.display_name();
+        } else {
+          ++combinations;
+        }
+      }
+      const auto [slot, inserted] =
+          breakdown_index_.try_emplace(std::move(name), static_cast<std::uint32_t>(sinks_.size()));
       if (inserted) {
         sinks_.push_back(make_sink(d));
         touched_.push_back(0);

@@ -300,17 +300,24 @@ STAMPEDE_DECL void append_distribution(std::string& out, const trend_sink& t, co
   out += "</section>\n";
 }
 
-// The rows of a table split by a tag: the sub-metrics of `metric` whose filters hold `key`,
-// merged by that key's value (a breakdown by `name` and `scenario` read by `name`).
+// The rows of a table split by a tag: the sub-metrics of `metric` that `report_breakdowns()`
+// made (filters with exactly its keys; a threshold's `{name:login}` is another series, which
+// would count its samples twice), merged by the value of `key` (a breakdown by `name` and
+// `scenario` read by `name`).
 template <typename Sink>
 [[nodiscard]] std::map<std::string, Sink> split_by(const snapshot& s, const std::string& metric, std::string_view key) {
+  std::vector<std::string> keys;
+  for (const auto& b : report_breakdowns()) {
+    if (b.metric.name == metric) keys = b.tag_keys;
+  }
   std::map<std::string, Sink> out;
   for (const auto& e : s.entries()) {
-    if (e.metric.name != metric || !e.metric.is_submetric()) continue;
+    const auto& tags = e.metric.filter.tags();
+    if (e.metric.name != metric || tags.size() != keys.size()) continue;
+    if (!std::all_of(keys.begin(), keys.end(), [&](const std::string& k) { return tags.contains(k); })) continue;
     const auto value = filter_value(e.metric, key);
-    if (!value) continue;
     const auto* sink = std::get_if<Sink>(&e.data);
-    if (sink == nullptr) continue;
+    if (!value || sink == nullptr) continue;
     if (const auto [it, inserted] = out.try_emplace(*value, *sink); !inserted) it->second.merge(*sink);
   }
   return out;

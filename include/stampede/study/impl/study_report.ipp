@@ -77,7 +77,10 @@ STAMPEDE_DECL void append_single_parameter(std::string& out, const curve& c) {
       if (run.generator.saturated) saturated.points.push_back({level, run.throughput()});
     }
   }
-  if (points.size() > 1 || points.front().runs.size() > 1) throughput.data.push_back(std::move(runs));
+  // Every run's own point, where a level was measured more than once.
+  if (std::any_of(points.begin(), points.end(), [](const study_point& p) { return p.runs.size() > 1; })) {
+    throughput.data.push_back(std::move(runs));
+  }
   throughput.data.push_back(std::move(median));
 
   std::optional<usl_model> model;
