@@ -1,14 +1,17 @@
 // HTML reports in a real browser (headless Chromium, every network request refused): a
-// simulated run's report and an empty one load without a console message or a request, hold
-// their charts and table rows in the DOM after the page's script ran, and draw every series
-// of the latency chart in its colour. With STAMPEDE_UPDATE_SCREENSHOTS=1 the report's
+// simulated run's report, an empty one, a study's and a comparison's load without a console
+// message or a request, hold their charts and table rows in the DOM after the page's script
+// ran, and draw every series of the latency chart in its colour; a legend entry's click hides
+// its series. With STAMPEDE_UPDATE_SCREENSHOTS=1 the report's
 // screenshot is written to docs/images/report.png. Skipped with a message naming
 // scripts/setup when Chromium (or python3) is not installed.
 #include "support/catch_compat.hpp"
 
 #if defined(__unix__)
 
+#include <stampede/report/compare.hpp>
 #include <stampede/report/html_report.hpp>
+#include <stampede/report/result_file.hpp>
 #include <stampede/report/svg.hpp>
 #include <stampede/scaling/fit.hpp>
 #include <stampede/study/study_report.hpp>
@@ -163,6 +166,32 @@ TEST_CASE("a scaling study's report loads offline with its three charts and ever
     const auto target = std::filesystem::path{STAMPEDE_TESTS_DIR}.parent_path() / "docs" / "images" / "study-report.png";
     const auto shot = stampede_test::screenshot(file.path, target.string(), 1280, 1500);
     CHECK(shot.ok);
+  }
+}
+
+TEST_CASE("a comparison's page loads offline with its bar charts and a row per endpoint", "[html_report][browser]") {
+  if (!have_browser()) return;
+  // The fixture's run, and one whose /items endpoint is called something else, each with the
+  // breakdowns a result file keeps (compare reads result files).
+  stampede_test::temp_file base_file{"browser-compare-base.json"};
+  stampede_test::temp_file other_file{"browser-compare-new.json"};
+  sp::result_output base_output{base_file.path};
+  sp::result_output other_output{other_file.path};
+  const auto base = stampede_test::simulate_report_run(stampede_test::report_test(), {&base_output});
+  const auto other = stampede_test::simulate_report_run(stampede_test::report_test("/items/v2"), {&other_output});
+  const auto c = sp::compare_runs({{"base", base}, {"new", other}});
+  stampede_test::temp_file file{"browser-compare.html"};
+  {
+    std::ofstream out{file.path, std::ios::binary};
+    out << sp::format_comparison_html(c);
+  }
+  const auto page = stampede_test::load_page(file.path);
+  INFO(page.diagnostics);
+  REQUIRE(page.ok);
+  CHECK(page.clean());
+  CHECK(stampede_test::count_elements(page.dom, "svg") == 2);
+  for (const char* endpoint : {"/login", "/items/{id}", "/items/v2"}) {
+    CHECK(page.dom.find(endpoint) != std::string::npos);
   }
 }
 
