@@ -78,7 +78,7 @@ STAMPEDE_DECL void append_figure(std::string& out, std::string_view label, const
 
 // One row of numbers per interval, for the charts over time.
 struct interval_rows {
-  std::vector<svg::point> vus, vus_max, request_rate, iteration_rate, failure_rate, check_failure_rate;
+  std::vector<svg::point> vus, request_rate, iteration_rate, failure_rate, check_failure_rate;
   std::vector<svg::point> p50, p90, p95, p99;
   std::vector<std::pair<std::string, std::vector<svg::point>>> phases;
   std::vector<svg::point> received, sent, dropped, start_delay;
@@ -96,7 +96,6 @@ STAMPEDE_DECL interval_rows rows_of(const std::vector<snapshot>& intervals) {
     const double x = seconds_of(interval.end());
     if (const auto* g = sink_of<gauge_sink>(interval, vus.descriptor()); g != nullptr && g->samples > 0) {
       rows.vus.push_back({x, g->value});
-      rows.vus_max.push_back({x, g->max});
     }
     rows.request_rate.push_back({x, counter_sum(interval, http_reqs.descriptor()) / length});
     rows.iteration_rate.push_back({x, counter_sum(interval, iterations.descriptor()) / length});
@@ -170,7 +169,6 @@ STAMPEDE_DECL void append_time_charts(std::string& out, const result& r, const s
   const auto rows = rows_of(intervals);
   const svg::axis time_axis{.title = "time into the run", .format = svg::unit::seconds};
   const bool http = any_positive(rows.request_rate);
-  int count = 0;
   out += "<section id=\"over-time\"><h2>Over time</h2>\n";
 
   svg::chart load{.id = "chart-load", .title = http ? "VUs and request rate" : "VUs and iteration rate", .x = time_axis};
@@ -180,7 +178,6 @@ STAMPEDE_DECL void append_time_charts(std::string& out, const result& r, const s
   if (http) load.data.push_back({.name = "requests/s", .points = rows.request_rate, .right_axis = true});
   load.data.push_back({.name = "iterations/s", .points = rows.iteration_rate, .dashed = true, .right_axis = true});
   append_chart(out, load);
-  ++count;
 
   if (!rows.p50.empty()) {
     svg::chart latency{.id = "chart-latency", .title = "Request duration (http_req_duration)", .x = time_axis};
@@ -197,7 +194,6 @@ STAMPEDE_DECL void append_time_charts(std::string& out, const result& r, const s
       if (rule.at <= 2 * highest) latency.rules.push_back(std::move(rule));
     }
     append_chart(out, latency);
-    ++count;
   }
   if (!rows.failure_rate.empty() || !rows.check_failure_rate.empty()) {
     svg::chart failures{.id = "chart-failures", .title = "Failure rate", .x = time_axis};
@@ -207,7 +203,6 @@ STAMPEDE_DECL void append_time_charts(std::string& out, const result& r, const s
       failures.data.push_back({.name = "checks failed", .points = rows.check_failure_rate, .dashed = true});
     }
     append_chart(out, failures);
-    ++count;
   }
   if (http) {
     svg::chart phases{.id = "chart-phases", .title = "Request phases (average)", .x = time_axis};
@@ -221,7 +216,6 @@ STAMPEDE_DECL void append_time_charts(std::string& out, const result& r, const s
     phases.y = latency_axis("duration", all);
     if (!phases.data.empty()) {
       append_chart(out, phases);
-      ++count;
     }
   }
   if (any_positive(rows.received) || any_positive(rows.sent)) {
@@ -229,7 +223,6 @@ STAMPEDE_DECL void append_time_charts(std::string& out, const result& r, const s
     data.y = {.title = "per second", .format = svg::unit::bytes_per_second};
     data.data = {{.name = "data_received", .points = rows.received}, {.name = "data_sent", .points = rows.sent}};
     append_chart(out, data);
-    ++count;
   }
   if (any_positive(rows.dropped) || !rows.start_delay.empty()) {
     svg::chart open{.id = "chart-arrivals", .title = "Arrivals: dropped iterations and start delay", .x = time_axis};
@@ -238,9 +231,7 @@ STAMPEDE_DECL void append_time_charts(std::string& out, const result& r, const s
     open.data = {{.name = "dropped_iterations/s", .points = rows.dropped},
                  {.name = "iteration_start_delay p(95)", .points = rows.start_delay, .right_axis = true}};
     append_chart(out, open);
-    ++count;
   }
-  (void)count;
   out += "</section>\n";
 }
 
