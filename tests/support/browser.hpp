@@ -22,6 +22,8 @@
 //   fresh temporary folder removed afterwards.
 #pragma once
 
+#include <stampede/core/json.hpp>
+
 #include "support/catch_compat.hpp"
 #include "support/child_process.hpp"  // child
 #include "support/process.hpp"        // find_program
@@ -156,44 +158,19 @@ inline std::string file_url(const std::string& path) {
   return url;
 }
 
-/// The value of the JSON string member `"name":"…"` in `line`, unescaped; none if absent.
-inline std::optional<std::string> json_string(std::string_view line, std::string_view name) {
-  const auto key = "\"" + std::string{name} + "\":\"";
-  const auto at = line.find(key);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::string value;
-  for (auto i = at + key.size(); i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == '"') return value;
-    if (c != '\\' || i + 1 == line.size()) {
-      value += c;
-      continue;
-    }
-    const char escaped = line[++i];
-    switch (escaped) {
-      case 'n': value += '\n'; break;
-      case 't': value += '\t'; break;
-      case 'r': value += '\r'; break;
-      case 'b': value += '\b'; break;
-      case 'f': value += '\f'; break;
-      case 'u':
-        // Chromium escapes only control characters and a few others this way; keep the
-        // escape as text for anything beyond ASCII.
-        if (i + 4 < line.size()) {
-          const auto code = std::strtoul(std::string{line.substr(i + 1, 4)}.c_str(), nullptr, 16);
-          if (code < 0x80) {
-            value += static_cast<char>(code);
-          } else {
-            value += "\\u";
-            value += line.substr(i + 1, 4);
-          }
-          i += 4;
-        }
-        break;
-      default: value += escaped; break;  // \" \\ \/
+/// The first string member called `name` in `v` or in the objects and arrays under it
+/// (depth first); none if there is none.
+inline std::optional<std::string> string_member(const stampede::json_value& v, std::string_view name) {
+  if (v.type() == stampede::json_type::object) {
+    if (const auto* member = v.find(name); member != nullptr && member->type() == stampede::json_type::string) {
+      return member->text();
     }
   }
-  return std::nullopt;  // unterminated: a truncated log's last line
+  if (v.type() != stampede::json_type::object && v.type() != stampede::json_type::array) return std::nullopt;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (auto found = string_member(v[i], name)) return found;
+  }
+  return std::nullopt;
 }
 
 /// The URLs the page asked for, from Chromium's net log at `path` (one event a line).
@@ -203,10 +180,20 @@ inline std::vector<std::string> page_requests(const std::string& path) {
   std::string line;
   while (std::getline(in, line)) {
     if (line.find("\"network_isolation_key\":") == std::string::npos) continue;
-    const auto url = json_string(line, "url");
+    // One event a line, each but the last followed by the array's comma; a truncated last
+    // line (Chromium killed) does not parse and is skipped.
+    std::string_view event{line};
+    while (!event.empty() && (event.back() == ',' || event.back() == ' ' || event.back() == '\r')) event.remove_suffix(1);
+    stampede::json_value parsed;
+    try {
+      parsed = stampede::parse_json(event);
+    } catch (const std::exception&) {
+      continue;
+    }
+    const auto url = string_member(parsed, "url");
     if (!url) continue;
-    const auto initiator = json_string(line, "initiator");
-    const auto isolation = json_string(line, "network_isolation_key");
+    const auto initiator = string_member(parsed, "initiator");
+    const auto isolation = string_member(parsed, "network_isolation_key");
     // Chromium's own fetches (updates, the time, dictionaries) have no initiating origin.
     const bool from_page = (initiator && *initiator != "not an origin") || (isolation && isolation->starts_with("file://"));
     if (!from_page || url->starts_with("file:") || url->starts_with("data:") || url->starts_with("blob:")) continue;
