@@ -3,6 +3,7 @@
 
 #include <stampede/config.hpp>
 
+#include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
 
 #include <cmath>
@@ -47,9 +48,7 @@ STAMPEDE_DECL std::string metric_aggregate::aggregation_name() const {
     case aggregation_kind::med: return "med";
     case aggregation_kind::percentile: {
       // Shortest form that reads back the same: p(95), p(99.9), p(99.99).
-      char text[32];
-      std::snprintf(text, sizeof text, "p(%.15g)", percentile);
-      return text;
+      return "p(" + format_double(percentile) + ")";
     }
   }
   return "unknown";
