@@ -176,6 +176,7 @@ def efficiency(a, facts):
         ratios = [r["cpu_us"] / wrk_by_rep[r["rep"]] for r in runs if r["rep"] in wrk_by_rep]
         if ratios:
             facts[f"ratio_{tool}"] = statistics.median(ratios)
+        facts[f"rss_{tool}"] = statistics.median([r["rss"] for r in runs])
         rows.append([
             TOOL_NAMES[tool],
             median_range([r["rps"] for r in runs], thousands),
@@ -517,6 +518,12 @@ def targets(facts):
     if "idle_1000000" in facts:
         v = facts["idle_1000000"]
         add("memory per idle VU at 10^6 (moonshot)", "≤ 1,024 B", f"{v:,} B", v <= 1024)
+    if "rss_stampede" in facts and "rss_wrk" in facts:
+        r = facts["rss_stampede"] / facts["rss_wrk"]
+        add("peak RSS of the efficiency run vs wrk", "≤ 2×", f"{r:.2f}×", r <= 2)
+    for n in sorted(int(k.rsplit("_", 1)[1]) for k in facts if k.startswith("connected_stampede_")):
+        v = facts[f"connected_stampede_{n}"]
+        add(f"memory per connected VU at {n:,} (keep-alive, thinking)", "≤ 8 KiB", f"{v / 1024:.1f} KiB", v <= 8192)
     if "co_iteration_latency" in facts and "true_p99" in facts:
         off = (facts["co_iteration_latency"] - facts["true_p99"]) / facts["true_p99"]
         add("corrected p(99) vs the true p(99)", "within 5%", f"{off * 100:+.1f}%", abs(off) <= 0.05)

@@ -595,3 +595,28 @@ TEST_CASE("client reads a response first when the thread has other work, and wai
     CHECK(policy.first_reads() > 0);
   }
 }
+
+TEST_CASE("clients on one thread reading large responses at once share its read buffer without mixing their bytes") {
+  // A connection holds no read buffer: plain-TCP reads fill the thread's, and go to the parser
+  // before the client suspends again (what keeps a thinking VU small).
+  STATIC_REQUIRE(sizeof(http::detail::connection) < http::detail::read_size);
+  hostile_server server;
+  constexpr int clients = 16;
+  constexpr std::size_t rounds = 3;
+  std::size_t ok = 0;
+  auto one_client = [&](int id) -> asio::awaitable<void> {
+    const auto ex = co_await asio::this_coro::executor;  // named: see docs/http.md on g++ 12
+    http::client c{ex};
+    for (std::size_t round = 0; round < rounds; ++round) {
+      // 200 KiB: about 25 reads each, interleaved with the other clients' on the thread.
+      std::string body(std::size_t{200} << 10, static_cast<char>('a' + id));
+      for (std::size_t i = 0; i < body.size(); i += 1000) body[i] = static_cast<char>('A' + (round + i / 1000) % 26);
+      auto res = co_await c.post(server.url("/echo"), body);
+      if (res.status() == 200 && res.body() == "POST /echo\n" + body) ++ok;
+    }
+  };
+  asio::io_context io{1};
+  for (int i = 0; i < clients; ++i) asio::co_spawn(io, one_client(i), asio::detached);
+  io.run_for(30s);
+  CHECK(ok == std::size_t{clients} * rounds);
+}

@@ -91,7 +91,7 @@ class manual_shard {
   detail::run_context& prepared_run(std::uint64_t seed) {
     run_.seed = seed;
     run_.env = test_.env;
-    run_.http_options = test_.http;
+    run_.http_options = std::make_shared<const http::client_options>(test_.http);
     run_.registry = detail::build_registry(test_);
     run_.start = detail::engine_clock::now();
     return run_;

@@ -69,6 +69,17 @@ class client {
   /// `max_requests_per_second`); null: the client makes its own if its options set a rate.
   explicit client(asio::any_io_executor ex, client_options options = {}, metrics_target metrics = {},
                   std::shared_ptr<dns_cache> dns = nullptr, std::shared_ptr<detail::rate_limiter> limiter = nullptr);
+  /// Selects the constructor whose options are shared (`client{client::shared_options, ...}`).
+  struct shared_options_t {
+    explicit shared_options_t() = default;
+  };
+  static constexpr shared_options_t shared_options{};
+  /// The same, with options shared read-only by many clients: the engine gives every VU's
+  /// client the test's, so that a VU does not hold a copy (hosts, headers, TLS settings).
+  /// Throws `usage_error` for null options.
+  client(shared_options_t, asio::any_io_executor ex, std::shared_ptr<const client_options> options,
+         metrics_target metrics = {}, std::shared_ptr<dns_cache> dns = nullptr,
+         std::shared_ptr<detail::rate_limiter> limiter = nullptr);
   client(const client&) = delete;
   client& operator=(const client&) = delete;
   ~client();
@@ -108,7 +119,7 @@ class client {
   void keep_deadline_armed(bool keep = true) noexcept;
 
   /// The options the client was made with.
-  [[nodiscard]] const client_options& config() const noexcept { return options_; }
+  [[nodiscard]] const client_options& config() const noexcept { return *options_; }
   /// Where metrics go; the engine may point it at another VU's tags between iterations.
   void set_metrics(metrics_target metrics);
   [[nodiscard]] cookie_jar& cookies() noexcept { return cookies_; }
@@ -139,7 +150,7 @@ class client {
   [[nodiscard]] std::array<asio::const_buffer, 2> unsent(std::size_t written) const noexcept;
   bool retry_pooled(bool nothing_written);  // a pooled connection failed before any response
   bool wrote(const std::error_code& ec);
-  bool took(std::size_t n, const std::error_code& ec);  // feeds a read to the parser; false when done
+  bool took(std::string_view bytes, const std::error_code& ec);  // feeds a read to the parser; false when done
   void read_failed();
   void end_hop();   // timings, pooling, metrics, cookies
   bool next_hop();  // follows a redirect, or finishes the response
@@ -150,7 +161,7 @@ class client {
   std::shared_ptr<detail::connection> take_idle(std::string_view origin);
 
   asio::any_io_executor executor_;
-  client_options options_;
+  std::shared_ptr<const client_options> options_;  // never null
   detail::request_metrics metrics_;
   std::shared_ptr<detail::deadline_watch> deadline_;
   bool keep_deadline_armed_ = false;

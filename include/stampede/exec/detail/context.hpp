@@ -104,7 +104,8 @@ struct run_context {
   std::chrono::nanoseconds late_by{0};
   env_map env;
   std::any setup_data;  ///< setup()'s result, read-only while VUs run
-  http::client_options http_options;  ///< every VU's HTTP client starts with these
+  /// Every VU's HTTP client shares these (never null).
+  std::shared_ptr<const http::client_options> http_options = std::make_shared<const http::client_options>();
   ws::client_options ws_options;      ///< and every VU's WebSocket client with these
   /// Name resolutions shared by every VU's HTTP client, on every shard, for this run only.
   std::shared_ptr<http::dns_cache> dns = std::make_shared<http::dns_cache>();
@@ -141,10 +142,10 @@ struct run_context {
   /// (k6's `rps`), on the engine's clock; made at the first call (a VU's first request), null
   /// without a limit. Thread-safe; called once per VU.
   std::shared_ptr<http::detail::rate_limiter> request_limiter() {
-    if (!(http_options.max_requests_per_second > 0)) return nullptr;
+    if (!(http_options->max_requests_per_second > 0)) return nullptr;
     const std::lock_guard lock{limiter_mutex_};
     if (!limiter_) {
-      limiter_ = std::make_shared<http::detail::rate_limiter>(http_options.max_requests_per_second, &clock::now,
+      limiter_ = std::make_shared<http::detail::rate_limiter>(http_options->max_requests_per_second, &clock::now,
                                                               &engine_wait_until);
     }
     return limiter_;

@@ -215,7 +215,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   detail::run_context run;
   run.seed = options.seed ? *options.seed : std::random_device{}();
   run.env = test.env;
-  run.http_options = test.http;
+  run.http_options = std::make_shared<const http::client_options>(test.http);
   run.ws_options = test.ws;
   run.min_iteration_duration = test.min_iteration_duration;
   run.system_tags = detail::resolve_system_tags(test.system_tags);

@@ -382,7 +382,7 @@ STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu_slot&
   if (u.interrupted) result = outcome::interrupted;
   u.in_iteration = false;
   // k6's noVUConnectionReuse: each iteration connects anew, interrupted or not.
-  if (!shard_.run->http_options.reuse_connections_across_iterations) vu_access::close_connections(u.user);
+  if (!shard_.run->http_options->reuse_connections_across_iterations) vu_access::close_connections(u.user);
   vu_access::next_iteration(u.user);
   const auto end = shard_.run->elapsed();
   if (result == outcome::interrupted) {

@@ -103,7 +103,7 @@ STAMPEDE_DECL metric_id vu::registered(const std::string& name, metric_type type
 STAMPEDE_DECL http::client& vu::http() {
   if (!http_) {
     http_ = std::make_unique<http::client>(
-        shard_->io->get_executor(), shard_->run->http_options,
+        http::client::shared_options, shard_->io->get_executor(), shard_->run->http_options,
         http::metrics_target{&shard_->rec, &tags(), shard_->run->start, shard_->run->system_tags}, shard_->run->dns,
         shard_->run->request_limiter());
     http_->keep_deadline_armed();  // the runner stops the shard's io_context itself
@@ -114,7 +114,7 @@ STAMPEDE_DECL http::client& vu::http() {
 STAMPEDE_DECL ws::client& vu::ws() {
   if (!ws_) {
     auto& h = http();  // its cookie jar, shared as k6's VU has one
-    ws_ = std::make_unique<ws::client>(shard_->io->get_executor(), shard_->run->ws_options, shard_->run->http_options,
+    ws_ = std::make_unique<ws::client>(shard_->io->get_executor(), shard_->run->ws_options, *shard_->run->http_options,
                                        http::metrics_target{&shard_->rec, &tags(), shard_->run->start, shard_->run->system_tags},
                                        shard_->run->dns, &h.cookies());
   }

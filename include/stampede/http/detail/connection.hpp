@@ -1,6 +1,7 @@
-// One TCP connection of a client: its socket, its response parser, its read buffer.
+// One TCP connection of a client: its socket, its response parser; the buffer reads fill.
 #pragma once
 
+#include <stampede/http/detail/recycling_allocator.hpp>
 #include <stampede/http/detail/response_parser.hpp>
 #include <stampede/http/error.hpp>
 
@@ -18,7 +19,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -43,59 +43,32 @@ void append_number(std::string& out, std::uint64_t n);
 /// 75 s, Apache and Node.js 5 s); one that was busy a moment ago is used without the syscall.
 inline constexpr std::chrono::milliseconds idle_check_after{1000};
 
-/// Three blocks for the waits of a client's request deadline, in the `deadline_watch`, so that
-/// arming it allocates nothing and leaves Asio's per-thread recycler (two blocks shared by all
-/// the thread's operations, taken first-fit) to the socket's operations. A client that
-/// cancels its wait when a request ends has two alive at once: Asio frees the cancelled wait
-/// only when its handler runs, after the next request armed a new one. When a thread's
-/// clients switch from reading responses first to waiting for them (see `read_first`), one
-/// cancelled wait's handler has been seen to run a request late, so three can be alive. A wait
-/// that finds no free slot, or is larger than one, uses operator new.
-class deadline_memory {
- public:
-  [[nodiscard]] void* allocate(std::size_t bytes) {
-    if (bytes <= slot_size) {
-      for (std::size_t i = 0; i < slots; ++i) {
-        if (!used_[i]) {
-          used_[i] = true;
-          return storage_[i].data();
-        }
-      }
-    }
-    return ::operator new(bytes);
-  }
-  void deallocate(void* p) noexcept {
-    for (std::size_t i = 0; i < slots; ++i) {
-      if (p == storage_[i].data()) {
-        used_[i] = false;
-        return;
-      }
-    }
-    ::operator delete(p);
-  }
+/// What a read takes at most: 8 KiB, as wrk reads. A response larger than that takes several
+/// reads, one after the other without waiting.
+inline constexpr std::size_t read_size = 8 * 1024;
+using read_buffer = std::array<char, read_size>;
 
- private:
-  static constexpr std::size_t slot_size = 256, slots = 3;
-  struct alignas(std::max_align_t) slot : std::array<unsigned char, slot_size> {};
-  std::array<slot, slots> storage_{};
-  std::array<bool, slots> used_{};
-};
+/// The buffer this thread's plain-TCP reads fill. A client waits for its socket to be readable,
+/// reads without blocking and gives the bytes to the response parser before it suspends again,
+/// so no connection holds a buffer while it waits: a connected VU thinking between requests
+/// costs its socket and parser, not 8 KiB. Take it after the wait, on the thread the read
+/// runs on. (A TLS stream holds its buffer across the suspension of `async_read_some`, so a
+/// TLS connection has its own; a WebSocket session keeps the bytes after a frame in its own.)
+[[nodiscard]] inline read_buffer& this_thread_read_buffer() noexcept {
+  static thread_local read_buffer buffer;
+  return buffer;
+}
 
-/// An allocator over a `deadline_memory`, which Asio finds through the handler.
-template <typename T>
-struct deadline_allocator {
-  using value_type = T;
-  deadline_memory* memory;
-  template <typename U>
-  deadline_allocator(const deadline_allocator<U>& other) noexcept : memory{other.memory} {}  // NOLINT
-  explicit deadline_allocator(deadline_memory* m) noexcept : memory{m} {}
-  [[nodiscard]] T* allocate(std::size_t n) { return static_cast<T*>(memory->allocate(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t) noexcept { memory->deallocate(p); }
-  template <typename U>
-  friend bool operator==(const deadline_allocator& a, const deadline_allocator<U>& b) noexcept {
-    return a.memory == b.memory;
-  }
-};
+/// The allocator of a client's request deadline waits: blocks from the thread's `block_cache`,
+/// so that arming a deadline allocates nothing once the thread is warm, and Asio's per-thread
+/// recycler (two blocks shared by all the thread's operations, taken first-fit) is left to the
+/// socket's operations. A client that cancels its wait when a request ends has two alive at
+/// once: Asio frees the cancelled wait only when its handler runs, after the next request armed
+/// a new one; when a thread's clients switch from reading responses first to waiting for them
+/// (see `read_first`), a cancelled wait's handler has been seen to run a request late, so three
+/// can be alive. The thread's free blocks serve all its clients, so a client holds memory only
+/// for the waits it has alive.
+using deadline_allocator = recycling_allocator<char>;
 
 /// A connection to one origin, held by `shared_ptr` between the pool and the request using it.
 struct connection {
@@ -111,7 +84,9 @@ struct connection {
 
   asio::ip::tcp::socket socket;
 #if STAMPEDE_WITH_TLS
-  std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls;  // over `socket`, for https://
+  // Over `socket`, for https://, with the buffer its reads fill; both null for http://.
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls;
+  std::unique_ptr<read_buffer> tls_buffer;
 #endif
   std::string_view tls_version;  // k6's name ("tls1.3"), empty for http://
   asio::ip::tcp::resolver resolver;
@@ -120,9 +95,6 @@ struct connection {
   std::string remote_address;  // "ip:port"
   bool timed_out = false;  // the request's deadline closed it
   std::chrono::steady_clock::time_point idle_since{};  // when it went back to the pool
-  // What a read takes at most: 8 KiB, as wrk reads. Most of what a connected VU costs; a
-  // response larger than it takes several reads, one after the other without waiting.
-  std::array<char, 8 * 1024> buffer{};
 };
 
 /// A client's request deadline: one timer wait, armed when a request needs it and, for a client
@@ -142,7 +114,6 @@ struct deadline_watch {
   time_point armed_until{};    // when the pending wait fires
   std::uint64_t wait = 0;      // which wait is pending: a handler for an older one does nothing
   bool armed = false;          // a wait is pending
-  deadline_memory waits;       // where the waits are allocated
 
   /// Waits until `t`, replacing a pending wait.
   static void arm(const std::shared_ptr<deadline_watch>& w, time_point t);
@@ -160,10 +131,8 @@ struct deadline_watch {
 struct deadline_handler {
   std::shared_ptr<deadline_watch> watch;
   std::uint64_t wait;
-  // Asio frees the wait through this allocator while the handler it moved out of the wait
-  // still holds `watch`, so the memory outlives its use.
-  using allocator_type = deadline_allocator<void>;
-  [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator_type{&watch->waits}; }
+  using allocator_type = deadline_allocator;
+  [[nodiscard]] allocator_type get_allocator() const noexcept { return {}; }
   void operator()(const std::error_code& ec) const {
     auto& w = *watch;
     if (ec || wait != w.wait) return;  // cancelled, or replaced by a newer wait

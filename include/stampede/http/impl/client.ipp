@@ -78,23 +78,29 @@ struct in_flight_guard {
 
 STAMPEDE_DECL client::client(asio::any_io_executor ex, client_options opts, metrics_target metrics,
                       std::shared_ptr<dns_cache> dns, std::shared_ptr<detail::rate_limiter> limiter)
+    : client{shared_options, std::move(ex), std::make_shared<const client_options>(std::move(opts)), metrics,
+             std::move(dns), std::move(limiter)} {}
+
+STAMPEDE_DECL client::client(shared_options_t, asio::any_io_executor ex, std::shared_ptr<const client_options> opts,
+                             metrics_target metrics, std::shared_ptr<dns_cache> dns,
+                             std::shared_ptr<detail::rate_limiter> limiter)
     : executor_{std::move(ex)},
-      options_{std::move(opts)},
+      options_{opts ? std::move(opts) : throw usage_error("http::client: the shared client_options are null")},
       metrics_{metrics},
       deadline_{std::make_shared<detail::deadline_watch>(executor_)},
       dns_{dns ? std::move(dns) : std::make_shared<dns_cache>()},
       limiter_{std::move(limiter)} {
-  if (options_.timeout <= std::chrono::nanoseconds{0}) throw usage_error("client_options::timeout must be positive");
-  if (options_.max_redirects < 0) throw usage_error("client_options::max_redirects must not be negative");
-  if (options_.max_requests_per_second < 0 || std::isnan(options_.max_requests_per_second)) {
+  if (options_->timeout <= std::chrono::nanoseconds{0}) throw usage_error("client_options::timeout must be positive");
+  if (options_->max_redirects < 0) throw usage_error("client_options::max_redirects must not be negative");
+  if (options_->max_requests_per_second < 0 || std::isnan(options_->max_requests_per_second)) {
     throw usage_error("client_options::max_requests_per_second must not be negative (0: no limit)");
   }
-  if (!limiter_ && options_.max_requests_per_second > 0) {
-    limiter_ = std::make_shared<detail::rate_limiter>(options_.max_requests_per_second);
+  if (!limiter_ && options_->max_requests_per_second > 0) {
+    limiter_ = std::make_shared<detail::rate_limiter>(options_->max_requests_per_second);
   }
 #if STAMPEDE_WITH_TLS
   // Extra roots are checked now, so a bad PEM is a usage error here rather than at a request.
-  if (!options_.tls_root_certificates.empty()) tls_context_ = detail::make_tls_context(options_.tls_root_certificates);
+  if (!options_->tls_root_certificates.empty()) tls_context_ = detail::make_tls_context(options_->tls_root_certificates);
 #endif
 }
 
@@ -139,8 +145,8 @@ STAMPEDE_DECL void client::build_request() {
   out.clear();
   out.append(method).append(" ").append(u.target()).append(" HTTP/1.1\r\n");
   if (!hs.contains("host")) out.append("Host: ").append(u.authority()).append("\r\n");
-  if (!options_.user_agent.empty() && !hs.contains("user-agent")) {
-    out.append("User-Agent: ").append(options_.user_agent).append("\r\n");
+  if (!options_->user_agent.empty() && !hs.contains("user-agent")) {
+    out.append("User-Agent: ").append(options_->user_agent).append("\r\n");
   }
   for (const auto f : hs) {
     // The client frames the body itself; a caller's framing headers would contradict it.
@@ -156,8 +162,8 @@ STAMPEDE_DECL void client::build_request() {
     detail::append_number(out, b.size());
     out.append("\r\n");
   }
-  if (!options_.reuse_connections && !hs.contains("connection")) out.append("Connection: close\r\n");
-  if (options_.cookies && !cookies_.empty() && !hs.contains("cookie")) {
+  if (!options_->reuse_connections && !hs.contains("connection")) out.append("Connection: close\r\n");
+  if (options_->cookies && !cookies_.empty() && !hs.contains("cookie")) {
     const auto mark = out.size();
     out.append("Cookie: ");
     if (cookies_.append_cookie_header(u, out)) {
@@ -242,9 +248,9 @@ STAMPEDE_DECL task<response> client::request(http::request req) {
   // Bad input throws here, before anything touches the network.
   validate_method(req.method);
   for (const auto f : req.params.headers) validate_header(f.name, f.value);
-  if (req.body.size() > options_.max_request_body_bytes) {
+  if (req.body.size() > options_->max_request_body_bytes) {
     throw usage_error("the request body has " + std::to_string(req.body.size()) + " bytes, over the limit of " +
-                      std::to_string(options_.max_request_body_bytes) + " (client_options::max_request_body_bytes)");
+                      std::to_string(options_->max_request_body_bytes) + " (client_options::max_request_body_bytes)");
   }
   if (req.params.timeout && *req.params.timeout <= std::chrono::nanoseconds{0}) {
     throw usage_error("request_params::timeout must be positive");
@@ -263,8 +269,8 @@ STAMPEDE_DECL task<response> client::request(http::request req) {
   s.req = std::move(req);
   s.target = std::move(target);
   s.same_url = same_url;
-  s.expected = s.req.params.expected_statuses ? &*s.req.params.expected_statuses : &options_.expected_statuses;
-  s.max_redirects = s.req.params.redirects.value_or(options_.max_redirects);
+  s.expected = s.req.params.expected_statuses ? &*s.req.params.expected_statuses : &options_->expected_statuses;
+  s.max_redirects = s.req.params.redirects.value_or(options_->max_redirects);
   s.redirects = 0;
   // A branch, not a coroutine, when there is no rate limit: perform()'s frame stays as small.
   if (limiter_) [[unlikely]] return paced(++s.ticket);
@@ -348,10 +354,12 @@ STAMPEDE_DECL task<response> client::perform(std::uint64_t ticket) {
       bool look_first = !s.target.is_https() && detail::this_thread_read_first.wanted();
       for (bool drained = true;;) {
         std::error_code ec;
-        std::size_t n = 0;
+        std::string_view bytes;
 #if STAMPEDE_WITH_TLS
         if (s.conn->tls) {
-          std::tie(ec, n) = co_await s.conn->tls->async_read_some(asio::buffer(s.conn->buffer), net::use_nothrow_counted);
+          std::size_t n = 0;
+          std::tie(ec, n) = co_await s.conn->tls->async_read_some(asio::buffer(*s.conn->tls_buffer), net::use_nothrow_counted);
+          bytes = {s.conn->tls_buffer->data(), n};
           // A server that closes without TLS's close_notify ends a read-to-close body all the same.
           if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
         } else
@@ -362,7 +370,11 @@ STAMPEDE_DECL task<response> client::perform(std::uint64_t ticket) {
           } else if (drained) {
             std::tie(ec) = co_await s.conn->socket.async_wait(asio::socket_base::wait_read, net::use_nothrow_counted);
           }
-          if (!ec) n = s.conn->socket.read_some(asio::buffer(s.conn->buffer), ec);
+          // Taken after the wait, on the thread this coroutine now runs on, and given to the
+          // parser before it suspends again.
+          auto& buffer = detail::this_thread_read_buffer();
+          std::size_t n = 0;
+          if (!ec) n = s.conn->socket.read_some(asio::buffer(buffer), ec);
           const bool nothing_yet = ec == asio::error::would_block || ec == asio::error::try_again;
           if (look_first) {
             detail::this_thread_read_first.found(!nothing_yet);
@@ -372,9 +384,10 @@ STAMPEDE_DECL task<response> client::perform(std::uint64_t ticket) {
             drained = true;
             continue;
           }
-          drained = n < s.conn->buffer.size();
+          drained = n < buffer.size();
+          bytes = {buffer.data(), n};
         }
-        if (!took(n, ec)) break;
+        if (!took(bytes, ec)) break;
       }
       if (s.conn->parser.complete()) break;
       // Nothing came back on a pooled connection: the server closed it as it was reused.
@@ -384,7 +397,7 @@ STAMPEDE_DECL task<response> client::perform(std::uint64_t ticket) {
     }
     end_hop();
     if (!next_hop()) {
-      if (options_.throw_on_failure && s.res.error()) [[unlikely]] throw_failure();
+      if (options_->throw_on_failure && s.res.error()) [[unlikely]] throw_failure();
       co_return std::move(s.res);
     }
   }

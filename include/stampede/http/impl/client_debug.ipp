@@ -77,9 +77,9 @@ STAMPEDE_DECL void client::debug_request() const {
   const auto& s = current_;
   std::string out = "Request:\n";
   detail::append_with_lf(out, request_buf_);
-  if (options_.debug == client_options::debug_level::full) out.append(s.req.body.data());
+  if (options_->debug == client_options::debug_level::full) out.append(s.req.body.data());
   out += '\n';
-  detail::write_debug(options_, out);
+  detail::write_debug(*options_, out);
 }
 
 // k6's "Response:\n%s\n" of Go's httputil.DumpResponse: the status line, the header fields as
@@ -93,9 +93,9 @@ STAMPEDE_DECL void client::debug_response() const {
   out += '\n';
   for (const auto f : res.headers()) out.append(f.name).append(": ").append(f.value).append("\n");
   out += '\n';
-  if (options_.debug == client_options::debug_level::full) out.append(res.body());
+  if (options_->debug == client_options::debug_level::full) out.append(res.body());
   out += '\n';
-  detail::write_debug(options_, out);
+  detail::write_debug(*options_, out);
 }
 
 }  // namespace stampede::http

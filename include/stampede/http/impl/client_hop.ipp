@@ -40,12 +40,12 @@ STAMPEDE_DECL void client::begin_hop() {
     head_reusable_ = plain;
     if (plain) head_method_ = s.req.method;
   }
-  if (options_.debug != client_options::debug_level::off) [[unlikely]] debug_request();
+  if (options_->debug != client_options::debug_level::off) [[unlikely]] debug_request();
   s.times.start = clock::now();
   // One deadline for the whole chain of redirects, as k6's request context has.
   if (s.redirects == 0) {
     // A timeout past the clock's range (nanoseconds::max(): none) is a deadline never reached.
-    const auto timeout = std::chrono::duration_cast<clock::duration>(s.req.params.timeout.value_or(options_.timeout));
+    const auto timeout = std::chrono::duration_cast<clock::duration>(s.req.params.timeout.value_or(options_->timeout));
     s.deadline = timeout >= clock::time_point::max() - s.times.start ? clock::time_point::max() : s.times.start + timeout;
   }
   s.conn = take_idle(origin_buf_);
@@ -56,7 +56,8 @@ STAMPEDE_DECL void client::begin_hop() {
     // sent twice skips the check (a syscall) on a connection idle for less than a second:
     // should the server have closed it anyway, the request goes again on a new one.
     std::error_code ec;
-    s.conn->socket.receive(asio::buffer(s.conn->buffer.data(), 1), asio::socket_base::message_peek, ec);
+    char byte = 0;
+    s.conn->socket.receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, ec);
     if (ec != asio::error::would_block && ec != asio::error::try_again) {
       s.conn->abort();
       s.conn.reset();
@@ -82,13 +83,13 @@ STAMPEDE_DECL void client::attach() {
 STAMPEDE_DECL bool client::needs_lookup() {
   auto& s = current_;
   s.port = s.target.port();
-  return !detail::known_addresses(s.target.host(), options_, *dns_, addresses_, s.port, s.failure);
+  return !detail::known_addresses(s.target.host(), *options_, *dns_, addresses_, s.port, s.failure);
 }
 
 STAMPEDE_DECL void client::looked_up(const std::error_code& ec, const asio::ip::tcp::resolver::results_type& results) {
   auto& s = current_;
   s.failure = s.conn->timed_out ? detail::timeout_error()
-                                : detail::take_resolved(s.target.host(), ec, results, options_, *dns_, addresses_);
+                                : detail::take_resolved(s.target.host(), ec, results, *options_, *dns_, addresses_);
 }
 
 STAMPEDE_DECL bool client::connected(const std::error_code& ec) {
@@ -120,8 +121,9 @@ STAMPEDE_DECL bool client::connected(const std::error_code& ec) {
 STAMPEDE_DECL void client::begin_tls() {
   auto& s = current_;
   if (!tls_context_) tls_context_ = detail::make_tls_context({});
-  s.conn->tls.emplace(s.conn->socket, *tls_context_);
-  detail::configure_tls(*s.conn->tls, s.target.host(), options_.insecure_skip_tls_verify);
+  s.conn->tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(s.conn->socket, *tls_context_);
+  s.conn->tls_buffer = std::make_unique<detail::read_buffer>();
+  detail::configure_tls(*s.conn->tls, s.target.host(), options_->insecure_skip_tls_verify);
   s.times.tls_start = std::chrono::steady_clock::now();
 }
 
@@ -194,21 +196,21 @@ STAMPEDE_DECL bool client::wrote(const std::error_code& ec) {
   }
   s.times.wrote = std::chrono::steady_clock::now();
   auto& c = *s.conn;
-  const detail::response_parser::limits limits{options_.max_response_header_bytes, options_.max_response_body_bytes};
+  const detail::response_parser::limits limits{options_->max_response_header_bytes, options_->max_response_body_bytes};
   // A full debug dump shows the body even when the request keeps none, as k6's does.
-  const bool keep = !s.req.params.discard_body.value_or(options_.discard_response_bodies) ||
-                    options_.debug == client_options::debug_level::full;
+  const bool keep = !s.req.params.discard_body.value_or(options_->discard_response_bodies) ||
+                    options_->debug == client_options::debug_level::full;
   c.parser.start(s.req.method == "HEAD", keep, limits, &s.res.headers_, &s.res.body_);
   return true;
 }
 
-STAMPEDE_DECL bool client::took(std::size_t n, const std::error_code& ec) {
+STAMPEDE_DECL bool client::took(std::string_view bytes, const std::error_code& ec) {
   auto& s = current_;
   auto& parser = s.conn->parser;
-  if (n > 0) {
+  if (!bytes.empty()) {
     if (s.times.first_byte == std::chrono::steady_clock::time_point{}) s.times.first_byte = std::chrono::steady_clock::now();
-    s.bytes_received += n;
-    if (parser.feed({s.conn->buffer.data(), n}) < n) s.leftover = true;
+    s.bytes_received += bytes.size();
+    if (parser.feed(bytes) < bytes.size()) s.leftover = true;
   }
   if (parser.complete() || parser.failed()) return false;
   if (ec == asio::error::eof) {
@@ -271,15 +273,15 @@ STAMPEDE_DECL void client::end_hop() {
     res.status_ = parser.status();
     res.protocol_ = parser.protocol();
     res.tls_version_ = s.conn->tls_version;
-    if (options_.reuse_connections && parser.keep_alive() && !s.leftover) {
+    if (options_->reuse_connections && parser.keep_alive() && !s.leftover) {
       s.conn->idle_since = tm.end;
       idle_.push_back(std::move(s.conn));
     } else {
       s.conn->abort();
     }
-    if (options_.debug != client_options::debug_level::off) [[unlikely]] {
+    if (options_->debug != client_options::debug_level::off) [[unlikely]] {
       debug_response();
-      if (s.req.params.discard_body.value_or(options_.discard_response_bodies)) res.body_.clear();
+      if (s.req.params.discard_body.value_or(options_->discard_response_bodies)) res.body_.clear();
     }
   }
   s.conn.reset();
@@ -294,7 +296,7 @@ STAMPEDE_DECL void client::end_hop() {
                    .bytes_received = s.bytes_received,
                    .at = tm.end},
                   res, s.expected->contains(res.status()));
-  if (options_.cookies && !res.error()) {
+  if (options_->cookies && !res.error()) {
     for (const auto f : res.headers()) {
       if (detail::iequals_ascii(f.name, "set-cookie")) cookies_.store(s.target, f.value);
     }

@@ -1,5 +1,5 @@
 // What a WebSocket session holds: the HTTP client's connection (socket, TLS, the parser that
-// read the upgrade answer, the read buffer), the message decoder, the frame being written, a
+// read the upgrade answer), its read buffer, the message decoder, the frame being written, a
 // timer for the waits, and the ids its samples are recorded with.
 #pragma once
 
@@ -78,8 +78,7 @@ struct session_state : std::enable_shared_from_this<session_state> {
   session_state(const asio::any_io_executor& ex, const client_options& opts, std::uint64_t seed)
       : conn{ex}, timer{ex}, options{opts}, decoder{frame_decoder::limits{opts.max_message_bytes}}, masks{seed} {}
 
-  http::detail::connection conn;  // socket, TLS, resolver, the upgrade answer's parser, read buffer
-  http::detail::deadline_memory timer_memory;  // the timer's waits (before the timer: it outlives them)
+  http::detail::connection conn;  // socket, TLS, resolver, the upgrade answer's parser
   asio::steady_timer timer;       // the deadline of the wait under way, if it has one
   std::uint64_t timer_wait = 0;   // which wait is current: an older one's handler does nothing
   bool timed_out = false;         // the current wait's deadline passed
@@ -101,7 +100,8 @@ struct session_state : std::enable_shared_from_this<session_state> {
   bool opened = false;  // the handshake succeeded
   bool busy = false;  // an operation is under way (one at a time)
   message_decoder decoder;
-  std::size_t read_at = 0, read_end = 0;  // bytes of conn.buffer not yet fed to the decoder
+  http::detail::read_buffer buffer{};     // what reads fill; the bytes after a frame wait here
+  std::size_t read_at = 0, read_end = 0;  // bytes of `buffer` not yet fed to the decoder
   std::string out;                        // the frame being written, its capacity kept
   mask_source masks;
   std::uint16_t close_code = 0;           // the server's close code, once the session closed

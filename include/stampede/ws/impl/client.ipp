@@ -109,7 +109,7 @@ STAMPEDE_DECL task<ws::error> open_connection(session_state& s, const http::url&
 #if STAMPEDE_WITH_TLS
   if (target.is_https()) {
     s.tls_context = std::static_pointer_cast<asio::ssl::context>(tls_context);
-    c.tls.emplace(c.socket, *s.tls_context);
+    c.tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(c.socket, *s.tls_context);
     http::detail::configure_tls(*c.tls, target.host(), opts.insecure_skip_tls_verify);
     auto [ec] = co_await c.tls->async_handshake(asio::ssl::stream_base::client, net::use_nothrow_counted);
     if (s.timed_out) co_return http::detail::timeout_error();
@@ -137,16 +137,16 @@ STAMPEDE_DECL task<ws::error> open_connection(session_state& s, const http::url&
     std::size_t n = 0;
 #if STAMPEDE_WITH_TLS
     if (c.tls) {
-      std::tie(ec, n) = co_await c.tls->async_read_some(asio::buffer(c.buffer), net::use_nothrow_counted);
+      std::tie(ec, n) = co_await c.tls->async_read_some(asio::buffer(s.buffer), net::use_nothrow_counted);
       if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
     } else
 #endif
     {
-      std::tie(ec, n) = co_await c.socket.async_read_some(asio::buffer(c.buffer), net::use_nothrow_counted);
+      std::tie(ec, n) = co_await c.socket.async_read_some(asio::buffer(s.buffer), net::use_nothrow_counted);
     }
     if (n > 0) {
       record(s, &ws_metric_ids::data_received, static_cast<double>(n), true);
-      const auto used = c.parser.feed({c.buffer.data(), n});
+      const auto used = c.parser.feed({s.buffer.data(), n});
       if (c.parser.complete()) {
         s.read_at = used;  // the first frames, if they came with the answer
         s.read_end = n;

@@ -64,16 +64,15 @@ STAMPEDE_DECL void disarm(session_state& s) noexcept {
   s.timer.cancel();
 }
 
-// The handler of a wait's deadline. Its memory comes from the session's own slots, so that a
-// wait armed and cancelled for every receive leaves Asio's per-thread cache to the socket's
-// operations. It holds the session: Asio frees the wait through the allocator after the
-// handler ran, so the memory must outlive it.
+// The handler of a wait's deadline. Its memory comes from the thread's recycled blocks (as an
+// HTTP request's deadline), so that a wait armed and cancelled for every receive leaves Asio's
+// per-thread cache to the socket's operations.
 struct deadline_handler {
   std::shared_ptr<session_state> session;
   std::uint64_t wait;
   bool abort;
-  using allocator_type = http::detail::deadline_allocator<void>;
-  [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator_type{&session->timer_memory}; }
+  using allocator_type = http::detail::deadline_allocator;
+  [[nodiscard]] allocator_type get_allocator() const noexcept { return {}; }
   void operator()(const std::error_code& ec) const {
     auto& p = *session;
     if (ec || p.timer_wait != wait) return;  // cancelled, or replaced by a newer wait
@@ -129,7 +128,7 @@ STAMPEDE_DECL void abandon(session_state& s, std::uint16_t code) noexcept {
   try {
     if (s.state == phase::open) {
 #if STAMPEDE_WITH_TLS
-      const bool plain = !s.conn.tls.has_value();
+      const bool plain = s.conn.tls == nullptr;
 #else
       const bool plain = true;
 #endif
@@ -204,9 +203,9 @@ STAMPEDE_DECL bool wrote(session_state& s, std::size_t written, const std::error
 // own, so that a wait nests no frame more than the read's.
 STAMPEDE_DECL task<std::tuple<std::error_code, std::size_t>> read_op(session_state& s) {
 #if STAMPEDE_WITH_TLS
-  if (s.conn.tls) return s.conn.tls->async_read_some(asio::buffer(s.conn.buffer), net::use_nothrow_counted);
+  if (s.conn.tls) return s.conn.tls->async_read_some(asio::buffer(s.buffer), net::use_nothrow_counted);
 #endif
-  return s.conn.socket.async_read_some(asio::buffer(s.conn.buffer), net::use_nothrow_counted);
+  return s.conn.socket.async_read_some(asio::buffer(s.buffer), net::use_nothrow_counted);
 }
 
 // After a read of `n` bytes ending with `ec`: the deadline disarmed, the bytes to decode and
@@ -336,7 +335,7 @@ STAMPEDE_DECL task<message> next_event(std::shared_ptr<session_state> sp, clock:
   if (take_turn) turn.emplace(s.busy);
   for (;;) {
     while (s.read_at < s.read_end) {
-      const std::string_view bytes{s.conn.buffer.data() + s.read_at, s.read_end - s.read_at};
+      const std::string_view bytes{s.buffer.data() + s.read_at, s.read_end - s.read_at};
       s.read_at += s.decoder.feed(bytes);
       switch (s.decoder.current()) {
         case message_decoder::state::idle: break;
