@@ -52,6 +52,29 @@ TEST_CASE("block_cache keeps at most its byte budget per size class and none of 
   CHECK(block_cache::cached_blocks() == mid);
 }
 
+TEST_CASE("block_cache tops its free blocks up ahead, within its per-class limit, for allocations that must not call malloc") {
+  std::thread{[] {  // a thread of its own: its lists start empty
+    CHECK(block_cache::cached_blocks() == 0);
+    block_cache::reserve(200, 3);  // the 256-byte class
+    CHECK(block_cache::cached_blocks() == 3);
+    void* a = block_cache::allocate(256);
+    void* b = block_cache::allocate(129);
+    CHECK(block_cache::cached_blocks() == 1);  // both came from the reserve
+    block_cache::deallocate(a, 256);
+    block_cache::deallocate(b, 129);
+    CHECK(block_cache::cached_blocks() == 3);
+    block_cache::reserve(256, 2);  // already holds two: nothing added
+    CHECK(block_cache::cached_blocks() == 3);
+    block_cache::reserve(256, 5);  // tops up to five
+    CHECK(block_cache::cached_blocks() == 5);
+    const std::size_t limit = block_cache::bytes_per_class / 256;
+    block_cache::reserve(256, limit + 10);  // stops at the class's limit
+    CHECK(block_cache::cached_blocks() == limit);
+    block_cache::reserve(std::size_t{1} << 20, 4);  // too large for a class: nothing kept
+    CHECK(block_cache::cached_blocks() == limit);
+  }}.join();
+}
+
 TEST_CASE("a block freed on another thread joins that thread's cache, and a finished thread's cache is freed") {
   void* p = block_cache::allocate(1000);
   std::size_t cached_there = 0;

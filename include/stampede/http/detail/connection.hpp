@@ -1,4 +1,5 @@
-// One TCP connection of a client: its socket, its response parser; the buffer reads fill.
+// One TCP connection of a client (its socket and response parser), the buffer its reads fill,
+// and the client's request deadline.
 #pragma once
 
 #include <stampede/http/detail/recycling_allocator.hpp>
@@ -14,6 +15,7 @@
 #  include <asio/ssl/stream.hpp>
 #endif
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -59,16 +61,42 @@ using read_buffer = std::array<char, read_size>;
   return buffer;
 }
 
-/// The allocator of a client's request deadline waits: blocks from the thread's `block_cache`,
-/// so that arming a deadline allocates nothing once the thread is warm, and Asio's per-thread
-/// recycler (two blocks shared by all the thread's operations, taken first-fit) is left to the
-/// socket's operations. A client that cancels its wait when a request ends has two alive at
-/// once: Asio frees the cancelled wait only when its handler runs, after the next request armed
-/// a new one; when a thread's clients switch from reading responses first to waiting for them
-/// (see `read_first`), a cancelled wait's handler has been seen to run a request late, so three
-/// can be alive. The thread's free blocks serve all its clients, so a client holds memory only
-/// for the waits it has alive.
-using deadline_allocator = recycling_allocator<char>;
+/// The allocator of a client's request deadline waits: `wait_block`s from the thread's
+/// `block_cache`, so that arming a deadline allocates nothing once the client exists, and
+/// Asio's per-thread recycler (two blocks shared by all the thread's operations, taken
+/// first-fit) is left to the socket's operations. A client that cancels its wait when a request
+/// ends has two alive at once: Asio frees the cancelled wait only when its handler runs, after
+/// the next request armed a new one; when a thread's clients switch from reading responses
+/// first to waiting for them (see `read_first`), a cancelled wait's handler has been seen to
+/// run a request late, so three can be alive. So a new client makes sure that its thread's
+/// lists hold three free blocks (`reserve()`). The blocks serve every client of the thread: a
+/// thread of many thinking VUs holds about one per VU, for the wait each has pending, and
+/// blocks freed by one client's waits are taken by the next's.
+template <typename T>
+struct deadline_allocator {
+  using value_type = T;
+  /// Every wait takes one block of this size (Asio's wait operation is smaller), so that the
+  /// blocks reserved ahead fit whatever the operation's type is.
+  static constexpr std::size_t wait_block = 256;
+  static constexpr std::size_t waits_per_client = 3;
+
+  deadline_allocator() noexcept = default;
+  template <typename U>
+  deadline_allocator(const deadline_allocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+
+  [[nodiscard]] T* allocate(std::size_t n) {
+    return static_cast<T*>(block_cache::allocate(std::max(n * sizeof(T), wait_block)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { block_cache::deallocate(p, std::max(n * sizeof(T), wait_block)); }
+  /// Makes sure the calling thread's lists hold the free blocks one client's waits may need at
+  /// once.
+  static void reserve() { block_cache::reserve(wait_block, waits_per_client); }
+
+  template <typename U>
+  friend bool operator==(const deadline_allocator&, const deadline_allocator<U>&) noexcept {
+    return true;
+  }
+};
 
 /// A connection to one origin, held by `shared_ptr` between the pool and the request using it.
 struct connection {
@@ -106,7 +134,7 @@ struct connection {
 /// gone leaves with `conn` null.
 struct deadline_watch {
   using time_point = std::chrono::steady_clock::time_point;
-  explicit deadline_watch(const asio::any_io_executor& ex) : timer{ex} {}
+  explicit deadline_watch(const asio::any_io_executor& ex) : timer{ex} { deadline_allocator<char>::reserve(); }
 
   asio::steady_timer timer;
   connection* conn = nullptr;  // the connection of the hop in flight, or null
@@ -131,7 +159,7 @@ struct deadline_watch {
 struct deadline_handler {
   std::shared_ptr<deadline_watch> watch;
   std::uint64_t wait;
-  using allocator_type = deadline_allocator;
+  using allocator_type = deadline_allocator<char>;
   [[nodiscard]] allocator_type get_allocator() const noexcept { return {}; }
   void operator()(const std::error_code& ec) const {
     auto& w = *watch;

@@ -2,6 +2,7 @@
 // thread's previous responses gave back, so a warm client's requests do not call malloc.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -27,6 +28,10 @@ class block_cache {
   [[nodiscard]] static void* allocate(std::size_t bytes);
   /// Gives back a block that `allocate(bytes)` returned, with the same `bytes`.
   static void deallocate(void* p, std::size_t bytes) noexcept;
+  /// Adds new free blocks of `bytes` to this thread's lists until they hold `count` of its
+  /// size class (or their limit): memory set aside for allocations that must not call malloc
+  /// later.
+  static void reserve(std::size_t bytes, std::size_t count);
   /// Free blocks this thread holds, over all sizes (for tests).
   [[nodiscard]] static std::size_t cached_blocks() noexcept;
 
@@ -141,6 +146,17 @@ inline void block_cache::deallocate(void* p, std::size_t bytes) noexcept {
     }
   }
   ::operator delete(p);
+}
+
+inline void block_cache::reserve(std::size_t bytes, std::size_t count) {
+  const unsigned c = class_of(bytes);
+  lists* l = local();
+  if (c == classes || l == nullptr) return;
+  const std::size_t limit = bytes_per_class >> (c + min_shift);
+  while (l->count[c] < std::min(count, limit)) {
+    l->head[c] = ::new (::operator new(std::size_t{1} << (c + min_shift))) free_block{l->head[c]};
+    ++l->count[c];
+  }
 }
 
 inline std::size_t block_cache::cached_blocks() noexcept {

@@ -76,7 +76,9 @@ enum class phase : std::uint8_t {
 /// A session's state, shared by the `session` handle and the handler of its timer's wait.
 struct session_state : std::enable_shared_from_this<session_state> {
   session_state(const asio::any_io_executor& ex, const client_options& opts, std::uint64_t seed)
-      : conn{ex}, timer{ex}, options{opts}, decoder{frame_decoder::limits{opts.max_message_bytes}}, masks{seed} {}
+      : conn{ex}, timer{ex}, options{opts}, decoder{frame_decoder::limits{opts.max_message_bytes}}, masks{seed} {
+    http::detail::deadline_allocator<char>::reserve();  // the blocks its waits take (see there)
+  }
 
   http::detail::connection conn;  // socket, TLS, resolver, the upgrade answer's parser
   asio::steady_timer timer;       // the deadline of the wait under way, if it has one

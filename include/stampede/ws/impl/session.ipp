@@ -71,7 +71,7 @@ struct deadline_handler {
   std::shared_ptr<session_state> session;
   std::uint64_t wait;
   bool abort;
-  using allocator_type = http::detail::deadline_allocator;
+  using allocator_type = http::detail::deadline_allocator<char>;
   [[nodiscard]] allocator_type get_allocator() const noexcept { return {}; }
   void operator()(const std::error_code& ec) const {
     auto& p = *session;
