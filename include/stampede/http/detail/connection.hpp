@@ -45,7 +45,7 @@ void append_number(std::string& out, std::uint64_t n);
 /// 75 s, Apache and Node.js 5 s); one that was busy a moment ago is used without the syscall.
 inline constexpr std::chrono::milliseconds idle_check_after{1000};
 
-/// What a read takes at most: 8 KiB, as wrk reads. A response larger than that takes several
+/// What a read takes at most (wrk's read size). A response larger than that takes several
 /// reads, one after the other without waiting.
 inline constexpr std::size_t read_size = 8 * 1024;
 using read_buffer = std::array<char, read_size>;
@@ -53,7 +53,7 @@ using read_buffer = std::array<char, read_size>;
 /// The buffer this thread's plain-TCP reads fill. A client waits for its socket to be readable,
 /// reads without blocking and gives the bytes to the response parser before it suspends again,
 /// so no connection holds a buffer while it waits: a connected VU thinking between requests
-/// costs its socket and parser, not 8 KiB. Take it after the wait, on the thread the read
+/// costs its socket and parser, not a buffer. Take it after the wait, on the thread the read
 /// runs on. (A TLS stream holds its buffer across the suspension of `async_read_some`, so a
 /// TLS connection has its own; a WebSocket session keeps the bytes after a frame in its own.)
 [[nodiscard]] inline read_buffer& this_thread_read_buffer() noexcept {
