@@ -6,7 +6,10 @@
 
 #include "support/catch_compat.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <thread>
 
 namespace sp = stampede;
@@ -43,4 +46,22 @@ TEST_CASE("a stop requested from another thread ends a long run gracefully and k
   CHECK(r.exit_code() == 105);
   CHECK(r.complete_iterations() > 10);
   CHECK(r.duration < 10s);
+}
+
+TEST_CASE("a run ends when its last iteration does and not when the runner next looks", "[timing]") {
+  // One VU's iterations of a little over 10 ms for 101 ms: the last one ends between 101 and
+  // 112 ms, perhaps inside the graceful stop. Between ticks the runner looks at its shards
+  // every 20 ms; the run's duration is still the last iteration's end, so that rates over the
+  // run (a study's throughput, the summary's per-second figures) are not diluted by the wait.
+  auto last_end = std::make_shared<std::atomic<std::int64_t>>(0);
+  sp::load_test test{.scenarios = {{.exec = [last_end](sp::vu& u) -> sp::task<> {
+                                      co_await u.sleep(10ms);
+                                      last_end->store(u.elapsed().count());
+                                    },
+                                    .executor = sp::constant_vus{.vus = 1, .duration = 101ms}}}};
+  const auto r = sp::run(test, {.threads = 1, .seed = 1, .tick = 1s});
+  REQUIRE(r.complete_iterations() >= 9);
+  const auto last = std::chrono::nanoseconds{last_end->load()};
+  CHECK(r.duration >= last);
+  CHECK(r.duration - last < 5ms);
 }

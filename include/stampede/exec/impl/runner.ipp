@@ -297,6 +297,9 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
   ticker.keep_samples(stream_samples);
   ticker.keep_series(options.keep_series);
   std::atomic<std::size_t> drivers_done{0};
+  // When the last driver finished, in nanoseconds of the run: the scenarios' end, exact to
+  // the driver rather than to the loop's next look, so rates over the run are not diluted.
+  std::atomic<std::int64_t> drivers_end{0};
   const std::size_t driver_count = out.status == run_status::finished ? pool.size() * scenarios.size() : 0;
 
   const auto post_stop = [&pool](detail::stop_kind kind) {
@@ -383,7 +386,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
       for (auto& sc : scenarios) {
         sh.drivers.push_back(std::make_unique<detail::scenario_driver>(sh.ctx, *sc, pool.size()));
         auto* sc_ptr = sc.get();
-        asio::co_spawn(*sh.io, sh.drivers.back()->run(), [&drivers_done, sc_ptr, &run](const std::exception_ptr& e) {
+        asio::co_spawn(*sh.io, sh.drivers.back()->run(), [&drivers_done, &drivers_end, sc_ptr, &run](const std::exception_ptr& e) {
           if (e) {
             try {
               std::rethrow_exception(e);
@@ -394,6 +397,10 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
             }
           }
           sc_ptr->shards_done.fetch_add(1);
+          const auto ended = run.elapsed().count();
+          auto latest = drivers_end.load();
+          while (latest < ended && !drivers_end.compare_exchange_weak(latest, ended)) {
+          }
           drivers_done.fetch_add(1);
         });
       }
@@ -408,6 +415,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
     // returns from each wait after the next moment anything happens, so the loop looks then.
     const nanoseconds look = pool.simulated() ? options.tick : nanoseconds{milliseconds{20}};
     auto next_tick = run.start + options.tick;
+    nanoseconds ticked_to{0};  // the end of the last tick's delta
     bool graceful_sent = false;
     bool abort_sent = false;
     const auto note_abort = [&] {
@@ -439,6 +447,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
       }
       if (now >= next_tick) {
         const auto elapsed = run.elapsed(now);
+        ticked_to = elapsed;
         const auto& delta = ticker.tick(elapsed, take_deltas(elapsed), detail::count_vus(scenarios));
         if (!abort_sent) {
           if (const auto* failed = ticker.failed_abort(elapsed)) {
@@ -461,7 +470,9 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
     // --- wind down ---------------------------------------------------------------------------
     // Every driver has finished, so every VU has stopped; what is left on a shard (a
     // ramp-down watch's timer, a user's detached operation) has nothing left to do.
-    run_end = run.elapsed();
+    // The scenarios ended when their last driver did (the loop may look up to `look` later),
+    // but never before the last tick, whose delta the end's must follow.
+    run_end = hard_stop ? run.elapsed() : std::max(nanoseconds{drivers_end.load()}, ticked_to);
     pool.stop();
     if (hard_stop) {
       // What was mid-iteration when the threads stopped counts as interrupted.
