@@ -8,7 +8,7 @@
 #include <stampede/scaling/point.hpp>
 #include <stampede/scaling/fit.hpp>
 #include <stampede/scaling/knee.hpp>
-#include <stampede/scaling/table.hpp>
+#include <stampede/core/table.hpp>
 #include <stampede/scaling/measurement.hpp>
 #include <stampede/scaling/curve.hpp>
 #include <stampede/scaling/expect.hpp>

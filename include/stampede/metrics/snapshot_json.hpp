@@ -12,6 +12,8 @@
 
 namespace stampede {
 
+class json_writer;
+
 /// The latest time a snapshot or result file may state, in nanoseconds (2^62, about 146
 /// years): twice it still fits in `std::chrono::nanoseconds`, so a reader may add two.
 inline constexpr std::chrono::nanoseconds max_file_time{std::int64_t{1} << 62};
@@ -33,6 +35,9 @@ inline constexpr std::chrono::nanoseconds max_file_time{std::int64_t{1} << 62};
 /// ```
 [[nodiscard]] std::string to_json(const snapshot& s);
 
+/// The same document as one value of a larger one that `w` is writing (a result file's
+/// metrics): an object whose members and entries each take a line.
+void to_json(json_writer& w, const snapshot& s);
 /// Reads what `to_json(const snapshot&)` wrote. Throws `parse_error` for text that is not
 /// JSON (pointing at the character), and `usage_error` naming the JSON path for anything
 /// else wrong: another format or version, a missing key, a value of the wrong type or out

@@ -4,7 +4,7 @@
 
 #include <stampede/scaling/measurement.hpp>
 #include <stampede/scaling/point.hpp>
-#include <stampede/scaling/table.hpp>
+#include <stampede/core/table.hpp>
 
 #include <initializer_list>
 #include <optional>

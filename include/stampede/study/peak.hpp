@@ -4,7 +4,7 @@
 
 #include <stampede/eval/threshold.hpp>
 #include <stampede/study/sweep.hpp>
-#include <stampede/scaling/table.hpp>
+#include <stampede/core/table.hpp>
 
 #include <functional>
 #include <optional>

@@ -9,6 +9,8 @@
 #include <stampede/core.hpp>
 
 #include <stampede/core/impl/json.ipp>
+#include <stampede/core/impl/json_writer.ipp>
+#include <stampede/core/impl/table.ipp>
 #include <stampede/core/impl/units.ipp>
 #include <stampede/core/impl/timestamp.ipp>
 #include <stampede/core/impl/log.ipp>

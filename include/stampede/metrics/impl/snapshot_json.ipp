@@ -7,6 +7,7 @@
 #include <stampede/core/error.hpp>
 #include <stampede/core/json.hpp>
 #include <stampede/core/json_string.hpp>
+#include <stampede/core/json_writer.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -24,10 +25,14 @@ inline constexpr std::string_view snapshot_format = "stampede-snapshot";
 inline constexpr std::uint64_t snapshot_version = 1;
 
 /// A double in its shortest exact form, or a string for the values JSON has no number for.
-STAMPEDE_DECL std::string snapshot_double(double v) {
-  if (std::isnan(v)) return "\"NaN\"";
-  if (std::isinf(v)) return v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-  return format_double(v);
+STAMPEDE_DECL void write_snapshot_double(json_writer& w, double v) {
+  if (std::isnan(v)) {
+    w.string("NaN");
+  } else if (std::isinf(v)) {
+    w.string(v > 0 ? "Infinity" : "-Infinity");
+  } else {
+    w.number(v);
+  }
 }
 
 STAMPEDE_DECL double read_snapshot_double(const json_ref& ref) {
@@ -41,39 +46,38 @@ STAMPEDE_DECL double read_snapshot_double(const json_ref& ref) {
   return ref.as_double();
 }
 
-STAMPEDE_DECL std::string snapshot_string(std::string_view text, std::string_view what) {
+STAMPEDE_DECL std::string_view snapshot_string(std::string_view text, std::string_view what) {
   if (!is_valid_utf8(text)) {
     throw usage_error("to_json(snapshot): " + std::string{what} + " " + json_quote(text) +
                       " is not valid UTF-8, which JSON cannot carry");
   }
-  return json_quote(text);
+  return text;
 }
 
-STAMPEDE_DECL std::string snapshot_metric_json(const metric_descriptor& d) {
-  std::string out = "{\"name\": " + snapshot_string(d.name, "a metric name") + ", \"type\": \"" +
-                    std::string{to_string(d.type)} + "\", \"contains\": \"" +
-                    std::string{to_string(d.contains)} + "\", \"tags\": {";
-  bool first = true;
-  for (const auto& t : d.filter.tags()) {
-    if (!first) out += ", ";
-    first = false;
-    out += snapshot_string(t.key, "the tag key") + ": " + snapshot_string(t.value, "the tag value");
-  }
-  return out + "}}";
+STAMPEDE_DECL void write_snapshot_metric(json_writer& w, const metric_descriptor& d) {
+  w.begin_object().key("name").string(snapshot_string(d.name, "a metric name"));
+  w.key("type").string(to_string(d.type)).key("contains").string(to_string(d.contains)).key("tags").begin_object();
+  for (const auto& t : d.filter.tags()) w.key(snapshot_string(t.key, "the tag key")).string(snapshot_string(t.value, "the tag value"));
+  w.end_object().end_object();
 }
 
-STAMPEDE_DECL std::string snapshot_sink_json(const metric_descriptor& d, const sink& data) {
-  const auto n = [](std::uint64_t v) { return std::to_string(v); };
+STAMPEDE_DECL void write_snapshot_sink(json_writer& w, const metric_descriptor& d, const sink& data) {
+  w.begin_object();
   if (const auto* c = std::get_if<counter_sink>(&data)) {
-    return "{\"sum\": " + snapshot_double(c->sum) + ", \"samples\": " + n(c->samples) + "}";
+    write_snapshot_double(w.key("sum"), c->sum);
+    w.key("samples").number(c->samples).end_object();
+    return;
   }
   if (const auto* g = std::get_if<gauge_sink>(&data)) {
-    return "{\"value\": " + snapshot_double(g->value) + ", \"min\": " + snapshot_double(g->min) +
-           ", \"max\": " + snapshot_double(g->max) + ", \"at_ns\": " + std::to_string(g->at.count()) +
-           ", \"samples\": " + n(g->samples) + "}";
+    write_snapshot_double(w.key("value"), g->value);
+    write_snapshot_double(w.key("min"), g->min);
+    write_snapshot_double(w.key("max"), g->max);
+    w.key("at_ns").number(g->at.count()).key("samples").number(g->samples).end_object();
+    return;
   }
   if (const auto* r = std::get_if<rate_sink>(&data)) {
-    return "{\"nonzero\": " + n(r->nonzero) + ", \"total\": " + n(r->total) + "}";
+    w.key("nonzero").number(r->nonzero).key("total").number(r->total).end_object();
+    return;
   }
   const auto& t = std::get<trend_sink>(data);
   if (t.contains != d.contains) {
@@ -84,18 +88,12 @@ STAMPEDE_DECL std::string snapshot_sink_json(const metric_descriptor& d, const s
                       std::string{to_string(d.contains)} + " values");
   }
   const auto state = t.samples.state();
-  std::string out = "{\"rejected\": " + n(t.rejected) + ", \"lowest\": " + n(state.config.lowest) +
-                    ", \"highest\": " + n(state.config.highest) + ", \"significant_digits\": " +
-                    std::to_string(state.config.significant_digits) + ", \"min\": " + n(state.min) +
-                    ", \"max\": " + n(state.max) + ", \"sum\": \"" + state.sum.to_string() +
-                    "\", \"clamped_count\": " + n(state.clamped_count) + ", \"buckets\": [";
-  bool first = true;
-  for (const auto& b : state.buckets) {
-    if (!first) out += ", ";
-    first = false;
-    out += "{\"index\": " + std::to_string(b.index) + ", \"count\": " + n(b.count) + "}";
-  }
-  return out + "]}";
+  w.key("rejected").number(t.rejected).key("lowest").number(state.config.lowest);
+  w.key("highest").number(state.config.highest).key("significant_digits").number(state.config.significant_digits);
+  w.key("min").number(state.min).key("max").number(state.max).key("sum").string(state.sum.to_string());
+  w.key("clamped_count").number(state.clamped_count).key("buckets").begin_array();
+  for (const auto& b : state.buckets) w.begin_object().key("index").number(b.index).key("count").number(b.count).end_object();
+  w.end_array().end_object();
 }
 
 /// The decimal digits of a `uint128` (what `uint128::to_string` writes), exactly.
@@ -246,20 +244,24 @@ STAMPEDE_DECL sink read_snapshot_sink(const json_ref& ref, const metric_descript
 
 }  // namespace detail
 
-STAMPEDE_DECL std::string to_json(const snapshot& s) {
-  std::string out = "{\n  \"format\": \"" + std::string{detail::snapshot_format} + "\",\n  \"version\": " +
-                    std::to_string(detail::snapshot_version) + ",\n  \"start_ns\": " +
-                    std::to_string(s.start().count()) + ",\n  \"end_ns\": " + std::to_string(s.end().count()) +
-                    ",\n  \"entries\": [";
-  bool first = true;
+STAMPEDE_DECL void to_json(json_writer& w, const snapshot& s) {
+  w.begin_object(json_wrap::lines).key("format").string(detail::snapshot_format);
+  w.key("version").number(detail::snapshot_version).key("start_ns").number(s.start().count());
+  w.key("end_ns").number(s.end().count()).key("entries").begin_array(json_wrap::lines);
   for (const auto& e : s.entries()) {
-    out += first ? "\n    " : ",\n    ";
-    first = false;
-    out += "{\"metric\": " + detail::snapshot_metric_json(e.metric) +
-           ",\n     \"data\": " + detail::snapshot_sink_json(e.metric, e.data) + "}";
+    w.begin_object();
+    detail::write_snapshot_metric(w.key("metric"), e.metric);
+    detail::write_snapshot_sink(w.key("data"), e.metric, e.data);
+    w.end_object();
   }
-  out += first ? "]\n}\n" : "\n  ]\n}\n";
-  return out;
+  w.end_array().end_object();
+}
+
+STAMPEDE_DECL std::string to_json(const snapshot& s) {
+  std::string out;
+  json_writer w{out, json_spacing::spaced};
+  to_json(w, s);
+  return out + '\n';
 }
 
 STAMPEDE_DECL snapshot snapshot_from_json(std::string_view json) {

@@ -6,7 +6,7 @@
 #include <stampede/core/csv.hpp>
 #include <stampede/core/charconv.hpp>
 #include <stampede/core/error.hpp>
-#include <stampede/core/json_string.hpp>
+#include <stampede/core/json_writer.hpp>
 
 #include <algorithm>
 #include <array>
@@ -84,9 +84,7 @@ STAMPEDE_DECL void merge_point(series_point& into, const series_point& later) {
       into);
 }
 
-STAMPEDE_DECL std::string series_seconds(std::chrono::nanoseconds t) {
-  return format_double(std::chrono::duration<double>{t}.count());
-}
+STAMPEDE_DECL double in_seconds(std::chrono::nanoseconds t) { return std::chrono::duration<double>{t}.count(); }
 
 /// One row's fields, by column, in the writers' units; empty where the type has none.
 enum class series_column : std::uint8_t { count, rate, hits, total, value, min, max, avg, med, p90, p95, p99 };
@@ -240,61 +238,62 @@ STAMPEDE_DECL void time_series::compact() {
 }
 
 STAMPEDE_DECL std::string to_csv(const time_series& ts) {
-  std::string out = "metric,type,tags,start,end";
-  for (const auto name : detail::series_column_names) {
-    out += ',';
-    out += name;
-  }
-  out += '\n';
+  std::string out;
+  csv_writer w{out};
+  w.field("metric").field("type").field("tags").field("start").field("end");
+  for (const auto name : detail::series_column_names) w.field(name);
+  w.end_row();
   detail::for_each_row_in_time_order(ts, [&](const metric_series& s, const series_row& row) {
     const auto& interval = ts.intervals()[row.interval];
-    out += csv_field(s.metric.name) + ',' + std::string{to_string(s.metric.type)} + ',' +
-           (s.metric.filter.empty() ? std::string{} : csv_field(to_string(s.metric.filter))) + ',' +
-           detail::series_seconds(interval.start) + ',' + detail::series_seconds(interval.end);
-    for (const auto& field : detail::series_fields(s.metric, row.data, interval)) {
-      out += ',';
-      if (field && std::isfinite(*field)) out += format_double(*field);
+    w.field(s.metric.name).field(to_string(s.metric.type));
+    if (s.metric.filter.empty()) {
+      w.empty();
+    } else {
+      w.field(to_string(s.metric.filter));
     }
-    out += '\n';
+    w.number(detail::in_seconds(interval.start)).number(detail::in_seconds(interval.end));
+    for (const auto& field : detail::series_fields(s.metric, row.data, interval)) {
+      if (field) {
+        w.number(*field);
+      } else {
+        w.empty();
+      }
+    }
+    w.end_row();
   });
   return out;
 }
 
 STAMPEDE_DECL std::string to_json(const time_series& ts) {
-  std::string out = "{\"format\": \"stampede-time-series\", \"version\": 1, \"deltas_per_interval\": " +
-                    std::to_string(ts.deltas_per_interval()) + ", \"series\": [";
-  bool first_series = true;
+  std::string out;
+  json_writer w{out, json_spacing::spaced};
+  w.begin_object().key("format").string("stampede-time-series").key("version").number(1);
+  w.key("deltas_per_interval").number(ts.deltas_per_interval()).key("series").begin_array(json_wrap::lines);
   for (const auto& s : ts.series()) {
-    out += first_series ? "\n  " : ",\n  ";
-    first_series = false;
-    out += "{\"metric\": " + json_quote(s.metric.name) + ", \"type\": \"" + std::string{to_string(s.metric.type)} +
-           "\", \"contains\": \"" + std::string{to_string(s.metric.contains)} + "\", \"tags\": {";
-    bool first_tag = true;
-    for (const auto& t : s.metric.filter.tags()) {
-      if (!first_tag) out += ", ";
-      first_tag = false;
-      out += json_quote(t.key) + ": " + json_quote(t.value);
-    }
-    out += "}, \"rows\": [";
-    bool first_row = true;
+    w.begin_object().key("metric").string(s.metric.name).key("type").string(to_string(s.metric.type));
+    w.key("contains").string(to_string(s.metric.contains)).key("tags").begin_object();
+    for (const auto& t : s.metric.filter.tags()) w.key(t.key).string(t.value);
+    w.end_object().key("rows").begin_array(json_wrap::lines);
     for (const auto& row : s.rows) {
       const auto& interval = ts.intervals()[row.interval];
-      out += first_row ? "\n    " : ",\n    ";
-      first_row = false;
-      out += "{\"start\": " + detail::series_seconds(interval.start) + ", \"end\": " +
-             detail::series_seconds(interval.end);
+      w.begin_object();
+      w.key("start").number(detail::in_seconds(interval.start)).key("end").number(detail::in_seconds(interval.end));
       const auto fields = detail::series_fields(s.metric, row.data, interval);
       for (std::size_t i = 0; i < fields.size(); ++i) {
         if (!fields[i]) continue;
-        out += ", " + json_quote(detail::series_column_names[i]) + ": " +
-               (std::isfinite(*fields[i]) ? format_double(*fields[i]) : std::string{"null"});
+        w.key(detail::series_column_names[i]);
+        if (std::isfinite(*fields[i])) {
+          w.number(*fields[i]);
+        } else {
+          w.null();
+        }
       }
-      out += '}';
+      w.end_object();
     }
-    out += first_row ? "]}" : "\n  ]}";
+    w.end_array().end_object();
   }
-  out += first_series ? "]}\n" : "\n]}\n";
-  return out;
+  w.end_array().end_object();
+  return out + '\n';
 }
 
 }  // namespace stampede

@@ -83,12 +83,12 @@ STAMPEDE_DECL csv_output::csv_output(std::string path, csv_time_format time_form
     : stream_output{"csv", std::move(path), o}, time_format_{time_format} {}
 
 STAMPEDE_DECL std::string csv_output::header() {
-  std::string out = "metric_name,timestamp,metric_value";
-  for (const auto column : detail::csv_output::columns) {
-    out += ',';
-    out += column;
-  }
-  return out + ",extra_tags,metadata";
+  std::string out;
+  csv_writer w{out};
+  w.field("metric_name").field("timestamp").field("metric_value");
+  for (const auto column : detail::csv_output::columns) w.field(column);
+  w.field("extra_tags").field("metadata");
+  return out;
 }
 
 STAMPEDE_DECL void csv_output::write_header(output_file& file) { file.write(header() + '\n'); }
@@ -107,6 +107,8 @@ STAMPEDE_DECL void csv_output::write_samples(const tick_samples& samples, const 
       auto& name = names_.at(s.metric);
       if (name.empty()) name = csv_field(m.name) + ',';
       if (columns.size() <= s.tags) columns.resize(std::size_t{s.tags} + 1);
+      // A row is written from pieces cached per metric (its name) and per tag set (every
+      // field after the value), escaped as csv_writer's fields are.
       auto& tail = columns[s.tags];
       if (tail.empty()) {
         const auto& sample_tags = tags.get(block.source, s.tags);

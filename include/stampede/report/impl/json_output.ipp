@@ -5,6 +5,7 @@
 
 #include <stampede/core/charconv.hpp>
 #include <stampede/core/json_string.hpp>
+#include <stampede/core/json_writer.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/core/units.hpp>
 #include <stampede/exec/load_test.hpp>
@@ -18,17 +19,10 @@ namespace stampede {
 namespace detail::json_output {
 
 // A tag set as Go writes a map: keys sorted (tag sets already are).
-STAMPEDE_DECL void write_tags(const tag_set& tags, std::string& out) {
-  out += '{';
-  bool first = true;
-  for (const auto& t : tags) {
-    if (!first) out += ',';
-    first = false;
-    out += json_quote(t.key);
-    out += ':';
-    out += json_quote(t.value);
-  }
-  out += '}';
+STAMPEDE_DECL void write_tags(json_writer& w, const tag_set& tags) {
+  w.begin_object();
+  for (const auto& t : tags) w.key(t.key).string(t.value);
+  w.end_object();
 }
 
 // A value as Go's encoding/json writes it: whole numbers (counts, bytes, 0 and 1 of a rate)
@@ -56,12 +50,18 @@ STAMPEDE_DECL void json_output::prepare(const load_test& test) {
     const auto conditions = t.conditions();
     if (conditions.size() != 1 || conditions.front().aggregate.metric.is_submetric()) continue;
     const auto& c = conditions.front();
-    std::string json = json_quote(c.expression());
+    std::string json;
+    json_writer w{json};
     if (t.aborts_on_fail()) {
-      json = fmt::format("{{\"threshold\":{},\"abortOnFail\":true,\"delayAbortEval\":{}}}", json,
-                         t.abort_delay() > std::chrono::nanoseconds{0}
-                             ? json_quote(format_go_duration(t.abort_delay()))
-                             : std::string{"null"});
+      w.begin_object().key("threshold").string(c.expression()).key("abortOnFail").boolean(true).key("delayAbortEval");
+      if (t.abort_delay() > std::chrono::nanoseconds{0}) {
+        w.string(format_go_duration(t.abort_delay()));
+      } else {
+        w.null();
+      }
+      w.end_object();
+    } else {
+      w.string(c.expression());
     }
     thresholds_[c.aggregate.metric.name].push_back(std::move(json));
   }
@@ -69,45 +69,30 @@ STAMPEDE_DECL void json_output::prepare(const load_test& test) {
 
 STAMPEDE_DECL void json_output::write_metric(const metric_registry& registry, metric_id id, std::string& out) const {
   const auto& m = registry.descriptor(id);
-  out += "{\"type\":\"Metric\",\"data\":{\"name\":";
-  out += json_quote(m.name);
-  out += ",\"type\":";
-  out += json_quote(to_string(m.type));
-  out += ",\"contains\":";
-  out += json_quote(to_string(m.contains));
-  out += ",\"thresholds\":[";
+  json_writer w{out};
+  w.begin_object().key("type").string("Metric").key("data").begin_object().key("name").string(m.name);
+  w.key("type").string(to_string(m.type)).key("contains").string(to_string(m.contains)).key("thresholds").begin_array();
   if (const auto it = thresholds_.find(m.name); it != thresholds_.end()) {
-    for (std::size_t i = 0; i < it->second.size(); ++i) {
-      if (i > 0) out += ',';
-      out += it->second[i];
-    }
+    for (const auto& threshold : it->second) w.raw(threshold);
   }
-  out += "],\"submetrics\":";
+  w.end_array().key("submetrics");
   const auto& subs = registry.submetrics_of(id);
   if (subs.empty()) {
-    out += "null";
+    w.null();
   } else {
-    out += '[';
-    bool first = true;
+    w.begin_array();
     for (const auto index : subs) {
       const auto& sub = registry.descriptor(index);
-      if (!first) out += ',';
-      first = false;
       auto suffix = to_string(sub.filter);  // `{a:1,b:2}`: k6's suffix is what the braces hold
       suffix = suffix.substr(1, suffix.size() - 2);
-      out += "{\"name\":";
-      out += json_quote(sub.display_name());
-      out += ",\"suffix\":";
-      out += json_quote(suffix);
-      out += ",\"tags\":";
-      detail::json_output::write_tags(sub.filter.tags(), out);
-      out += '}';
+      w.begin_object().key("name").string(sub.display_name()).key("suffix").string(suffix).key("tags");
+      detail::json_output::write_tags(w, sub.filter.tags());
+      w.end_object();
     }
-    out += ']';
+    w.end_array();
   }
-  out += "},\"metric\":";
-  out += json_quote(m.name);
-  out += "}\n";
+  w.end_object().key("metric").string(m.name).end_object();
+  out += '\n';
 }
 
 STAMPEDE_DECL void json_output::write_samples(const tick_samples& samples, const sample_tag_tables& tags,
@@ -128,13 +113,16 @@ STAMPEDE_DECL void json_output::write_samples(const tick_samples& samples, const
       if (seen_.at(s.metric) == 0) {
         write_metric(registry, s.metric, text_);
         seen_[s.metric] = 1;
+        // A Point line is written from pieces cached per metric and per tag set (its start up
+        // to the time, and its tags to the end), which a writer of whole values cannot hold.
         point_start_[s.metric] = "{\"metric\":" + json_quote(m.name) + ",\"type\":\"Point\",\"data\":{\"time\":\"";
       }
       if (tag_texts.size() <= s.tags) tag_texts.resize(std::size_t{s.tags} + 1);
       auto& tag_text = tag_texts[s.tags];
       if (tag_text.empty()) {
         tag_text = "\"tags\":";
-        detail::json_output::write_tags(tags.get(block.source, s.tags), tag_text);
+        json_writer w{tag_text};
+        detail::json_output::write_tags(w, tags.get(block.source, s.tags));
         tag_text += "}}\n";
       }
       text_ += point_start_[s.metric];

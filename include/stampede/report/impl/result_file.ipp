@@ -6,6 +6,7 @@
 #include <stampede/core/error.hpp>
 #include <stampede/core/json.hpp>
 #include <stampede/core/json_string.hpp>
+#include <stampede/core/json_writer.hpp>
 #include <stampede/core/timestamp.hpp>
 #include <stampede/exec/executors.hpp>
 #include <stampede/metrics/snapshot_json.hpp>
@@ -31,13 +32,13 @@ inline constexpr std::array<run_status, 7> statuses{
     run_status::interrupted, run_status::setup_failed,      run_status::teardown_failed};
 
 // Text JSON can carry: an error message may hold any bytes; those that are not UTF-8 become '?'.
-STAMPEDE_DECL std::string quote(std::string_view text) {
-  if (detail::is_valid_utf8(text)) return json_quote(text);
+STAMPEDE_DECL std::string utf8_text(std::string_view text) {
   std::string clean{text};
+  if (detail::is_valid_utf8(text)) return clean;
   for (auto& c : clean) {
     if (static_cast<unsigned char>(c) >= 0x80) c = '?';
   }
-  return json_quote(clean);
+  return clean;
 }
 
 STAMPEDE_DECL std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
@@ -120,43 +121,42 @@ STAMPEDE_DECL result_document make_result_document(const load_test& test, const 
 STAMPEDE_DECL std::string to_json(const result_document& document) {
   namespace d = detail::result_file;
   const auto started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(document.started_at.time_since_epoch());
-  std::string out = fmt::format(
-      "{{\n\"format\": \"{}\",\n\"version\": {},\n\"test\": {},\n\"segment\": {},\n\"sequence\": {},\n"
-      "\"started_at\": \"{}\",\n\"started_at_unix_ns\": {},\n\"duration_ns\": {},\n\"start_skew_ns\": {},\n\"seed\": {},\n"
-      "\"status\": {},\n\"exit_code\": {},\n\"message\": {},\n\"shards\": {},\n\"generator_cpu_ns\": {},\n",
-      d::format, d::version, d::quote(document.test), d::quote(document.segment), d::quote(document.sequence),
-      format_rfc3339(document.started_at), started_ns.count(), document.duration.count(), document.start_skew.count(),
-      document.seed,
-      json_quote(to_string(document.status)), document.exit_code, d::quote(document.message), document.shards,
-      document.generator_cpu ? std::to_string(document.generator_cpu->count()) : std::string{"null"});
-  out += "\"thresholds\": [";
-  for (std::size_t i = 0; i < document.thresholds.size(); ++i) {
-    const auto& t = document.thresholds[i];
-    out += fmt::format("{}{{\"threshold\": {}, \"passed\": {}}}", i == 0 ? "\n  " : ",\n  ", d::quote(t.description),
-                       t.passed ? "true" : "false");
+  std::string out;
+  json_writer w{out, json_spacing::spaced};
+  w.begin_object(json_wrap::lines).key("format").string(d::format).key("version").number(d::version);
+  w.key("test").string(d::utf8_text(document.test)).key("segment").string(d::utf8_text(document.segment));
+  w.key("sequence").string(d::utf8_text(document.sequence)).key("started_at").string(format_rfc3339(document.started_at));
+  w.key("started_at_unix_ns").number(started_ns.count()).key("duration_ns").number(document.duration.count());
+  w.key("start_skew_ns").number(document.start_skew.count()).key("seed").number(document.seed);
+  w.key("status").string(to_string(document.status)).key("exit_code").number(document.exit_code);
+  w.key("message").string(d::utf8_text(document.message)).key("shards").number(document.shards);
+  w.key("generator_cpu_ns");
+  if (document.generator_cpu) {
+    w.number(document.generator_cpu->count());
+  } else {
+    w.null();
   }
-  out += "],\n\"scenarios\": [";
-  for (std::size_t i = 0; i < document.scenarios.size(); ++i) {
-    const auto& s = document.scenarios[i];
-    out += fmt::format(
-        "{}{{\"name\": {}, \"description\": {}, \"complete\": {}, \"interrupted\": {}, \"max_vus\": {}}}",
-        i == 0 ? "\n  " : ",\n  ", d::quote(s.name), d::quote(s.description), s.complete, s.interrupted, s.max_vus);
+  w.key("thresholds").begin_array(json_wrap::lines);
+  for (const auto& t : document.thresholds) {
+    w.begin_object().key("threshold").string(d::utf8_text(t.description)).key("passed").boolean(t.passed).end_object();
   }
-  out += "],\n\"errors\": [";
-  for (std::size_t i = 0; i < document.errors.size(); ++i) {
-    const auto& e = document.errors[i];
-    out += fmt::format("{}{{\"scenario\": {}, \"message\": {}, \"count\": {}}}", i == 0 ? "\n  " : ",\n  ",
-                       d::quote(e.scenario), d::quote(e.message), e.count);
+  w.end_array().key("scenarios").begin_array(json_wrap::lines);
+  for (const auto& s : document.scenarios) {
+    w.begin_object().key("name").string(d::utf8_text(s.name)).key("description").string(d::utf8_text(s.description));
+    w.key("complete").number(s.complete).key("interrupted").number(s.interrupted).key("max_vus").number(s.max_vus);
+    w.end_object();
   }
-  out += "],\n\"metrics\": ";
-  out += to_json(document.metrics);
-  out += ",\n\"intervals\": [";
-  for (std::size_t i = 0; i < document.intervals.size(); ++i) {
-    out += i == 0 ? "\n" : ",\n";
-    out += to_json(document.intervals[i]);
+  w.end_array().key("errors").begin_array(json_wrap::lines);
+  for (const auto& e : document.errors) {
+    w.begin_object().key("scenario").string(d::utf8_text(e.scenario)).key("message").string(d::utf8_text(e.message));
+    w.key("count").number(e.count).end_object();
   }
-  out += "]\n}\n";
-  return out;
+  w.end_array();
+  to_json(w.key("metrics"), document.metrics);
+  w.key("intervals").begin_array(json_wrap::lines);
+  for (const auto& interval : document.intervals) to_json(w, interval);
+  w.end_array().end_object();
+  return out + '\n';
 }
 
 STAMPEDE_DECL result_document result_document_from_json(std::string_view json) {

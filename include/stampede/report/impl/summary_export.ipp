@@ -7,6 +7,7 @@
 #include <stampede/report/summary.hpp>
 
 #include <stampede/core/charconv.hpp>
+#include <stampede/core/json_writer.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -33,24 +34,15 @@ struct group_node {
   std::vector<check_result> checks;
 };
 
-STAMPEDE_DECL void write_group(std::string& out, const group_node& g, const std::string& name, const std::string& path) {
-  out += "{\"name\":" + json_quote(name) + ",\"path\":" + json_quote(path) + ",\"groups\":{";
-  bool first = true;
-  for (const auto& [child, node] : g.groups) {
-    if (!first) out += ',';
-    first = false;
-    out += json_quote(child) + ":";
-    write_group(out, node, child, path + "::" + child);
-  }
-  out += "},\"checks\":{";
-  first = true;
+STAMPEDE_DECL void write_group(json_writer& w, const group_node& g, const std::string& name, const std::string& path) {
+  w.begin_object().key("name").string(name).key("path").string(path).key("groups").begin_object();
+  for (const auto& [child, node] : g.groups) write_group(w.key(child), node, child, path + "::" + child);
+  w.end_object().key("checks").begin_object();
   for (const auto& c : g.checks) {
-    if (!first) out += ',';
-    first = false;
-    out += json_quote(c.name) + ":{\"name\":" + json_quote(c.name) + ",\"path\":" + json_quote(path + "::" + c.name) +
-           ",\"passes\":" + std::to_string(c.passes) + ",\"fails\":" + std::to_string(c.fails) + "}";
+    w.key(c.name).begin_object().key("name").string(c.name).key("path").string(path + "::" + c.name);
+    w.key("passes").number(c.passes).key("fails").number(c.fails).end_object();
   }
-  out += "}}";
+  w.end_object().end_object();
 }
 
 }  // namespace detail::summary_export
@@ -73,10 +65,10 @@ STAMPEDE_DECL std::string format_summary_export(const snapshot& metrics, const s
     g->checks.push_back(c);
   }
 
-  std::string out = "{\"root_group\":";
-  x::write_group(out, root, "", "");
-  out += ",\"metrics\":{";
-  bool first_metric = true;
+  std::string out;
+  json_writer w{out};
+  x::write_group(w.begin_object().key("root_group"), root, "", "");
+  w.key("metrics").begin_object();
   const double seconds = std::chrono::duration<double>{metrics.duration()}.count();
   // Sorted by key, as k6's export is (Go writes map keys in order).
   std::vector<const snapshot_entry*> entries;
@@ -121,30 +113,17 @@ STAMPEDE_DECL std::string format_summary_export(const snapshot& metrics, const s
         }
       }
     }
-    if (!first_metric) out += ',';
-    first_metric = false;
-    out += json_quote(name) + ":{";
-    bool first_field = true;
-    for (const auto& [key, value] : fields) {
-      if (!first_field) out += ',';
-      first_field = false;
-      out += json_quote(key) + ":" + value;
-    }
+    w.key(name).begin_object();
+    for (const auto& [key, value] : fields) w.key(key).raw(value);
     if (thresholds_it != by_metric.end()) {
-      if (!first_field) out += ',';
-      out += "\"thresholds\":{";
-      bool first_threshold = true;
-      for (const auto& [expression, failed] : thresholds_it->second) {
-        if (!first_threshold) out += ',';
-        first_threshold = false;
-        out += json_quote(expression) + ":" + (failed ? "true" : "false");
-      }
-      out += "}";
+      w.key("thresholds").begin_object();
+      for (const auto& [expression, failed] : thresholds_it->second) w.key(expression).boolean(failed);
+      w.end_object();
     }
-    out += "}";
+    w.end_object();
   }
-  out += "}}\n";
-  return out;
+  w.end_object().end_object();
+  return out + '\n';
 }
 
 }  // namespace stampede

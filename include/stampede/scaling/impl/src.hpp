@@ -10,7 +10,6 @@
 
 #include <stampede/scaling/impl/fit.ipp>
 #include <stampede/scaling/impl/knee.ipp>
-#include <stampede/scaling/impl/table.ipp>
 #include <stampede/scaling/impl/measurement.ipp>
 #include <stampede/scaling/impl/curve.ipp>
 #include <stampede/scaling/impl/expect.ipp>

@@ -1,5 +1,6 @@
 // sp::table: rows of results with named columns, written as aligned text, Markdown, CSV or
-// JSON — the seed's "Complete Results" and "Throughput Scaling" tables as a value.
+// JSON — the seed's "Complete Results" and "Throughput Scaling" tables as a value. In core/
+// because scaling's curves and the reports both render tables.
 #pragma once
 
 #include <cstddef>
@@ -68,5 +69,5 @@ class table {
 }  // namespace stampede
 
 #if !defined(STAMPEDE_SEPARATE_COMPILATION)
-#  include <stampede/scaling/impl/table.ipp>
+#  include <stampede/core/impl/table.ipp>
 #endif

@@ -1,4 +1,4 @@
-// Bodies of sp::table (included by scaling/table.hpp).
+// Bodies of sp::table (included by core/table.hpp).
 #pragma once
 
 #include <stampede/config.hpp>
@@ -7,7 +7,7 @@
 #include <stampede/core/csv.hpp>
 #include <stampede/core/detail/text_width.hpp>
 #include <stampede/core/error.hpp>
-#include <stampede/core/json_string.hpp>
+#include <stampede/core/json_writer.hpp>
 
 #include <fmt/format.h>
 
@@ -81,38 +81,43 @@ STAMPEDE_DECL std::string table::to_markdown() const {
 
 STAMPEDE_DECL std::string table::to_csv() const {
   std::string out;
-  for (std::size_t c = 0; c < columns_.size(); ++c) out += (c > 0 ? "," : "") + csv_field(columns_[c]);
-  out += "\r\n";
+  csv_writer w{out, "\r\n"};
+  for (const auto& c : columns_) w.field(c);
+  w.end_row();
   for (const auto& row : rows_) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (c > 0) out += ',';
-      out += row[c].number ? format_double(*row[c].number) : csv_field(row[c].text);
+    for (const auto& cell : row) {
+      if (cell.number) {
+        w.number(*cell.number);
+      } else {
+        w.field(cell.text);
+      }
     }
-    out += "\r\n";
+    w.end_row();
   }
   return out;
 }
 
 STAMPEDE_DECL std::string table::to_json() const {
-  std::string out = "{\"columns\":[";
-  for (std::size_t c = 0; c < columns_.size(); ++c) out += (c > 0 ? "," : "") + json_quote(columns_[c]);
-  out += "],\"rows\":[";
-  for (std::size_t r = 0; r < rows_.size(); ++r) {
-    out += r > 0 ? ",[" : "[";
-    for (std::size_t c = 0; c < rows_[r].size(); ++c) {
-      const auto& cell = rows_[r][c];
-      if (c > 0) out += ',';
+  std::string out;
+  json_writer w{out};
+  w.begin_object().key("columns").begin_array();
+  for (const auto& c : columns_) w.string(c);
+  w.end_array().key("rows").begin_array();
+  for (const auto& row : rows_) {
+    w.begin_array();
+    for (const auto& cell : row) {
       if (cell.number) {
-        out += format_double(*cell.number);
+        w.number(*cell.number);
       } else if (cell.text.empty()) {
-        out += "null";
+        w.null();
       } else {
-        out += json_quote(cell.text);
+        w.string(cell.text);
       }
     }
-    out += ']';
+    w.end_array();
   }
-  return out + "]}";
+  w.end_array().end_object();
+  return out;
 }
 
 }  // namespace stampede

@@ -1,5 +1,5 @@
 // Tests of sp::table: the seed's Markdown layout, aligned text, CSV quoting and JSON.
-#include <stampede/scaling/table.hpp>
+#include <stampede/core/table.hpp>
 
 #include <stampede/core/error.hpp>
 
