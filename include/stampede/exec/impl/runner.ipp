@@ -386,7 +386,7 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
       for (auto& sc : scenarios) {
         sh.drivers.push_back(std::make_unique<detail::scenario_driver>(sh.ctx, *sc, pool.size()));
         auto* sc_ptr = sc.get();
-        asio::co_spawn(*sh.io, sh.drivers.back()->run(), [&drivers_done, &drivers_end, sc_ptr, &run](const std::exception_ptr& e) {
+        const auto on_done = [&drivers_done, &drivers_end, sc_ptr, &run](const std::exception_ptr& e) {
           if (e) {
             try {
               std::rethrow_exception(e);
@@ -402,7 +402,8 @@ STAMPEDE_DECL result run(const load_test& test_in, const run_options& options) {
           while (latest < ended && !drivers_end.compare_exchange_weak(latest, ended)) {
           }
           drivers_done.fetch_add(1);
-        });
+        };
+        asio::co_spawn(*sh.io, sh.drivers.back()->run(), on_done);
       }
     }
     pool.start();

@@ -57,7 +57,9 @@ STAMPEDE_DECL std::string_view snapshot_string(std::string_view text, std::strin
 STAMPEDE_DECL void write_snapshot_metric(json_writer& w, const metric_descriptor& d) {
   w.begin_object().key("name").string(snapshot_string(d.name, "a metric name"));
   w.key("type").string(to_string(d.type)).key("contains").string(to_string(d.contains)).key("tags").begin_object();
-  for (const auto& t : d.filter.tags()) w.key(snapshot_string(t.key, "the tag key")).string(snapshot_string(t.value, "the tag value"));
+  for (const auto& t : d.filter.tags()) {
+    w.key(snapshot_string(t.key, "the tag key")).string(snapshot_string(t.value, "the tag value"));
+  }
   w.end_object().end_object();
 }
 
@@ -92,7 +94,9 @@ STAMPEDE_DECL void write_snapshot_sink(json_writer& w, const metric_descriptor& 
   w.key("highest").number(state.config.highest).key("significant_digits").number(state.config.significant_digits);
   w.key("min").number(state.min).key("max").number(state.max).key("sum").string(state.sum.to_string());
   w.key("clamped_count").number(state.clamped_count).key("buckets").begin_array();
-  for (const auto& b : state.buckets) w.begin_object().key("index").number(b.index).key("count").number(b.count).end_object();
+  for (const auto& b : state.buckets) {
+    w.begin_object().key("index").number(b.index).key("count").number(b.count).end_object();
+  }
   w.end_array().end_object();
 }
 

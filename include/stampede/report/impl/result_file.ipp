@@ -125,7 +125,8 @@ STAMPEDE_DECL std::string to_json(const result_document& document) {
   json_writer w{out, json_spacing::spaced};
   w.begin_object(json_wrap::lines).key("format").string(d::format).key("version").number(d::version);
   w.key("test").string(d::utf8_text(document.test)).key("segment").string(d::utf8_text(document.segment));
-  w.key("sequence").string(d::utf8_text(document.sequence)).key("started_at").string(format_rfc3339(document.started_at));
+  w.key("sequence").string(d::utf8_text(document.sequence));
+  w.key("started_at").string(format_rfc3339(document.started_at));
   w.key("started_at_unix_ns").number(started_ns.count()).key("duration_ns").number(document.duration.count());
   w.key("start_skew_ns").number(document.start_skew.count()).key("seed").number(document.seed);
   w.key("status").string(to_string(document.status)).key("exit_code").number(document.exit_code);
