@@ -131,7 +131,14 @@ TEST_CASE("json_writer refuses calls that would not make one valid JSON document
         "json_writer: JSON has no number for -inf");
   CHECK(refusal([](sp::json_writer& w) {
           for (std::size_t i = 0; i <= sp::json_writer::max_depth; ++i) w.begin_array();
-        }) == "json_writer: containers nested deeper than 32");
+        }) == "json_writer: containers nested deeper than 128");
+
+  // The deepest document the writer makes is one parse_json reads back.
+  std::string deep;
+  sp::json_writer d{deep};
+  for (std::size_t i = 0; i < sp::json_writer::max_depth; ++i) d.begin_array();
+  for (std::size_t i = 0; i < sp::json_writer::max_depth; ++i) d.end_array();
+  CHECK_NOTHROW((void)sp::parse_json(deep));
 
   std::string out;
   sp::json_writer w{out};

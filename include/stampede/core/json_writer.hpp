@@ -41,8 +41,9 @@ enum class json_wrap : std::uint8_t { one_line, lines };
 /// Thread safety: one writer per thread; it writes only to its string.
 class json_writer {
  public:
-  /// Containers nested deeper than this are refused (the documents stampede writes nest four).
-  static constexpr std::size_t max_depth = 32;
+  /// Containers nested deeper than this are refused: `parse_json`'s default limit, so that
+  /// nothing stampede writes is too deep for it to read back.
+  static constexpr std::size_t max_depth = 128;
 
   explicit json_writer(std::string& out, json_spacing spacing = json_spacing::compact) noexcept
       : out_{&out}, spacing_{spacing} {}
