@@ -7,6 +7,7 @@
 #include <stampede/core/rng.hpp>
 #include <stampede/exec/detail/engine_clock.hpp>
 #include <stampede/exec/detail/lookup_cache.hpp>
+#include <stampede/exec/detail/sleep_queue.hpp>
 #include <stampede/exec/segment.hpp>
 #include <stampede/core/task.hpp>
 #include <stampede/http/client_options.hpp>
@@ -208,11 +209,12 @@ struct engine_ids {
 /// One thread's share of the run: its io_context, its recorder, its VUs.
 struct shard_context {
   shard_context(std::size_t index_, run_context& run_, asio::io_context& io_)
-      : index{index_}, run{&run_}, io{&io_}, rec{run_.registry} {}
+      : index{index_}, run{&run_}, io{&io_}, sleeps{&asio::use_service<sleep_queue>(io_)}, rec{run_.registry} {}
 
   std::size_t index = 0;
   run_context* run = nullptr;
   asio::io_context* io = nullptr;
+  sleep_queue* sleeps = nullptr;  ///< the VUs' `sleep`s, on `io`
   recorder rec;
   engine_ids ids;
   lookup_cache lookups;  ///< the VUs' check, group and metric ids in `rec`

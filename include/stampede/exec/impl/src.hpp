@@ -18,5 +18,6 @@
 #include <stampede/exec/impl/result.ipp>
 #include <stampede/exec/impl/scenario_driver.ipp>
 #include <stampede/exec/impl/shard_pool.ipp>
+#include <stampede/exec/impl/sleep_queue.ipp>
 #include <stampede/exec/impl/ticker.ipp>
 #include <stampede/exec/impl/runner.ipp>
