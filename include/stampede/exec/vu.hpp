@@ -74,7 +74,7 @@ class vu {
   ~vu();
 
   /// The VU's id in this process, from 1 (k6's `__VU`, `exec.vu.idInInstance`).
-  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
+  [[nodiscard]] std::uint64_t id() const noexcept { return scenario_->first_vu_id + id_in_scenario_; }
   /// The VU's id in the whole test, from 1 (k6's `exec.vu.idInTest`): the same as `id()`
   /// unless the test runs as parts (`run_options::part`), where each part's VUs have their
   /// own ids, and a VU has the id and the random sequence of the whole test's VU it stands for.
@@ -206,7 +206,6 @@ class vu {
 
   detail::shard_context* shard_;
   detail::scenario_context* scenario_;
-  std::uint64_t id_;
   std::uint64_t id_in_test_;
   std::uint64_t id_in_scenario_;
   std::uint64_t iteration_ = 0;

@@ -17,6 +17,7 @@
 #include <asio/detached.hpp>
 #include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
+#include <asio/version.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -32,6 +33,19 @@ namespace stampede::detail {
 
 /// A VU as its driver schedules it: the VU the iterations see, and what the driver keeps about
 /// it. Lives at a fixed address for the run (coroutines and cancellation slots refer to it).
+// A looping VU runs as its own Asio thread of execution whose bottom frame is the loop
+// itself, started as co_spawn starts one but without co_spawn's entry frame (three copies of
+// the executor and the completion handler): about 450 bytes less per VU. That uses two names
+// of asio::detail, `awaitable_thread` (constructor and launch) and
+// `awaitable_thread_entry_point`, unchanged from Asio 1.22 through 1.38; with any other Asio,
+// or with STAMPEDE_PORTABLE_VU_THREADS defined, the loop is spawned with co_spawn.
+#if !defined(STAMPEDE_PORTABLE_VU_THREADS) && ASIO_VERSION >= 102200 && ASIO_VERSION <= 103802
+#  define STAMPEDE_VU_THREADS 1
+using vu_thread = asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor>;
+#else
+#  define STAMPEDE_VU_THREADS 0
+#endif
+
 struct vu_slot {
   vu_slot(shard_context& shard, scenario_context& scenario, std::uint64_t id_in_scenario)
       : user{shard, scenario, id_in_scenario} {}
@@ -40,7 +54,9 @@ struct vu_slot {
 
   vu user;
   asio::cancellation_signal interrupt;  ///< cancels what the running iteration awaits
-  std::optional<std::chrono::nanoseconds> intended_start;  ///< arrival-rate iterations
+  /// An arrival-rate iteration's intended start; `no_intended_start` for other executors'.
+  std::chrono::nanoseconds intended_start = no_intended_start;
+  static constexpr std::chrono::nanoseconds no_intended_start = std::chrono::nanoseconds::min();
   bool wanted = false;   ///< the executor wants this VU looping
   bool looping = false;  ///< a loop coroutine is running for it
   bool in_iteration = false;
@@ -54,7 +70,6 @@ class scenario_driver {
       : shard_{shard},
         sc_{scenario},
         shard_count_{shard_count},
-        wake_{std::in_place, shard.io->get_executor()},
         drained_{std::in_place, shard.io->get_executor()} {}
   scenario_driver(const scenario_driver&) = delete;
   scenario_driver& operator=(const scenario_driver&) = delete;
@@ -67,7 +82,6 @@ class scenario_driver {
   /// Destroys the driver's timers and the VUs' connections, before the io_context they
   /// belong to goes.
   void close() noexcept {
-    wake_.reset();
     drained_.reset();
     for (auto& u : vus_) vu_access::drop_http(u->user);
   }
@@ -101,7 +115,10 @@ class scenario_driver {
   void spawn_loop(vu_slot& u);
   void spawn_iteration(vu_slot& u, nanoseconds intended);
   void on_done(vu_slot& u) noexcept;
-  task<> loop(vu_slot& u);
+  // A looping VU's coroutine: `vu_thread`, the bottom frame of its own Asio thread of
+  // execution (see spawn_loop), or `task<>` when that is spawned with co_spawn.
+  template <typename Awaitable>
+  Awaitable loop(vu_slot& u);
   task<> iteration(vu_slot& u);
   // k6's minIterationDuration: the VU waits until `until` (time since the run's start) before its next
   // iteration, busy as in one: a stop or ramp-down interrupts the wait as it would an iteration.
@@ -126,9 +143,10 @@ class scenario_driver {
   bool ending_ = false;  // counted in sc_.shards_ending
   stop_kind stopped_ = stop_kind::none;
   std::int64_t running_ = 0;  // VU loops or arrival iterations in flight
-  std::optional<engine_timer> wake_;     // the driver's waits; cancelled by stop()
-  std::optional<clock::time_point> waking_at_;  // when the driver's pending wait on wake_ ends
+  asio::cancellation_signal wake_;  // ends the driver's pending wait in the sleep queue; emitted by stop()
+  std::optional<clock::time_point> waking_at_;  // when the driver's pending wait ends
   std::optional<engine_timer> drained_;  // cancelled when running_ falls to 0
+  const vu_slot* launching_ = nullptr;   // the VU whose loop spawn_loop is starting
 };
 
 }  // namespace stampede::detail

@@ -14,6 +14,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <type_traits>
 #include <exception>
 #include <variant>
 
@@ -32,9 +33,10 @@ STAMPEDE_DECL task<bool> scenario_driver::wait_until(nanoseconds scenario_t) {
   if (stopped_ != stop_kind::none) co_return false;
   const auto deadline = shard_.run->start + def().start_time + scenario_t;
   if (clock::now() < deadline) {
-    wake_->expires_at(deadline);
     waking_at_ = deadline;
-    co_await wake_->async_wait(net::use_nothrow);
+    // In the shard's sleep queue with its VUs' sleeps, so that a VU whose sleep ends at the
+    // same instant (and began before this wait) is free again when the driver looks.
+    co_await shard_.sleeps->async_wait_until(deadline, asio::bind_cancellation_slot(wake_.slot(), net::use_nothrow));
     waking_at_.reset();
   }
   co_return stopped_ == stop_kind::none;
@@ -60,7 +62,7 @@ STAMPEDE_DECL void scenario_driver::stop(stop_kind kind) {
   begin_ending();
   stopped_ = kind;
   accepting_ = false;
-  wake_->cancel();
+  wake_.emit(asio::cancellation_type::terminal);
   drained_->cancel();
   if (kind == stop_kind::abort) interrupt_all();
 }
@@ -246,9 +248,21 @@ STAMPEDE_DECL void scenario_driver::spawn_loop(vu_slot& u) {
   u.interrupted = false;
   ++running_;
   count_active();
-  asio::co_spawn(*shard_.io, loop(u),
+#if STAMPEDE_VU_THREADS
+  // As co_spawn does: the thread's cancellation state hangs off the VU's interrupt signal
+  // (terminal cancellation only), and the loop runs here until it first suspends. Its last
+  // act is on_done (loop's end).
+  launching_ = &u;
+  asio::detail::awaitable_thread<asio::any_io_executor> thread{loop<vu_thread>(u), shard_.io->get_executor(),
+                                                               u.interrupt.slot(),
+                                                               asio::cancellation_state{u.interrupt.slot()}};
+  thread.launch();
+  launching_ = nullptr;
+#else
+  asio::co_spawn(*shard_.io, loop<task<>>(u),
                  asio::bind_cancellation_slot(u.interrupt.slot(),
                                               [this, &u](const std::exception_ptr&) { on_done(u); }));
+#endif
 }
 
 STAMPEDE_DECL void scenario_driver::spawn_iteration(vu_slot& u, nanoseconds intended) {
@@ -259,7 +273,7 @@ STAMPEDE_DECL void scenario_driver::spawn_iteration(vu_slot& u, nanoseconds inte
   count_active();
   asio::co_spawn(*shard_.io, iteration(u),
                  asio::bind_cancellation_slot(u.interrupt.slot(), [this, &u](const std::exception_ptr&) {
-                   u.intended_start.reset();
+                   u.intended_start = vu_slot::no_intended_start;
                    idle_.push_back(&u);
                    on_done(u);
                  }));
@@ -273,55 +287,72 @@ STAMPEDE_DECL void scenario_driver::on_done(vu_slot& u) noexcept {
   if (--running_ == 0) drained_->cancel();
 }
 
-STAMPEDE_DECL task<> scenario_driver::loop(vu_slot& u) {
-  const auto* shared = std::get_if<shared_iterations>(&def().executor);
-  const auto* per_vu = std::get_if<per_vu_iterations>(&def().executor);
-  std::optional<nanoseconds> last_end;  // the last iteration's end, when this one follows at once
-  while (accepting_ && u.wanted && !u.interrupted) {
-    std::int64_t n = 0;  // the iteration's number in this part
-    if (shared != nullptr) {
-      n = sc_.shared_next.fetch_add(1, std::memory_order_relaxed);
-      if (n >= sc_.shared_total) break;
-    } else {
-      if (per_vu != nullptr && u.user.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
-      n = static_cast<std::int64_t>(sc_.started_iterations.fetch_add(1, std::memory_order_relaxed));
-    }
-    vu_access::set_iteration_in_test(u.user, static_cast<std::uint64_t>(sc_.iteration_part.unscaled_index(n)));
-    const auto start = iteration_started(u, last_end);
-    const auto suspended_before = detail::suspensions;
-    std::exception_ptr failure;
-    try {
-      co_await def().exec(u.user);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    last_end = iteration_ended(u, start, failure);
-    if (u.interrupted) break;
-    // k6's minIterationDuration: after an iteration that was not interrupted, also when the
-    // scenario is ending (k6 waits then too, until the graceful stop interrupts the wait).
-    if (const auto min = shard_.run->min_iteration_duration; min > nanoseconds{0} && *last_end - start < min) {
-      co_await pause(u, start + min);
+template <typename Awaitable>
+Awaitable scenario_driver::loop(vu_slot& u) {
+  try {
+    const auto* shared = std::get_if<shared_iterations>(&def().executor);
+    const auto* per_vu = std::get_if<per_vu_iterations>(&def().executor);
+    std::optional<nanoseconds> last_end;  // the last iteration's end, when this one follows at once
+    while (accepting_ && u.wanted && !u.interrupted) {
+      std::int64_t n = 0;  // the iteration's number in this part
+      if (shared != nullptr) {
+        n = sc_.shared_next.fetch_add(1, std::memory_order_relaxed);
+        if (n >= sc_.shared_total) break;
+      } else {
+        if (per_vu != nullptr && u.user.iteration() >= static_cast<std::uint64_t>(per_vu->iterations)) break;
+        n = static_cast<std::int64_t>(sc_.started_iterations.fetch_add(1, std::memory_order_relaxed));
+      }
+      vu_access::set_iteration_in_test(u.user, static_cast<std::uint64_t>(sc_.iteration_part.unscaled_index(n)));
+      const auto start = iteration_started(u, last_end);
+      const auto suspended_before = detail::suspensions;
+      std::exception_ptr failure;
+      try {
+        co_await def().exec(u.user);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      last_end = iteration_ended(u, start, failure);
       if (u.interrupted) break;
-      last_end = shard_.run->elapsed();
+      // k6's minIterationDuration: after an iteration that was not interrupted, also when the
+      // scenario is ending (k6 waits then too, until the graceful stop interrupts the wait).
+      if (const auto min = shard_.run->min_iteration_duration; min > nanoseconds{0} && *last_end - start < min) {
+        co_await pause(u, start + min);
+        if (u.interrupted) break;
+        last_end = shard_.run->elapsed();
+      }
+      if (!accepting_) break;
+      // A change of plan due by now (the duration's end, a ramp-down) goes before the next
+      // iteration: the driver's wait may have completed at the very instant this iteration
+      // ended without having run yet. So no iteration starts at or after its VU's end, also
+      // when the two coincide exactly, as they do on a manual time.
+      if (waking_at_ && *waking_at_ <= shard_.run->start + *last_end) {
+        co_await asio::post(*shard_.io, asio::use_awaitable);
+        last_end.reset();
+        continue;
+      }
+      // An iteration that never gave the thread back (no request, no sleep, or only the user's
+      // own Asio operations, which stampede does not see) lets the shard's other VUs, timers and
+      // the ticker in before the next; one that did has let them in already.
+      if (detail::suspensions == suspended_before) {
+        co_await asio::post(*shard_.io, asio::use_awaitable);
+        last_end.reset();
+      }
     }
-    if (!accepting_) break;
-    // A change of plan due by now (the duration's end, a ramp-down) goes before the next
-    // iteration: the driver's wait may have completed at the very instant this iteration
-    // ended without having run yet. So no iteration starts at or after its VU's end, also
-    // when the two coincide exactly, as they do on a manual time.
-    if (waking_at_ && *waking_at_ <= shard_.run->start + *last_end) {
-      co_await asio::post(*shard_.io, asio::use_awaitable);
-      last_end.reset();
-      continue;
-    }
-    // An iteration that never gave the thread back (no request, no sleep, or only the user's
-    // own Asio operations, which stampede does not see) lets the shard's other VUs, timers and
-    // the ticker in before the next; one that did has let them in already.
-    if (detail::suspensions == suspended_before) {
-      co_await asio::post(*shard_.io, asio::use_awaitable);
-      last_end.reset();
+  } catch (...) {
+    // An iteration's failure is caught and recorded inside; what reaches here is the loop's
+    // own bookkeeping failing (out of memory), and ends this VU as co_spawn's handler would.
+  }
+#if STAMPEDE_VU_THREADS
+  if constexpr (std::is_same_v<Awaitable, vu_thread>) {
+    // What co_spawn's completion handler did: inline, unless the loop never suspended and
+    // spawn_loop is still on the stack.
+    if (launching_ == &u) {
+      asio::post(*shard_.io, [this, &u] { on_done(u); });
+    } else {
+      on_done(u);
     }
   }
+#endif
 }
 
 STAMPEDE_DECL task<> scenario_driver::iteration(vu_slot& u) {
@@ -394,10 +425,10 @@ STAMPEDE_DECL std::chrono::nanoseconds scenario_driver::iteration_ended(vu_slot&
   auto& rec = shard_.rec;
   rec.add(shard_.ids.iterations, 1, tags, end);
   rec.add(shard_.ids.iteration_duration, static_cast<double>((end - start).count()), tags, end);
-  if (const auto intended = u.intended_start) {
-    rec.add(shard_.ids.iteration_start_delay, static_cast<double>(std::max(start - *intended, nanoseconds{0}).count()),
+  if (const auto intended = u.intended_start; intended != vu_slot::no_intended_start) {
+    rec.add(shard_.ids.iteration_start_delay, static_cast<double>(std::max(start - intended, nanoseconds{0}).count()),
             tags, end);
-    rec.add(shard_.ids.iteration_latency, static_cast<double>((end - *intended).count()), tags, end);
+    rec.add(shard_.ids.iteration_latency, static_cast<double>((end - intended).count()), tags, end);
   }
   return end;
 }

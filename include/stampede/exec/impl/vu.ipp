@@ -43,14 +43,13 @@ STAMPEDE_DECL tag_set_id initial_vu_tags(shard_context& shard, const scenario_co
 STAMPEDE_DECL vu::vu(detail::shard_context& shard, detail::scenario_context& scenario, std::uint64_t id_in_scenario)
     : shard_{&shard},
       scenario_{&scenario},
-      id_{scenario.first_vu_id + id_in_scenario},
       // Id 0 (setup's and teardown's VU) is no VU of the plan.
       id_in_test_{scenario.first_vu_id_in_test +
                   (id_in_scenario == 0
                        ? 0
                        : static_cast<std::uint64_t>(scenario.part.unscaled_index(static_cast<std::int64_t>(id_in_scenario) - 1)) + 1)},
       id_in_scenario_{id_in_scenario},
-      tags_id_{detail::initial_vu_tags(shard, scenario, id_)},
+      tags_id_{detail::initial_vu_tags(shard, scenario, scenario.first_vu_id + id_in_scenario)},
       tags_{&shard.rec.tags(tags_id_)},
       rng_{shard.run->seed, id_in_test_} {}
 
@@ -141,18 +140,22 @@ STAMPEDE_DECL std::chrono::nanoseconds vu::elapsed() const noexcept { return now
 
 STAMPEDE_DECL asio::any_io_executor vu::executor() const noexcept { return shard_->io->get_executor(); }
 
+// Not coroutines: a sleep is one node in the shard's sleep queue (interrupted through the
+// iteration's cancellation slot like any Asio wait, throwing operation_aborted), and the
+// only frame it costs is use_awaitable's for the wait.
 STAMPEDE_DECL task<> vu::sleep(std::chrono::nanoseconds d) {
   if (d <= std::chrono::nanoseconds::zero()) {
-    co_await asio::post(shard_->io->get_executor(), net::use_awaitable_counted);  // still yield, as k6's sleep(0)
-    co_return;
+    return asio::post(shard_->io->get_executor(), net::use_awaitable_counted);  // still yield, as k6's sleep(0)
   }
-  detail::engine_timer timer{shard_->io->get_executor(), d};
-  co_await timer.async_wait(net::use_awaitable_counted);  // interruption throws operation_aborted
+  const auto now = detail::engine_clock::now();
+  // Saturating, as Asio's timers add: a sleep past the clock's end waits until interrupted.
+  const auto until = d < detail::engine_clock::time_point::max() - now ? now + d : detail::engine_clock::time_point::max();
+  return shard_->sleeps->async_wait_until(until, net::use_awaitable_counted);
 }
 
 STAMPEDE_DECL task<> vu::sleep(std::chrono::nanoseconds min, std::chrono::nanoseconds max) {
   if (max < min) throw usage_error("vu::sleep(min, max): max is below min");
-  co_await sleep(rng_.uniform(min, max));
+  return sleep(rng_.uniform(min, max));
 }
 
 STAMPEDE_DECL void vu::abort_test(std::string reason) { throw test_abort{std::move(reason)}; }
