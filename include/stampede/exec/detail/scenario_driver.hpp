@@ -31,11 +31,10 @@
 
 namespace stampede::detail {
 
-/// A VU as its driver schedules it: the VU the iterations see, and what the driver keeps about
-/// it. Lives at a fixed address for the run (coroutines and cancellation slots refer to it).
 // A looping VU runs as its own Asio thread of execution whose bottom frame is the loop
 // itself, started as co_spawn starts one but without co_spawn's entry frame (three copies of
-// the executor and the completion handler): about 450 bytes less per VU. That uses two names
+// the executor and the completion handler) above a loop frame of its own, since a parked VU's
+// memory is mostly its frames (docs/performance.md, "Memory per VU"). That uses two names
 // of asio::detail, `awaitable_thread` (constructor and launch) and
 // `awaitable_thread_entry_point`, unchanged from Asio 1.22 through 1.38; with any other Asio,
 // or with STAMPEDE_PORTABLE_VU_THREADS defined, the loop is spawned with co_spawn.
@@ -46,6 +45,8 @@ using vu_thread = asio::awaitable<asio::detail::awaitable_thread_entry_point, as
 #  define STAMPEDE_VU_THREADS 0
 #endif
 
+/// A VU as its driver schedules it: the VU the iterations see, and what the driver keeps about
+/// it. Lives at a fixed address for the run (coroutines and cancellation slots refer to it).
 struct vu_slot {
   vu_slot(shard_context& shard, scenario_context& scenario, std::uint64_t id_in_scenario)
       : user{shard, scenario, id_in_scenario} {}

@@ -50,8 +50,10 @@ struct sleeper {
 
 /// The engine timers' queue for VU sleeps on one io_context, an Asio service
 /// (`asio::use_service<sleep_queue>(io)`): waits complete in deadline order (equal deadlines
-/// in the order they were started) through the waiter's associated executor, as Asio's own
-/// timers do, and never inline. One engine timer stands for the earliest deadline, so manual
+/// in the order they were started) through the waiter's associated executor, never inside
+/// `async_wait_until`. Waits found due together complete one after another inside the
+/// handler of the timer that found them, the place where Asio would have queued its own
+/// timers' completions, so that ordering against other engine timers is kept. One engine timer stands for the earliest deadline, so manual
 /// time sees sleeps as it sees any engine wait. A wait whose associated cancellation slot is
 /// emitted (terminal, partial or total) before its deadline completes with
 /// `asio::error::operation_aborted`. Waits still queued when the io_context shuts down are
@@ -67,7 +69,9 @@ class sleep_queue final : public asio::execution_context::service {
   explicit sleep_queue(asio::io_context& io);
   sleep_queue(const sleep_queue&) = delete;
   sleep_queue& operator=(const sleep_queue&) = delete;
-  ~sleep_queue() override;
+  // Virtual functions declared STAMPEDE_DECL, so that a header-only translation unit that
+  // makes no queue emits no vtable (tests/cmake/header_only_code_test.cmake).
+  STAMPEDE_DECL ~sleep_queue() override;
 
   /// Starts a wait until `deadline` on the engine clock: `co_await q.async_wait_until(t, token)`
   /// with any token whose signature is `void(asio::error_code)`.
@@ -147,10 +151,17 @@ class sleep_queue final : public asio::execution_context::service {
     template <typename Handler>
     void operator()(Handler&& handler, engine_clock::time_point deadline) const {
       using op_type = op<std::decay_t<Handler>>;
+      using traits = std::allocator_traits<typename op_type::allocator>;
+      queue->make_room();  // whatever throws, throws before the handler is taken
       typename op_type::allocator alloc{asio::get_associated_allocator(handler, std::allocator<void>{})};
-      auto* node = std::allocator_traits<typename op_type::allocator>::allocate(alloc, 1);
+      auto* node = traits::allocate(alloc, 1);
       auto slot = asio::get_associated_cancellation_slot(handler);
-      std::allocator_traits<typename op_type::allocator>::construct(alloc, node, std::forward<Handler>(handler));
+      try {
+        traits::construct(alloc, node, std::forward<Handler>(handler));
+      } catch (...) {
+        traits::deallocate(alloc, node, 1);
+        throw;
+      }
       node->deadline = deadline;
       node->act = &op_type::act_on;
       if (slot.is_connected()) {
@@ -161,7 +172,10 @@ class sleep_queue final : public asio::execution_context::service {
     }
   };
 
-  void shutdown() override;
+  STAMPEDE_DECL void shutdown() override;
+  // Makes sure `add` has room for one more wait; throws std::length_error past 2^32 - 2 waits,
+  // or std::bad_alloc.
+  void make_room();
   void add(sleeper& s);
   void cancel(sleeper& s);
   void arm();

@@ -5,6 +5,9 @@
 
 #include <stampede/exec/detail/sleep_queue.hpp>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace stampede::detail {
 
 STAMPEDE_DECL sleep_queue::sleep_queue(asio::io_context& io) : asio::execution_context::service{io}, timer_{io} {}
@@ -78,8 +81,12 @@ STAMPEDE_DECL sleeper* sleep_queue::take(std::size_t i) noexcept {
   return s;
 }
 
+STAMPEDE_DECL void sleep_queue::make_room() {
+  if (heap_.size() >= sleeper::unqueued - 1) throw std::length_error("sleep_queue: more than 2^32 - 2 waits");
+  if (heap_.size() == heap_.capacity()) heap_.reserve(std::max<std::size_t>(64, 2 * heap_.capacity()));
+}
+
 STAMPEDE_DECL void sleep_queue::add(sleeper& s) {
-  if (heap_.size() >= sleeper::unqueued) throw std::length_error("sleep_queue: more than 2^32 - 1 waits");
   s.order = next_order_++;
   heap_.push_back(&s);
   sift_up(heap_.size() - 1);
