@@ -14,8 +14,8 @@
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <type_traits>
 #include <exception>
+#include <type_traits>
 #include <variant>
 
 namespace stampede::detail {
