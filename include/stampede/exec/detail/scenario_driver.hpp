@@ -40,9 +40,10 @@ namespace stampede::detail {
 // or with STAMPEDE_PORTABLE_VU_THREADS defined, the loop is spawned with co_spawn.
 #if !defined(STAMPEDE_PORTABLE_VU_THREADS) && ASIO_VERSION >= 102200 && ASIO_VERSION <= 103802
 #  define STAMPEDE_VU_THREADS 1
-using vu_thread = asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor>;
+using vu_loop = asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor>;
 #else
 #  define STAMPEDE_VU_THREADS 0
+using vu_loop = task<>;
 #endif
 
 /// A VU as its driver schedules it: the VU the iterations see, and what the driver keeps about
@@ -116,10 +117,9 @@ class scenario_driver {
   void spawn_loop(vu_slot& u);
   void spawn_iteration(vu_slot& u, nanoseconds intended);
   void on_done(vu_slot& u) noexcept;
-  // A looping VU's coroutine: `vu_thread`, the bottom frame of its own Asio thread of
-  // execution (see spawn_loop), or `task<>` when that is spawned with co_spawn.
-  template <typename Awaitable>
-  Awaitable loop(vu_slot& u);
+  // A looping VU's coroutine: with STAMPEDE_VU_THREADS the bottom frame of its own Asio
+  // thread of execution (see spawn_loop), else a `task<>` spawned with co_spawn.
+  vu_loop loop(vu_slot& u);
   task<> iteration(vu_slot& u);
   // k6's minIterationDuration: the VU waits until `until` (time since the run's start) before its next
   // iteration, busy as in one: a stop or ramp-down interrupts the wait as it would an iteration.
@@ -147,7 +147,9 @@ class scenario_driver {
   asio::cancellation_signal wake_;  // ends the driver's pending wait in the sleep queue; emitted by stop()
   std::optional<clock::time_point> waking_at_;  // when the driver's pending wait ends
   std::optional<engine_timer> drained_;  // cancelled when running_ falls to 0
+#if STAMPEDE_VU_THREADS
   const vu_slot* launching_ = nullptr;   // the VU whose loop spawn_loop is starting
+#endif
 };
 
 }  // namespace stampede::detail

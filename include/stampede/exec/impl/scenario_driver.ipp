@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <type_traits>
 #include <variant>
 
 namespace stampede::detail {
@@ -253,13 +252,13 @@ STAMPEDE_DECL void scenario_driver::spawn_loop(vu_slot& u) {
   // (terminal cancellation only), and the loop runs here until it first suspends. Its last
   // act is on_done (loop's end).
   launching_ = &u;
-  asio::detail::awaitable_thread<asio::any_io_executor> thread{loop<vu_thread>(u), shard_.io->get_executor(),
+  asio::detail::awaitable_thread<asio::any_io_executor> thread{loop(u), shard_.io->get_executor(),
                                                                u.interrupt.slot(),
                                                                asio::cancellation_state{u.interrupt.slot()}};
   thread.launch();
   launching_ = nullptr;
 #else
-  asio::co_spawn(*shard_.io, loop<task<>>(u),
+  asio::co_spawn(*shard_.io, loop(u),
                  asio::bind_cancellation_slot(u.interrupt.slot(),
                                               [this, &u](const std::exception_ptr&) { on_done(u); }));
 #endif
@@ -287,8 +286,7 @@ STAMPEDE_DECL void scenario_driver::on_done(vu_slot& u) noexcept {
   if (--running_ == 0) drained_->cancel();
 }
 
-template <typename Awaitable>
-Awaitable scenario_driver::loop(vu_slot& u) {
+STAMPEDE_DECL vu_loop scenario_driver::loop(vu_slot& u) {
   try {
     const auto* shared = std::get_if<shared_iterations>(&def().executor);
     const auto* per_vu = std::get_if<per_vu_iterations>(&def().executor);
@@ -343,14 +341,12 @@ Awaitable scenario_driver::loop(vu_slot& u) {
     // own bookkeeping failing (out of memory), and ends this VU as co_spawn's handler would.
   }
 #if STAMPEDE_VU_THREADS
-  if constexpr (std::is_same_v<Awaitable, vu_thread>) {
-    // What co_spawn's completion handler did: inline, unless the loop never suspended and
-    // spawn_loop is still on the stack.
-    if (launching_ == &u) {
-      asio::post(*shard_.io, [this, &u] { on_done(u); });
-    } else {
-      on_done(u);
-    }
+  // What co_spawn's completion handler did: inline, unless the loop never suspended and
+  // spawn_loop is still on the stack.
+  if (launching_ == &u) {
+    asio::post(*shard_.io, [this, &u] { on_done(u); });
+  } else {
+    on_done(u);
   }
 #endif
 }
