@@ -63,8 +63,7 @@ struct sleeper {
 /// Throws: `async_wait_until` may throw `std::bad_alloc`.
 class sleep_queue final : public asio::execution_context::service {
  public:
-  using key_type = sleep_queue;
-  inline static asio::execution_context::id id;
+  inline static asio::execution_context::id id;  ///< the service's key in its io_context
 
   explicit sleep_queue(asio::io_context& io);
   sleep_queue(const sleep_queue&) = delete;
@@ -109,8 +108,9 @@ class sleep_queue final : public asio::execution_context::service {
     explicit op(H&& h) : handler{std::forward<H>(h)} {}
     Handler handler;
 
-    // The handler's own allocator, or operator new: a node is 40 bytes plus the handler, and
-    // one stays allocated for as long as its wait (a malloc block of 48 for a coroutine's).
+    // The handler's own allocator, or operator new: one node stays allocated for as long as
+    // its wait, so it is kept to the sleeper's five words and the handler (a coroutine's is
+    // one pointer).
     using allocator = typename std::allocator_traits<
         asio::associated_allocator_t<Handler, std::allocator<void>>>::template rebind_alloc<op>;
 
